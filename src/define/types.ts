@@ -1,0 +1,117 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { Duration } from './duration.ts'
+
+/**
+ * The services of a project, by name. Empty here; `generateTypes(root)` writes a
+ * `nanoweb-env.d.ts` that fills it, so `ctx.call` and `rt.call` check inputs and infer outputs.
+ *
+ * @example
+ * declare module 'nanoweb' {
+ *   interface ServiceRegistry { 'geo/lookup': typeof import('./services/geo/lookup.ts').default }
+ * }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface ServiceRegistry {}
+
+/**
+ * What a caller must pass to service `N`: the input type of its schema when `N` is known.
+ *
+ * @example
+ * type In = CallInput<'geo/lookup'> // { city: string }
+ */
+export type CallInput<N extends string> = N extends keyof ServiceRegistry
+  ? ServiceRegistry[N] extends { readonly input: infer S extends StandardSchemaV1 }
+    ? StandardSchemaV1.InferInput<S>
+    : unknown
+  : unknown
+
+/**
+ * What a caller gets back from service `N`: the output type of its schema when `N` is known.
+ *
+ * @example
+ * type Out = CallOutput<'geo/lookup'> // { lat: number, lon: number }
+ */
+export type CallOutput<N extends string> = N extends keyof ServiceRegistry
+  ? ServiceRegistry[N] extends { readonly output: infer S extends StandardSchemaV1 }
+    ? StandardSchemaV1.InferOutput<S>
+    : unknown
+  : unknown
+
+/**
+ * Per-call options for `rt.call` and `ctx.call`.
+ *
+ * @example
+ * await rt.call('weather/current', { city: 'Leeds' }, { timeout: '100ms' })
+ */
+export interface CallOptions {
+  /** Time allowed for this call; never extends the caller's own deadline. */
+  readonly timeout?: Duration
+  /** Absolute deadline (ms since the epoch); the earlier of this and `timeout` wins. */
+  readonly deadline?: number
+  /** Aborting this signal aborts the call and everything beneath it. */
+  readonly signal?: AbortSignal
+  /** Trace id to continue (32 hex chars); a new one is made when absent. */
+  readonly traceId?: string
+  /** Who is calling, for logs and metrics (for example `http`). */
+  readonly caller?: string
+}
+
+/**
+ * Structured log functions; fields are merged with the service name and trace id.
+ *
+ * @example
+ * ctx.log.info('cache warmed', { entries: 12 })
+ */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+/**
+ * What a running service sees as its second argument.
+ *
+ * @example
+ * async run({ city }, ctx) {
+ *   if (ctx.signal.aborted) return fallback
+ *   return ctx.call('geo/lookup', { city })
+ * }
+ */
+export interface Context<Uses extends string = string> {
+  /** Calls a service named in `uses`; any other name fails with `NANO_E_FORBIDDEN_CALL`. */
+  call<N extends Uses>(name: N, input: CallInput<N>, options?: CallOptions): Promise<CallOutput<N>>
+  /** Aborted when the deadline passes or the caller gives up. */
+  readonly signal: AbortSignal
+  /** Absolute deadline in ms since the epoch; `Infinity` when there is none. */
+  readonly deadline: number
+  /** W3C trace id shared by every call of one request. */
+  readonly traceId: string
+  /** Logger bound to this service and trace. */
+  readonly log: Logger
+  /** Name of the calling service, or the outside caller's label, or undefined. */
+  readonly caller: string | undefined
+  /** This service's own name. */
+  readonly service: string
+}
+
+/**
+ * Cache policy of a service: fresh for `ttl`, then served stale while it is refreshed in the
+ * background for `staleWhileRevalidate`, or served stale when a refresh fails for `staleIfError`.
+ *
+ * @example
+ * cache: { ttl: '60s', staleWhileRevalidate: '10m', staleIfError: '1h' }
+ */
+export interface CachePolicy {
+  readonly ttl: Duration
+  readonly staleWhileRevalidate?: Duration
+  readonly staleIfError?: Duration
+}
+
+/**
+ * Who may call a service: everyone (`public`) or only other services (`internal`).
+ *
+ * @example
+ * const v: Visibility = 'internal'
+ */
+export type Visibility = 'public' | 'internal'

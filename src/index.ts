@@ -1,0 +1,36 @@
+/**
+ * nanoweb: a TypeScript runtime for nanoservices. One file per service, each its own endpoint,
+ * discoverable, callable from the others, run on demand in one shared runtime.
+ *
+ * @example
+ * import { createRuntime, service } from 'nanoweb'
+ */
+export { type Duration, toMs } from './define/duration.ts'
+export {
+  ERROR_STATUS,
+  isNanoError,
+  NanoError,
+  type NanoErrorCode,
+  type NanoErrorOptions,
+  type SchemaIssue,
+} from './define/errors.ts'
+export { type JsonSchema, toJsonSchema } from './define/schema.ts'
+export { isServiceDefinition, type ServiceDefinition, type ServiceSpec, service } from './define/service.ts'
+export type {
+  CachePolicy,
+  CallInput,
+  CallOptions,
+  CallOutput,
+  Context,
+  Logger,
+  ServiceRegistry,
+  Visibility,
+} from './define/types.ts'
+export type { CatalogEntry } from './registry/catalog.ts'
+export { isValidServiceName } from './registry/scan.ts'
+export { generateTypes } from './registry/types-file.ts'
+export type { CacheEntry, CacheStore, MemoryCacheLimits } from './runtime/cache/store.ts'
+export { MemoryCacheStore } from './runtime/cache/store.ts'
+export type { LogLevel, LogRecord, LogSink } from './runtime/logger.ts'
+export { jsonLineSink } from './runtime/logger.ts'
+export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.ts'

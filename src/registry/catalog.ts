@@ -1,0 +1,59 @@
+import { type Duration, toMs } from '../define/duration.ts'
+import { type JsonSchema, toJsonSchema } from '../define/schema.ts'
+import type { ServiceDefinition } from '../define/service.ts'
+import type { Visibility } from '../define/types.ts'
+
+/**
+ * What the catalog says about one service: enough for a person, a tool or a client generator.
+ *
+ * @example
+ * const e: CatalogEntry = (await rt.catalog())[0]
+ * e.endpoint // '/api/weather/current'
+ */
+export interface CatalogEntry {
+  readonly name: string
+  readonly description: string | undefined
+  /** The service file, relative to the project root. */
+  readonly file: string
+  readonly visibility: Visibility
+  readonly idempotent: boolean
+  readonly uses: readonly string[]
+  /** `/api/<name>`, or null for internal services. */
+  readonly endpoint: string | null
+  readonly timeoutMs: number | undefined
+  readonly cache:
+    | { readonly ttlMs: number; readonly staleWhileRevalidateMs: number; readonly staleIfErrorMs: number }
+    | undefined
+  readonly input: JsonSchema
+  readonly output: JsonSchema
+}
+
+/**
+ * Builds the catalog entry of a service from its definition.
+ *
+ * @example
+ * catalogEntry('weather/current', 'services/weather/current.ts', def)
+ */
+export function catalogEntry(name: string, file: string, def: ServiceDefinition): CatalogEntry {
+  const ms = (d: Duration | undefined): number => (d === undefined ? 0 : toMs(d))
+  return {
+    name,
+    description: def.description,
+    file,
+    visibility: def.visibility,
+    idempotent: def.idempotent,
+    uses: def.uses,
+    endpoint: def.visibility === 'internal' ? null : `/api/${name}`,
+    timeoutMs: def.timeout === undefined ? undefined : toMs(def.timeout),
+    cache:
+      def.cache === undefined
+        ? undefined
+        : {
+            ttlMs: ms(def.cache.ttl),
+            staleWhileRevalidateMs: ms(def.cache.staleWhileRevalidate),
+            staleIfErrorMs: ms(def.cache.staleIfError),
+          },
+    input: toJsonSchema(def.input, 'input'),
+    output: toJsonSchema(def.output, 'output'),
+  }
+}

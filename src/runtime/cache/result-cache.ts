@@ -1,0 +1,93 @@
+import type { CacheEntry, CacheStore } from './store.ts'
+
+/**
+ * A cache policy in milliseconds.
+ *
+ * @example
+ * const p: CachePolicyMs = { ttl: 60_000, staleWhileRevalidate: 600_000, staleIfError: 0 }
+ */
+export interface CachePolicyMs {
+  readonly ttl: number
+  readonly staleWhileRevalidate: number
+  readonly staleIfError: number
+}
+
+/**
+ * Caching in front of a computation: fresh hits from the store, stale-while-revalidate (serve
+ * stale, refresh once in the background), stale-if-error (serve stale when the refresh fails),
+ * and single-flight (concurrent misses for one key share one computation).
+ *
+ * @example
+ * const cache = new ResultCache(new MemoryCacheStore(), (key, err) => console.warn(key, err))
+ * const value = await cache.through('weather/current\u0000{"city":"Leeds"}', policy, () => compute())
+ */
+export class ResultCache {
+  readonly #store: CacheStore
+  readonly #inflight = new Map<string, Promise<unknown>>()
+  readonly #onRefreshError: (key: string, error: unknown) => void
+
+  constructor(store: CacheStore, onRefreshError: (key: string, error: unknown) => void) {
+    this.#store = store
+    this.#onRefreshError = onRefreshError
+  }
+
+  /** The cached value for `key`, or the result of `compute` (stored under the policy). */
+  async through(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
+    let entry = this.#store.get(key)
+    if (entry instanceof Promise) entry = await entry
+    const now = Date.now()
+    if (entry !== undefined) {
+      if (now < entry.freshUntil) return entry.value
+      if (now < entry.staleUntil) {
+        this.#shared(key, policy, compute).catch((error: unknown) => this.#onRefreshError(key, error))
+        return entry.value
+      }
+    }
+    try {
+      return await this.#shared(key, policy, compute)
+    } catch (error) {
+      if (entry !== undefined && Date.now() < entry.errorUntil) return entry.value
+      throw error
+    }
+  }
+
+  /** Number of computations running now (one per key at most). */
+  get inflight(): number {
+    return this.#inflight.size
+  }
+
+  #shared(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
+    const running = this.#inflight.get(key)
+    if (running !== undefined) return running
+    const started = compute().then(
+      async (value) => {
+        this.#inflight.delete(key)
+        await this.#store.set(key, makeEntry(value, policy), keepFor(policy))
+        return value
+      },
+      (error: unknown) => {
+        this.#inflight.delete(key)
+        throw error
+      },
+    )
+    this.#inflight.set(key, started)
+    return started
+  }
+}
+
+function makeEntry(value: unknown, policy: CachePolicyMs): CacheEntry {
+  const storedAt = Date.now()
+  const freshUntil = storedAt + policy.ttl
+  return {
+    value,
+    storedAt,
+    freshUntil,
+    staleUntil: freshUntil + policy.staleWhileRevalidate,
+    errorUntil: freshUntil + policy.staleIfError,
+    size: JSON.stringify(value)?.length ?? 0,
+  }
+}
+
+function keepFor(policy: CachePolicyMs): number {
+  return policy.ttl + Math.max(policy.staleWhileRevalidate, policy.staleIfError)
+}

@@ -1,0 +1,84 @@
+import type { Logger } from '../define/types.ts'
+
+/**
+ * One structured log record, as handed to a {@link LogSink}.
+ *
+ * @example
+ * const r: LogRecord = { level: 'info', message: 'hit', time: Date.now(), service: 'a/b', traceId: '…' }
+ */
+export interface LogRecord {
+  readonly level: LogLevel
+  readonly message: string
+  readonly time: number
+  readonly [field: string]: unknown
+}
+
+/**
+ * Log levels, least to most severe.
+ *
+ * @example
+ * const level: LogLevel = 'warn'
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+/**
+ * Where log records go. The runtime gets one injected; the default writes JSON lines to stderr.
+ *
+ * @example
+ * const records: LogRecord[] = []
+ * const sink: LogSink = (r) => records.push(r)
+ */
+export type LogSink = (record: LogRecord) => void
+
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+/**
+ * A sink that writes records at `level` or above as JSON lines.
+ *
+ * @example
+ * const sink = jsonLineSink('info', (line) => process.stderr.write(line))
+ */
+export function jsonLineSink(level: LogLevel, write: (line: string) => void): LogSink {
+  const min = RANK[level]
+  return (record) => {
+    if (RANK[record.level] >= min) write(`${JSON.stringify(record, errorsAsText)}\n`)
+  }
+}
+
+function errorsAsText(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value
+}
+
+/**
+ * A {@link Logger} that adds fixed fields (service, trace id) to every record.
+ *
+ * @example
+ * const log = new BoundLogger(sink, () => ({ service: 'a/b' }))
+ * log.warn('slow upstream', { ms: 120 })
+ */
+export class BoundLogger implements Logger {
+  readonly #sink: LogSink
+  readonly #fields: () => Record<string, unknown>
+
+  constructor(sink: LogSink, fields: () => Record<string, unknown>) {
+    this.#sink = sink
+    this.#fields = fields
+  }
+
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.#emit('debug', message, fields)
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.#emit('info', message, fields)
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.#emit('warn', message, fields)
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.#emit('error', message, fields)
+  }
+
+  #emit(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
+    this.#sink({ ...fields, ...this.#fields(), level, message, time: Date.now() })
+  }
+}

@@ -1,0 +1,239 @@
+import { relative, resolve } from 'node:path'
+import { stringify } from 'safe-stable-stringify'
+import { toMs } from '../define/duration.ts'
+import { NanoError } from '../define/errors.ts'
+import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
+import { type CatalogEntry, catalogEntry } from '../registry/catalog.ts'
+import { type IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
+import { ResultCache } from './cache/result-cache.ts'
+import { type CacheStore, type MemoryCacheLimits, MemoryCacheStore } from './cache/store.ts'
+import { CallContext, type CallHost } from './context.ts'
+import { Deadline } from './deadline.ts'
+import { toServiceFailure } from './failure.ts'
+import { jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import { type PreparedService, prepareService } from './prepare.ts'
+import { JsonCheckerCompiler } from './validate/json-checker.ts'
+
+/**
+ * Options of {@link createRuntime}. Only `root` is required.
+ *
+ * @example
+ * createRuntime({ root: './app', maxCallDepth: 16, cacheLimits: { maxBytes: 32 << 20 } })
+ */
+export interface RuntimeOptions {
+  /** Project folder; services are the files under `<root>/services`. */
+  readonly root: string
+  /** Where cached results live; an in-memory LRU store by default. */
+  readonly cacheStore?: CacheStore
+  /** Bounds of the default in-memory store. */
+  readonly cacheLimits?: MemoryCacheLimits
+  /** Nesting limit for calls between services (cycles, runaway recursion). Default 32. */
+  readonly maxCallDepth?: number
+  /** Validate input and output of calls between services, not only of outside calls. Default true. */
+  readonly validateInternalCalls?: boolean
+  /** Compile plain schemas into fast JSON Schema checks after this many calls; 0 turns it off. Default 8. */
+  readonly fastValidationAfter?: number
+  /** Where logs go; `false` drops them. Default: JSON lines on stderr at `logLevel`. */
+  readonly logger?: LogSink | false
+  /** Least severe level the default logger writes. Default 'info'. */
+  readonly logLevel?: LogLevel
+}
+
+/**
+ * Creates a runtime for the services under `<root>/services`. Start-up only lists file names;
+ * each service is imported on its first call. Throws `NANO_E_BAD_DEFINITION` naming any file
+ * whose name is not a valid service name.
+ *
+ * @example
+ * const rt = createRuntime({ root: './examples/news' })
+ * const weather = await rt.call('weather/current', { city: 'Leeds' })
+ * await rt.close()
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  return new Runtime(options)
+}
+
+/**
+ * Runs services in this process: resolve → check capability → validate → cache → deadline →
+ * run → validate. Knows nothing of HTTP. Make one with {@link createRuntime}.
+ *
+ * @example
+ * const rt = createRuntime({ root })
+ * await rt.call('news/headlines', { limit: 5 })
+ */
+export class Runtime implements CallHost {
+  readonly root: string
+  readonly sink: LogSink
+  readonly idleSignal: AbortSignal = new AbortController().signal
+  readonly #index: ServiceIndex<PreparedService>
+  readonly #store: CacheStore
+  readonly #cache: ResultCache
+  readonly #maxDepth: number
+  readonly #validateInternal: boolean
+  #closed = false
+
+  constructor(options: RuntimeOptions) {
+    this.root = resolve(options.root)
+    this.sink =
+      options.logger === false
+        ? () => {}
+        : (options.logger ?? jsonLineSink(options.logLevel ?? 'info', (l) => process.stderr.write(l)))
+    this.#maxDepth = options.maxCallDepth ?? 32
+    this.#validateInternal = options.validateInternalCalls ?? true
+    const fastAfter = options.fastValidationAfter ?? 8
+    const settings = { compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined, fastAfter }
+    this.#index = new ServiceIndex(this.root, (def, file) =>
+      prepareService(def, file, (this.#index.get(file.name) as IndexEntry<PreparedService>).version, settings),
+    )
+    this.#store = options.cacheStore ?? new MemoryCacheStore(options.cacheLimits)
+    this.#cache = new ResultCache(this.#store, (key, error) =>
+      this.sink({ level: 'warn', message: 'background cache refresh failed', time: Date.now(), key, error }),
+    )
+  }
+
+  /**
+   * Calls a service from outside: input and output are always validated.
+   *
+   * @example
+   * await rt.call('weather/current', { city: 'Leeds' }, { timeout: '200ms' })
+   */
+  call<N extends string>(name: N, input: CallInput<N>, options?: CallOptions): Promise<CallOutput<N>> {
+    if (this.#closed) return Promise.reject(closedError())
+    return this.#dispatch(name, input, undefined, options) as Promise<CallOutput<N>>
+  }
+
+  /** The call a service makes through `ctx.call`: only to services it declared in `uses`. */
+  callFrom(ctx: CallContext, name: string, input: unknown, options: CallOptions | undefined): Promise<unknown> {
+    if (this.#closed) return Promise.reject(closedError())
+    if (!ctx.prepared.uses.has(name)) {
+      return Promise.reject(
+        new NanoError(
+          'NANO_E_FORBIDDEN_CALL',
+          `'${ctx.service}' may not call '${name}': add it to \`uses\` in ${relative(this.root, ctx.prepared.file)}`,
+          { service: ctx.service },
+        ),
+      )
+    }
+    if (ctx.depth >= this.#maxDepth) {
+      return Promise.reject(
+        new NanoError(
+          'NANO_E_CALL_DEPTH',
+          `Call depth limit ${this.#maxDepth} reached calling '${name}' from '${ctx.service}' (a cycle or runaway recursion)`,
+          { service: ctx.service },
+        ),
+      )
+    }
+    return this.#dispatch(name, input, ctx, options)
+  }
+
+  /**
+   * Every service, its JSON Schemas and declared `uses`, sorted by name. Imports all services.
+   *
+   * @example
+   * (await rt.catalog()).map((s) => s.endpoint)
+   */
+  async catalog(): Promise<CatalogEntry[]> {
+    const names = this.#index.names()
+    const loaded = await Promise.all(
+      names.map((n) => this.#index.load(this.#index.get(n) as IndexEntry<PreparedService>)),
+    )
+    return loaded.map((svc) => catalogEntry(svc.name, relative(this.root, svc.file), svc.definition))
+  }
+
+  /** Names of all known services, without importing any. */
+  names(): string[] {
+    return this.#index.names()
+  }
+
+  /**
+   * Makes the next call of `name` (or, without a name, of every service, rescanning the folder)
+   * import its file afresh. Calls already running finish on the version they started with.
+   *
+   * @example
+   * await rt.reload('weather/current')
+   */
+  async reload(name?: string): Promise<void> {
+    this.#index.reload(name)
+  }
+
+  /** Refuses new calls (`NANO_E_CLOSED`) and empties the cache; running calls finish. */
+  async close(): Promise<void> {
+    this.#closed = true
+    await this.#store.clear()
+  }
+
+  #dispatch(
+    name: string,
+    input: unknown,
+    parent: CallContext | undefined,
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
+    const entry = this.#index.get(name)
+    if (entry === undefined)
+      return Promise.reject(new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`, { service: name }))
+    const svc = entry.loaded
+    if (svc !== undefined) return this.#execute(svc, input, parent, options)
+    return this.#index.load(entry).then((loaded) => this.#execute(loaded, input, parent, options))
+  }
+
+  async #execute(
+    svc: PreparedService,
+    input: unknown,
+    parent: CallContext | undefined,
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
+    const validate = parent === undefined || this.#validateInternal
+    const value = !validate || svc.input.tryFast(input) ? input : await svc.input.parse(input)
+    const deadline = this.#deadlineFor(svc, parent, options)
+    const ctx = new CallContext(this, svc, parent, deadline, options)
+    try {
+      if (svc.cache === undefined) return await this.#runChecked(svc, value, ctx, validate)
+      const key = svc.cacheKeyPrefix + stringify(value)
+      return await this.#cache.through(key, svc.cache, () => this.#runChecked(svc, value, ctx, true))
+    } finally {
+      if (deadline !== parent?.deadlineRef) deadline?.dispose()
+    }
+  }
+
+  async #runChecked(svc: PreparedService, value: unknown, ctx: CallContext, validate: boolean): Promise<unknown> {
+    let output: unknown
+    try {
+      const deadline = ctx.deadlineRef
+      if (deadline === undefined) output = await svc.run(value, ctx)
+      else {
+        if (deadline.at <= Date.now()) await deadline.expired()
+        output = await Promise.race([svc.run(value, ctx), deadline.expired()])
+      }
+    } catch (error) {
+      throw toServiceFailure(svc.name, error, ctx, this.sink)
+    }
+    return !validate || svc.output.tryFast(output) ? output : await svc.output.parse(output)
+  }
+
+  #deadlineFor(
+    svc: PreparedService,
+    parent: CallContext | undefined,
+    options: CallOptions | undefined,
+  ): Deadline | undefined {
+    const inherited = parent?.deadlineRef
+    if (svc.timeoutMs === undefined && options === undefined) return inherited
+    let at = inherited?.at ?? Number.POSITIVE_INFINITY
+    const now = Date.now()
+    if (svc.timeoutMs !== undefined) at = Math.min(at, now + svc.timeoutMs)
+    if (options?.timeout !== undefined) at = Math.min(at, now + toMs(options.timeout, 'timeout'))
+    if (options?.deadline !== undefined) at = Math.min(at, options.deadline)
+    if (inherited !== undefined && at === inherited.at && options?.signal === undefined) return inherited
+    if (at === Number.POSITIVE_INFINITY && options?.signal === undefined) return inherited
+    return new Deadline(at, svc.name, joinSignals(inherited?.signal, options?.signal))
+  }
+}
+
+function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return AbortSignal.any([a, b])
+}
+
+function closedError(): NanoError {
+  return new NanoError('NANO_E_CLOSED', 'The runtime is closed')
+}

@@ -1,0 +1,64 @@
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { JsonSchema } from '../../define/schema.ts'
+
+/**
+ * A compiled yes/no check of a value against a JSON Schema.
+ *
+ * @example
+ * const ok: Checker = (v) => typeof v === 'string'
+ */
+export type Checker = (value: unknown) => boolean
+
+/**
+ * Compiles JSON Schemas into fast checkers with ajv, sharing one compiled checker between all
+ * services whose schemas are identical. Strings are measured in UTF-16 units and numbers must be
+ * finite, as zod does, so that a compiled check agrees with the library it stands in for.
+ *
+ * @example
+ * const compiler = new JsonCheckerCompiler()
+ * compiler.compile({ type: 'object', properties: { city: { type: 'string' } } })({ city: 'x' }) // true
+ */
+export class JsonCheckerCompiler {
+  #ajv = new Ajv2020({
+    strict: false,
+    unicode: false,
+    validateSchema: false,
+    addUsedSchema: false,
+    allErrors: false,
+    logger: false,
+  })
+  #byText = new Map<string, Checker>()
+
+  constructor() {
+    this.#ajv.addKeyword({
+      keyword: 'x-finite',
+      type: 'number',
+      schemaType: 'boolean',
+      validate: (_schema: boolean, data: number) => Number.isFinite(data),
+      errors: false,
+    })
+  }
+
+  /** A checker for `schema`; compiled once per distinct schema text. */
+  compile(schema: JsonSchema): Checker {
+    const finite = withFiniteNumbers(schema)
+    const text = JSON.stringify(finite)
+    const known = this.#byText.get(text)
+    if (known !== undefined) return known
+    const validate = this.#ajv.compile(finite)
+    const checker: Checker = (value) => validate(value) as boolean
+    this.#byText.set(text, checker)
+    return checker
+  }
+}
+
+function withFiniteNumbers(node: unknown): JsonSchema {
+  if (Array.isArray(node)) return node.map(withFiniteNumbers) as unknown as JsonSchema
+  if (typeof node !== 'object' || node === null) return node as JsonSchema
+  const out: JsonSchema = {}
+  for (const [key, value] of Object.entries(node))
+    out[key] = key === 'const' || key === 'enum' ? value : withFiniteNumbers(value)
+  const type = out.type
+  if (type === 'number' || (Array.isArray(type) && type.includes('number'))) out['x-finite'] = true
+  return out
+}
