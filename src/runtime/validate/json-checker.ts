@@ -11,8 +11,10 @@ export type Checker = (value: unknown) => boolean
 
 /**
  * Compiles JSON Schemas into fast checkers with ajv, sharing one compiled checker between all
- * services whose schemas are identical. Strings are measured in UTF-16 units and numbers must be
- * finite, as zod does, so that a compiled check agrees with the library it stands in for.
+ * services whose schemas are identical. Numbers must be finite, as in zod; a string with a length
+ * bound must not hold astral characters (schema libraries disagree on how to count those), so
+ * such strings take the library's own path. A compiled check thus never accepts what the library
+ * it stands in for would reject.
  *
  * @example
  * const compiler = new JsonCheckerCompiler()
@@ -37,28 +39,38 @@ export class JsonCheckerCompiler {
       validate: (_schema: boolean, data: number) => Number.isFinite(data),
       errors: false,
     })
+    this.#ajv.addKeyword({
+      keyword: 'x-no-astral',
+      type: 'string',
+      schemaType: 'boolean',
+      validate: (_schema: boolean, data: string) => !ASTRAL.test(data),
+      errors: false,
+    })
   }
 
   /** A checker for `schema`; compiled once per distinct schema text. */
   compile(schema: JsonSchema): Checker {
-    const finite = withFiniteNumbers(schema)
-    const text = JSON.stringify(finite)
+    const adapted = withLibrarySemantics(schema)
+    const text = JSON.stringify(adapted)
     const known = this.#byText.get(text)
     if (known !== undefined) return known
-    const validate = this.#ajv.compile(finite)
+    const validate = this.#ajv.compile(adapted)
     const checker: Checker = (value) => validate(value) as boolean
     this.#byText.set(text, checker)
     return checker
   }
 }
 
-function withFiniteNumbers(node: unknown): JsonSchema {
-  if (Array.isArray(node)) return node.map(withFiniteNumbers) as unknown as JsonSchema
+const ASTRAL = /[\uD800-\uDFFF]/
+
+function withLibrarySemantics(node: unknown): JsonSchema {
+  if (Array.isArray(node)) return node.map(withLibrarySemantics) as unknown as JsonSchema
   if (typeof node !== 'object' || node === null) return node as JsonSchema
   const out: JsonSchema = {}
   for (const [key, value] of Object.entries(node))
-    out[key] = key === 'const' || key === 'enum' ? value : withFiniteNumbers(value)
+    out[key] = key === 'const' || key === 'enum' ? value : withLibrarySemantics(value)
   const type = out.type
   if (type === 'number' || (Array.isArray(type) && type.includes('number'))) out['x-finite'] = true
+  if (out.minLength !== undefined || out.maxLength !== undefined) out['x-no-astral'] = true
   return out
 }

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict'
+import { beforeEach, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createRuntime, MemoryCacheStore } from '../../src/index.ts'
+import { svc, tempProject } from '../helpers/project.ts'
+
+type Counter = { runs: number; fail: boolean }
+const counter = (): Counter => ((globalThis as { counter?: Counter }).counter ??= { runs: 0, fail: false })
+
+beforeEach(() => {
+  ;(globalThis as { counter?: Counter }).counter = { runs: 0, fail: false }
+})
+
+function countingService(cache: string, delay = 0): string {
+  return svc(`input: z.object({ city: z.string(), units: z.string().optional() }), output: z.object({ city: z.string(), run: z.number() }),
+    cache: ${cache},
+    async run({ city }) {
+      const c = (globalThis.counter ??= { runs: 0, fail: false })
+      c.runs += 1
+      const run = c.runs
+      if (${delay} > 0) await new Promise((r) => setTimeout(r, ${delay}))
+      if (c.fail) throw new Error('upstream down')
+      return { city, run }
+    },`)
+}
+
+test('single-flight: 50 concurrent identical calls run the service once', async (t) => {
+  const root = await tempProject(t, { 'services/w.ts': countingService("{ ttl: '1m' }", 30) })
+  const rt = createRuntime({ root, logger: false })
+  const results = await Promise.all(Array.from({ length: 50 }, () => rt.call('w', { city: 'Leeds' })))
+  assert.equal(counter().runs, 1)
+  assert.ok(results.every((r) => (r as { run: number }).run === 1))
+  await rt.call('w', { city: 'York' })
+  assert.equal(counter().runs, 2, 'another input is another key')
+})
+
+test('the key is the canonical input: property order does not matter', async (t) => {
+  const root = await tempProject(t, { 'services/w.ts': countingService("{ ttl: '1m' }") })
+  const rt = createRuntime({ root, logger: false })
+  await rt.call('w', { city: 'Leeds', units: 'c' })
+  await rt.call('w', { units: 'c', city: 'Leeds' })
+  assert.equal(counter().runs, 1)
+})
+
+test('stale-while-revalidate serves the stale value and refreshes once in the background', async (t) => {
+  const root = await tempProject(t, {
+    'services/w.ts': countingService("{ ttl: 40, staleWhileRevalidate: '10s' }", 20),
+  })
+  const rt = createRuntime({ root, logger: false })
+  assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 1)
+  await sleep(60)
+  const stale = await Promise.all([rt.call('w', { city: 'a' }), rt.call('w', { city: 'a' })])
+  assert.deepEqual(
+    stale.map((s) => (s as { run: number }).run),
+    [1, 1],
+    'stale value served at once',
+  )
+  await sleep(50)
+  assert.equal(counter().runs, 2, 'one background refresh for both stale reads')
+  assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 2, 'the refreshed value is served')
+})
+
+test('stale-if-error serves the last good value when a refresh fails, then gives up after the window', async (t) => {
+  const root = await tempProject(t, { 'services/w.ts': countingService('{ ttl: 30, staleIfError: 120 }') })
+  const rt = createRuntime({ root, logger: false })
+  await rt.call('w', { city: 'a' })
+  counter().fail = true
+  await sleep(50)
+  assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 1, 'stale value instead of the error')
+  assert.equal(counter().runs, 2, 'the refresh was tried')
+  await sleep(150)
+  await assert.rejects(rt.call('w', { city: 'a' }), { code: 'NANO_E_SERVICE_FAILED' })
+})
+
+test('without staleIfError a failed refresh is an error', async (t) => {
+  const root = await tempProject(t, { 'services/w.ts': countingService('{ ttl: 20 }') })
+  const rt = createRuntime({ root, logger: false })
+  await rt.call('w', { city: 'a' })
+  counter().fail = true
+  await sleep(40)
+  await assert.rejects(rt.call('w', { city: 'a' }), { code: 'NANO_E_SERVICE_FAILED' })
+})
+
+test('the in-memory store is bounded by entries (LRU)', async (t) => {
+  const root = await tempProject(t, { 'services/w.ts': countingService("{ ttl: '1m' }") })
+  const store = new MemoryCacheStore({ maxEntries: 3 })
+  const rt = createRuntime({ root, logger: false, cacheStore: store })
+  for (const city of ['a', 'b', 'c']) await rt.call('w', { city })
+  await rt.call('w', { city: 'a' })
+  await rt.call('w', { city: 'd' })
+  assert.equal(store.size, 3)
+  assert.equal(counter().runs, 4)
+  await rt.call('w', { city: 'a' })
+  assert.equal(counter().runs, 4, "'a' was used recently and kept")
+  await rt.call('w', { city: 'b' })
+  assert.equal(counter().runs, 5, "'b' was least recently used and evicted")
+})
+
+test('the in-memory store is bounded by bytes', () => {
+  const store = new MemoryCacheStore({ maxEntries: 1000, maxBytes: 1000 })
+  const now = Date.now()
+  for (let i = 0; i < 20; i++) {
+    const value = 'x'.repeat(100)
+    store.set(
+      `k${i}`,
+      { value, storedAt: now, freshUntil: now + 1e5, staleUntil: now + 1e5, errorUntil: now + 1e5, size: 102 },
+      1e5,
+    )
+  }
+  assert.ok(store.bytes <= 1000, `holds ${store.bytes} bytes`)
+  assert.ok(store.size >= 8 && store.size <= 9)
+  assert.equal(store.get('k0'), undefined, 'oldest evicted')
+  assert.notEqual(store.get('k19'), undefined, 'newest kept')
+})
