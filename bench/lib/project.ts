@@ -1,0 +1,42 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root; generated projects live under `.bench-tmp/` inside it so they resolve `nanoweb`. */
+export const REPO = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * Writes a fresh generated project folder `.bench-tmp/<name>` with the given files.
+ *
+ * @example
+ * const root = await generateProject('call', { 'services/a.ts': source })
+ */
+export async function generateProject(name: string, files: Record<string, string>): Promise<string> {
+  const root = join(REPO, '.bench-tmp', name)
+  await rm(root, { recursive: true, force: true })
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(root, path)
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, text)
+  }
+  return root
+}
+
+/**
+ * Source of a small generated service with a validated object input and output.
+ *
+ * @example
+ * smallService(7) // a service returning { id, name, n: 7 }
+ */
+export function smallService(n: number): string {
+  return `import { service } from 'nanoweb'
+import { z } from 'zod'
+
+export default service({
+  description: 'Generated service ${n}',
+  input: z.object({ id: z.number().int(), name: z.string().min(1) }),
+  output: z.object({ id: z.number().int(), name: z.string(), n: z.number() }),
+  run: ({ id, name }) => ({ id, name, n: ${n} }),
+})
+`
+}
