@@ -71,10 +71,24 @@ const plus = (ns: number) => `${ns >= 0 ? '+' : ''}${(ns / 1000).toFixed(3)} µs
 const p = perCall.plain as number
 console.log(row('case (validated input + output, cache off)', 'per call', 'over plain', 'ratio'))
 console.log(row('plain async function call (baseline)', us(p), plus(0), '1.00x'))
-console.log(row('rt.call', us(perCall.rt as number), plus((perCall.rt as number) - p), `${((perCall.rt as number) / p).toFixed(2)}x`))
+console.log(
+  row(
+    'rt.call',
+    us(perCall.rt as number),
+    plus((perCall.rt as number) - p),
+    `${((perCall.rt as number) / p).toFixed(2)}x`,
+  ),
+)
 const ctxCall = ((nested.outer as number) - (nested.plainLoop as number)) / INNER
 console.log(row('ctx.call between two services', us(ctxCall + p), plus(ctxCall), `${((ctxCall + p) / p).toFixed(2)}x`))
-console.log(row('moleculer 0.15 broker.call (peer)', us(perCall.moleculer as number), plus((perCall.moleculer as number) - p), `${((perCall.moleculer as number) / p).toFixed(2)}x`))
+console.log(
+  row(
+    'moleculer 0.15 broker.call (peer)',
+    us(perCall.moleculer as number),
+    plus((perCall.moleculer as number) - p),
+    `${((perCall.moleculer as number) / p).toFixed(2)}x`,
+  ),
+)
 await rt.close()
 
 const run = promisify(execFile)
@@ -91,17 +105,37 @@ for (const count of [1000, 10_000]) {
   const r = await childRuns(many, count === 10_000 ? 'call-all' : 'scan')
   const perScan = ((r.rssAfterStart - base.rssAfterStart) / count / 1024).toFixed(2)
   const kb = (rss: number) => `${((rss - base.rssAfterStart) / count / 1024).toFixed(1)} KB`
-  const loaded = r.rssAfterCalls === undefined ? [] : [`${(r.callAllMs as number).toFixed(0)} ms`, mb(r.rssAfterCalls), kb(r.rssAfterCalls)]
+  const loaded =
+    r.rssAfterCalls === undefined
+      ? []
+      : [`${(r.callAllMs as number).toFixed(0)} ms`, mb(r.rssAfterCalls), kb(r.rssAfterCalls)]
   console.log(row(String(count), `${r.startMs.toFixed(1)} ms`, mb(r.rssAfterStart), `${perScan} KB`, ...loaded))
   if (count === 10_000) {
     const direct = await childRuns(many, 'import-all')
     const floor = direct.rssAfterCalls as number
-    console.log(row('10000 imported directly (baseline: ESM + zod)', '', '', '', `${(direct.callAllMs as number).toFixed(0)} ms`, mb(floor), kb(floor)))
-    console.log(`\nnanoweb's own memory per loaded service, over importing the same files directly: ${(((r.rssAfterCalls as number) - floor) / count / 1024).toFixed(1)} KB`)
+    console.log(
+      row(
+        '10000 imported directly (baseline: ESM + zod)',
+        '',
+        '',
+        '',
+        `${(direct.callAllMs as number).toFixed(0)} ms`,
+        mb(floor),
+        kb(floor),
+      ),
+    )
+    console.log(
+      `\nnanoweb's own memory per loaded service, over importing the same files directly: ${(((r.rssAfterCalls as number) - floor) / count / 1024).toFixed(1)} KB`,
+    )
   }
 }
 
-interface ChildResult { startMs: number; rssAfterStart: number; rssAfterCalls?: number; callAllMs?: number }
+interface ChildResult {
+  startMs: number
+  rssAfterStart: number
+  rssAfterCalls?: number
+  callAllMs?: number
+}
 
 async function childRuns(projectRoot: string, mode: 'scan' | 'call-all' | 'import-all'): Promise<ChildResult> {
   const results: ChildResult[] = []
@@ -109,8 +143,14 @@ async function childRuns(projectRoot: string, mode: 'scan' | 'call-all' | 'impor
     const { stdout } = await run(process.execPath, [child, projectRoot, mode], { maxBuffer: 1 << 20 })
     results.push(JSON.parse(stdout) as ChildResult)
   }
-  const pick = (k: keyof ChildResult) => (results[0]?.[k] === undefined ? undefined : median(results.map((x) => x[k] as number)))
-  return { startMs: pick('startMs') as number, rssAfterStart: pick('rssAfterStart') as number, rssAfterCalls: pick('rssAfterCalls'), callAllMs: pick('callAllMs') }
+  const pick = (k: keyof ChildResult) =>
+    results[0]?.[k] === undefined ? undefined : median(results.map((x) => x[k] as number))
+  return {
+    startMs: pick('startMs') as number,
+    rssAfterStart: pick('rssAfterStart') as number,
+    rssAfterCalls: pick('rssAfterCalls'),
+    callAllMs: pick('callAllMs'),
+  }
 }
 
 function mb(bytes: number): string {

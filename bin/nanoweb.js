@@ -3,7 +3,10 @@
 // before any TypeScript is loaded.
 const [major] = process.versions.node.split('.').map(Number)
 if (major < 24) {
-  console.error(`nanoweb needs Node.js >= 24 (this is ${process.version}). Install Node 24 LTS, or run it with npx nanoweb from a project that has the "node" package.`)
+  console.error(
+    `nanoweb needs Node.js >= 24 (this is ${process.version}). Install Node 24 LTS, or run it through npm scripts / npx in a project that has the "node" package.`,
+  )
   process.exit(1)
 }
-await import('../src/cli/main.ts')
+const { buildProgram } = await import('../src/cli/main.ts')
+await buildProgram().parseAsync(process.argv)

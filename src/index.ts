@@ -26,6 +26,8 @@ export type {
   ServiceRegistry,
   Visibility,
 } from './define/types.ts'
+export { type AppOptions, GatewayApp } from './http/app.ts'
+export { createServer, type NanoServer, type ServerOptions } from './http/server.ts'
 export type { CatalogEntry } from './registry/catalog.ts'
 export { isValidServiceName } from './registry/scan.ts'
 export { generateTypes } from './registry/types-file.ts'

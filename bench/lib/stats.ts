@@ -39,7 +39,7 @@ export async function interleaved(
   iterations: number,
 ): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
-  for (const [name, fn] of Object.entries(cases)) await nsPerCall(fn, Math.min(iterations, 20_000))
+  for (const fn of Object.values(cases)) await nsPerCall(fn, Math.min(iterations, 20_000))
   for (let r = 0; r < rounds; r++) {
     for (const [name, fn] of Object.entries(cases)) samples[name]?.push(await nsPerCall(fn, iterations))
   }

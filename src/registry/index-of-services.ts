@@ -37,11 +37,13 @@ export class ServiceIndex<T> {
   readonly root: string
   #entries = new Map<string, IndexEntry<T>>()
   #prepare: Prepare<T>
+  #onInvalid: ((error: NanoError) => void) | undefined
 
-  constructor(root: string, prepare: Prepare<T>) {
+  constructor(root: string, prepare: Prepare<T>, onInvalid?: (error: NanoError) => void) {
     this.root = root
     this.#prepare = prepare
-    for (const found of scanServices(root)) this.#entries.set(found.name, newEntry(found))
+    this.#onInvalid = onInvalid
+    for (const found of scanServices(root, onInvalid)) this.#entries.set(found.name, newEntry(found))
   }
 
   /** The entry for `name`, or undefined. */
@@ -94,7 +96,7 @@ export class ServiceIndex<T> {
       return
     }
     const next = new Map<string, IndexEntry<T>>()
-    for (const found of scanServices(this.root)) {
+    for (const found of scanServices(this.root, this.#onInvalid)) {
       const known = this.#entries.get(found.name)
       if (known !== undefined && known.file === found.file) {
         forget(known)

@@ -20,12 +20,13 @@ const SEGMENT = /^[a-z0-9][a-z0-9_-]*$/
 /**
  * Lists `<root>/services/**` service files without importing any. Files named `*.test.ts`,
  * `*.spec.ts` or `*.d.ts`, and folders or files starting with `_` or `.`, are not services.
- * A service file with an invalid name throws `NANO_E_BAD_DEFINITION` naming the file.
+ * A service file with an invalid name throws `NANO_E_BAD_DEFINITION` naming the file, or, when
+ * `onInvalid` is given, is reported to it and skipped (development servers keep going).
  *
  * @example
  * scanServices('/app') // [{ name: 'weather/current', file: '/app/services/weather/current.ts' }]
  */
-export function scanServices(root: string): ServiceFile[] {
+export function scanServices(root: string, onInvalid?: (error: NanoError) => void): ServiceFile[] {
   const dir = join(root, 'services')
   let entries: import('node:fs').Dirent[]
   try {
@@ -41,7 +42,12 @@ export function scanServices(root: string): ServiceFile[] {
     const rel = relative(dir, file)
     const segments = rel.split(sep)
     if (segments.some((s) => s.startsWith('_') || s.startsWith('.'))) continue
-    found.push({ name: serviceName(rel, file), file })
+    try {
+      found.push({ name: serviceName(rel, file), file })
+    } catch (error) {
+      if (onInvalid === undefined) throw error
+      onInvalid(error as NanoError)
+    }
   }
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }

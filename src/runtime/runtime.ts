@@ -2,6 +2,7 @@ import { relative, resolve } from 'node:path'
 import { stringify } from 'safe-stable-stringify'
 import { toMs } from '../define/duration.ts'
 import { NanoError } from '../define/errors.ts'
+import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
 import { type CatalogEntry, catalogEntry } from '../registry/catalog.ts'
 import { type IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
@@ -37,6 +38,11 @@ export interface RuntimeOptions {
   readonly logger?: LogSink | false
   /** Least severe level the default logger writes. Default 'info'. */
   readonly logLevel?: LogLevel
+  /**
+   * Called for each service file with an invalid name, which is then skipped. Without it, such a
+   * file makes `createRuntime` throw (the default: fail fast).
+   */
+  readonly onInvalidFile?: (error: NanoError) => void
 }
 
 /**
@@ -82,8 +88,11 @@ export class Runtime implements CallHost {
     this.#validateInternal = options.validateInternalCalls ?? true
     const fastAfter = options.fastValidationAfter ?? 8
     const settings = { compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined, fastAfter }
-    this.#index = new ServiceIndex(this.root, (def, file) =>
-      prepareService(def, file, (this.#index.get(file.name) as IndexEntry<PreparedService>).version, settings),
+    this.#index = new ServiceIndex(
+      this.root,
+      (def, file) =>
+        prepareService(def, file, (this.#index.get(file.name) as IndexEntry<PreparedService>).version, settings),
+      options.onInvalidFile,
     )
     this.#store = options.cacheStore ?? new MemoryCacheStore(options.cacheLimits)
     this.#cache = new ResultCache(this.#store, (key, error) =>
@@ -138,6 +147,21 @@ export class Runtime implements CallHost {
       names.map((n) => this.#index.load(this.#index.get(n) as IndexEntry<PreparedService>)),
     )
     return loaded.map((svc) => catalogEntry(svc.name, relative(this.root, svc.file), svc.definition))
+  }
+
+  /**
+   * The definition of a service, importing it if needed; rejects with `NANO_E_NOT_FOUND` or
+   * `NANO_E_BAD_DEFINITION`.
+   *
+   * @example
+   * const def = await rt.resolve('weather/current'); def.idempotent
+   */
+  resolve(name: string): Promise<ServiceDefinition> {
+    const entry = this.#index.get(name)
+    if (entry === undefined) return Promise.reject(notFound(name))
+    const svc = entry.loaded
+    if (svc !== undefined) return Promise.resolve(svc.definition)
+    return this.#index.load(entry).then((loaded) => loaded.definition)
   }
 
   /** Names of all known services, without importing any. */
@@ -232,6 +256,10 @@ function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): Ab
   if (a === undefined) return b
   if (b === undefined) return a
   return AbortSignal.any([a, b])
+}
+
+function notFound(name: string): NanoError {
+  return new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`, { service: name })
 }
 
 function closedError(): NanoError {

@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError } from 'commander'
+import { callCommand } from './commands/call.ts'
+import { lsCommand } from './commands/ls.ts'
+import { newCommand } from './commands/new.ts'
+import { devCommand, startCommand } from './commands/serve.ts'
+import { typesCommand } from './commands/types.ts'
+
+/**
+ * The `nanoweb` command line: one commander program, `--help` on every command.
+ *
+ * @example
+ * await buildProgram().parseAsync(['node', 'nanoweb', 'ls', 'examples/news'])
+ */
+export function buildProgram(): Command {
+  const program = new Command('nanoweb')
+    .description('Run nanoservices: one function per file, each its own endpoint, composed into pages.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+
+  program
+    .command('start')
+    .description('Serve the project: /api/<name> for every public service, /_nano/* for tools')
+    .argument('[root]', 'project folder (holds services/)', '.')
+    .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
+    .option('-H, --host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
+    .action(startCommand)
+
+  program
+    .command('dev')
+    .description('Serve and watch: changed or new service files are live on the next request')
+    .argument('[root]', 'project folder (holds services/)', '.')
+    .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
+    .option('-H, --host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
+    .action(devCommand)
+
+  program
+    .command('new')
+    .description('Scaffold services/<name>.ts and its test')
+    .argument('<name>', 'service name, e.g. weather/current')
+    .option('-r, --root <root>', 'project folder', '.')
+    .action(newCommand)
+
+  program
+    .command('ls')
+    .description('List services with endpoint, uses and visibility')
+    .argument('[root]', 'project folder', '.')
+    .option('--json', 'print the catalog as JSON')
+    .action(lsCommand)
+
+  program
+    .command('call')
+    .description('Call a service in-process (or on a running server with --url) and print its output')
+    .argument('<name>', 'service name, e.g. weather/current')
+    .argument('[json]', 'input as JSON', '{}')
+    .option('-u, --url <url>', 'base URL of a running nanoweb server, e.g. http://localhost:3000')
+    .option('-r, --root <root>', 'project folder (in-process calls)', '.')
+    .action(callCommand)
+
+  program
+    .command('types')
+    .description('Write nanoweb-env.d.ts so ctx.call is typed by your services')
+    .argument('[root]', 'project folder', '.')
+    .action(typesCommand)
+
+  return program
+}
+
+function port(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('use a whole number from 0 to 65535')
+  return n
+}

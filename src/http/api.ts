@@ -1,0 +1,100 @@
+import { NanoError } from '../define/errors.ts'
+import { toJsonSchema } from '../define/schema.ts'
+import type { ServiceDefinition } from '../define/service.ts'
+import type { Runtime } from '../runtime/runtime.ts'
+import { type Exchange, json, type Reply } from './exchange.ts'
+import { queryToInput } from './query.ts'
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+const querySchemas = new WeakMap<ServiceDefinition, Record<string, unknown>>()
+
+/**
+ * Per-request facts the API handler needs besides the exchange.
+ *
+ * @example
+ * const call: ApiCall = { name: 'weather/current', traceId, headers: {}, bodyLimit: 1 << 20 }
+ */
+export interface ApiCall {
+  readonly name: string
+  readonly traceId: string
+  readonly headers: Record<string, string>
+  readonly bodyLimit: number
+}
+
+/**
+ * Answers `/api/<name>`: `POST` with a JSON body for every public service, `GET`/`HEAD` with
+ * query parameters for idempotent ones. Internal services are not found from outside.
+ *
+ * @example
+ * const reply = await handleApi(rt, exchange, { name: 'weather/current', traceId, headers: {}, bodyLimit: 1 << 20 })
+ */
+export async function handleApi(rt: Runtime, ex: Exchange, call: ApiCall): Promise<Reply> {
+  const def = await rt.resolve(call.name).catch((error: unknown) => {
+    throw error instanceof NanoError && error.code === 'NANO_E_NOT_FOUND' ? notFound(call.name) : error
+  })
+  if (def.visibility === 'internal') throw notFound(call.name)
+  const method = ex.method
+  let input: unknown
+  if (method === 'POST') input = await readJson(ex, call.bodyLimit)
+  else if ((method === 'GET' || method === 'HEAD') && def.idempotent)
+    input = queryToInput(ex.search, querySchemaOf(def))
+  else throw methodNotAllowed(method, def, call.headers)
+  const output = await rt.call(call.name, input as never, { caller: 'http', traceId: call.traceId })
+  const reply = json(200, output, call.headers)
+  if (method === 'HEAD') reply.body = ''
+  return reply
+}
+
+/**
+ * The methods `/api/<name>` accepts for a service.
+ *
+ * @example
+ * allowedMethods(def) // 'POST' or 'GET, HEAD, POST'
+ */
+export function allowedMethods(def: ServiceDefinition): string {
+  return def.idempotent ? 'GET, HEAD, POST' : 'POST'
+}
+
+async function readJson(ex: Exchange, limit: number): Promise<unknown> {
+  const type = ex.header('content-type')
+  if (type !== undefined && !JSON_TYPE.test(type)) throw unsupported(type)
+  const bytes = await ex.body(limit)
+  if (type === undefined) {
+    if (bytes.length === 0) return {}
+    throw unsupported(type)
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new NanoError('NANO_E_BAD_JSON', `The request body is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+function querySchemaOf(def: ServiceDefinition): Record<string, unknown> {
+  let schema = querySchemas.get(def)
+  if (schema === undefined) {
+    schema = toJsonSchema(def.input, 'input')
+    querySchemas.set(def, schema)
+  }
+  return schema
+}
+
+function unsupported(type: string | undefined): NanoError {
+  const got = type === undefined ? 'no content type' : `'${type}'`
+  return new NanoError(
+    'NANO_E_UNSUPPORTED_MEDIA_TYPE',
+    `Send the input as JSON with 'content-type: application/json' (got ${got})`,
+  )
+}
+
+function notFound(name: string): NanoError {
+  return new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`)
+}
+
+function methodNotAllowed(method: string, def: ServiceDefinition, headers: Record<string, string>): NanoError {
+  const allow = allowedMethods(def)
+  headers.allow = allow
+  const hint = def.idempotent ? '' : ' (GET needs a service marked idempotent)'
+  return new NanoError('NANO_E_METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}${hint}`)
+}

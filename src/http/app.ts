@@ -1,0 +1,111 @@
+import FindMyWay from 'find-my-way'
+import { NanoError } from '../define/errors.ts'
+import type { Runtime } from '../runtime/runtime.ts'
+import { handleApi } from './api.ts'
+import { type Exchange, errorReply, json, type Reply } from './exchange.ts'
+import { openApiDocument } from './openapi.ts'
+import { requestIdFrom, traceIdFrom, traceparentFor } from './trace.ts'
+
+/**
+ * Options of the gateway's request handling.
+ *
+ * @example
+ * const options: AppOptions = { bodyLimit: 256 * 1024, title: 'news' }
+ */
+export interface AppOptions {
+  /** Largest accepted request body in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number
+  /** Title of the OpenAPI document. Default 'nanoweb'. */
+  readonly title?: string
+  /** Version of the OpenAPI document. Default '1.0.0'. */
+  readonly version?: string
+}
+
+type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
+const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+/**
+ * The gateway's handlers, independent of any server: `handle(exchange)` answers one request.
+ * Both the node:http adapter and `fetch(Request)` go through it.
+ *
+ * @example
+ * const app = new GatewayApp(rt, {})
+ * const reply = await app.handle(exchange)
+ */
+export class GatewayApp {
+  readonly runtime: Runtime
+  readonly #bodyLimit: number
+  readonly #router = FindMyWay<FindMyWay.HTTPVersion.V1>()
+  readonly #started = Date.now()
+  inFlight = 0
+
+  constructor(runtime: Runtime, options: AppOptions) {
+    this.runtime = runtime
+    this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
+    const info = { title: options.title ?? 'nanoweb', version: options.version ?? '1.0.0' }
+    this.#route('/_nano/health', () =>
+      json(200, { status: 'ok', services: runtime.names().length, uptimeMs: Date.now() - this.#started }),
+    )
+    this.#route('/_nano/catalog', async () => json(200, { services: await runtime.catalog() }))
+    this.#route('/_nano/openapi.json', async () => json(200, openApiDocument(await runtime.catalog(), info)))
+  }
+
+  /** Answers one request; never throws. */
+  async handle(ex: Exchange): Promise<Reply> {
+    const requestId = requestIdFrom(ex.header('x-request-id'))
+    const incomingTrace = traceIdFrom(ex.header('traceparent'))
+    const traceId = incomingTrace ?? (requestId.length === 36 ? requestId.replaceAll('-', '') : randomTraceId())
+    const headers: Record<string, string> = { 'x-request-id': requestId, traceparent: traceparentFor(traceId) }
+    this.inFlight += 1
+    try {
+      const path = ex.path
+      if (path.startsWith('/api/')) {
+        return await handleApi(this.runtime, ex, {
+          name: serviceName(path),
+          traceId,
+          headers,
+          bodyLimit: this.#bodyLimit,
+        })
+      }
+      const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
+      if (found === null) throw this.#missing(ex.method, path, headers)
+      const reply = await (found.handler as unknown as NanoRoute)(ex, headers)
+      if (ex.method === 'HEAD') reply.body = ''
+      return reply
+    } catch (error) {
+      return errorReply(error, headers)
+    } finally {
+      this.inFlight -= 1
+    }
+  }
+
+  #route(path: string, route: (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply): void {
+    const handler = async (ex: Exchange, headers: Record<string, string>): Promise<Reply> => {
+      const reply = await route(ex, headers)
+      Object.assign(reply.headers, headers)
+      return reply
+    }
+    this.#router.on(['GET', 'HEAD'], path, handler as never)
+  }
+
+  #missing(method: string, path: string, headers: Record<string, string>): NanoError {
+    const allowed = ROUTE_METHODS.filter((m) => this.#router.find(m, path) !== null)
+    if (allowed.length === 0) return new NanoError('NANO_E_NOT_FOUND', `Nothing at ${path}`)
+    headers.allow = allowed.join(', ')
+    return new NanoError('NANO_E_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${headers.allow}`)
+  }
+}
+
+function serviceName(path: string): string {
+  let raw = path.slice(5)
+  if (raw.endsWith('/')) raw = raw.slice(0, -1)
+  try {
+    return raw.includes('%') ? decodeURIComponent(raw) : raw
+  } catch {
+    throw new NanoError('NANO_E_BAD_REQUEST', `The path ${path} is not valid percent-encoding`)
+  }
+}
+
+function randomTraceId(): string {
+  return crypto.randomUUID().replaceAll('-', '')
+}

@@ -1,0 +1,65 @@
+import { NanoError } from '../define/errors.ts'
+
+/**
+ * One HTTP request as the handlers see it, whichever server produced it (node:http or a
+ * Web-standard `Request`).
+ *
+ * @example
+ * const ex: Exchange = { method: 'GET', path: '/api/a', search: 'x=1', header: () => undefined, body: async () => new Uint8Array() }
+ */
+export interface Exchange {
+  readonly method: string
+  /** The path, still percent-encoded, without the query. */
+  readonly path: string
+  /** The query string without `?`, or ''. */
+  readonly search: string
+  /** A request header by lower-case name. */
+  header(name: string): string | undefined
+  /** The body, at most `limit` bytes; rejects with `NANO_E_PAYLOAD_TOO_LARGE` without reading the rest. */
+  body(limit: number): Promise<Uint8Array>
+}
+
+/**
+ * What a handler answers: status, headers and a complete body.
+ *
+ * @example
+ * const reply: Reply = { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' }
+ */
+export interface Reply {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/**
+ * A JSON reply.
+ *
+ * @example
+ * json(200, { ok: true })
+ */
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+  headers['content-type'] = 'application/json; charset=utf-8'
+  return { status, headers, body: JSON.stringify(value) ?? 'null' }
+}
+
+/**
+ * The JSON error reply for any thrown value: a NanoError keeps its status and code; anything
+ * else is a 500 `NANO_E_INTERNAL` that says nothing of its cause.
+ *
+ * @example
+ * errorReply(new NanoError('NANO_E_NOT_FOUND', 'No service named x'))
+ */
+export function errorReply(error: unknown, headers: Record<string, string> = {}): Reply {
+  const nano = error instanceof NanoError ? error : new NanoError('NANO_E_INTERNAL', 'Internal error')
+  return json(nano.status, { error: nano.toJSON() }, headers)
+}
+
+/**
+ * The `413` error for a body over `limit` bytes.
+ *
+ * @example
+ * throw tooLarge(1024)
+ */
+export function tooLarge(limit: number): NanoError {
+  return new NanoError('NANO_E_PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${limit} bytes`)
+}

@@ -1,0 +1,107 @@
+import { createServer as createHttpServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
+import { type AppOptions, GatewayApp } from './app.ts'
+import { fetchHandler } from './fetch-adapter.ts'
+import { nodeHandler } from './node-adapter.ts'
+
+/**
+ * Options of {@link createServer}: the runtime's (or a ready `runtime`), the gateway's, and where
+ * to listen. Without `port` nothing listens until `listen()`.
+ *
+ * @example
+ * await createServer({ root: './examples/news', port: 3000, host: '127.0.0.1' })
+ */
+export interface ServerOptions extends AppOptions, Partial<RuntimeOptions> {
+  /** Use this runtime instead of creating one from `root`. */
+  readonly runtime?: Runtime
+  /** Port to listen on (0 picks a free one). */
+  readonly port?: number
+  /** Interface to listen on. Default '127.0.0.1'. */
+  readonly host?: string
+  /** How long `close()` waits for requests in flight before cutting connections. Default 10 s. */
+  readonly shutdownTimeoutMs?: number
+}
+
+/**
+ * A running (or ready to run) gateway.
+ *
+ * @example
+ * const server = await createServer({ root, port: 0 })
+ * await fetch(`${server.url}/api/news/headlines`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+ * await server.close()
+ */
+export interface NanoServer {
+  readonly runtime: Runtime
+  /** The node:http server. */
+  readonly node: Server
+  /** `http://host:port` once listening, else ''. */
+  readonly url: string
+  /** The bound port once listening, else 0. */
+  readonly port: number
+  /** Answers a Web-standard `Request` through the same handlers, without the network. */
+  fetch(request: Request): Promise<Response>
+  /** Starts listening (on `port`, default the options' port or 3000); resolves when bound. */
+  listen(port?: number, host?: string): Promise<NanoServer>
+  /** Stops accepting, lets requests in flight finish (bounded), closes the runtime. */
+  close(): Promise<void>
+}
+
+/**
+ * Creates the HTTP gateway: `POST /api/<name>` (and `GET` for idempotent services), `/_nano/catalog`,
+ * `/_nano/openapi.json`, `/_nano/health`. With `port` it starts listening: await the result to
+ * know it is bound; `server.fetch(request)` works either way.
+ *
+ * @example
+ * const server = await createServer({ root: './examples/news', port: 0 })
+ * console.log(server.url)
+ */
+export function createServer(options: ServerOptions): Promise<NanoServer> & NanoServer {
+  const runtime = options.runtime ?? createRuntime({ ...options, root: options.root ?? '.' })
+  const app = new GatewayApp(runtime, options)
+  const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app))
+  let closing: Promise<void> | undefined
+  const server: NanoServer = {
+    runtime,
+    node,
+    get url() {
+      const address = node.address() as AddressInfo | null
+      return address === null ? '' : `http://${hostForUrl(address.address)}:${address.port}`
+    },
+    get port() {
+      return (node.address() as AddressInfo | null)?.port ?? 0
+    },
+    fetch: fetchHandler(app),
+    listen: (port = options.port ?? 3000, host = options.host ?? '127.0.0.1') =>
+      new Promise<NanoServer>((resolve, reject) => {
+        node.once('error', reject)
+        node.listen(port, host, () => {
+          node.off('error', reject)
+          resolve(server)
+        })
+      }),
+    close: () => {
+      closing ??= shutdown(node, app, runtime, options.shutdownTimeoutMs ?? 10_000)
+      return closing
+    },
+  }
+  const ready = options.port === undefined ? Promise.resolve(server) : server.listen()
+  return Object.defineProperties(ready, Object.getOwnPropertyDescriptors(server)) as Promise<NanoServer> & NanoServer
+}
+
+async function shutdown(node: Server, app: GatewayApp, runtime: Runtime, timeoutMs: number): Promise<void> {
+  const closed = node.listening ? new Promise<void>((resolve) => node.close(() => resolve())) : Promise.resolve()
+  node.closeIdleConnections()
+  const deadline = Date.now() + timeoutMs
+  while (app.inFlight > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    node.closeIdleConnections()
+  }
+  node.closeAllConnections()
+  await closed
+  await runtime.close()
+}
+
+function hostForUrl(address: string): string {
+  return address.includes(':') ? `[${address}]` : address
+}

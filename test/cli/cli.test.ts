@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { promisify } from 'node:util'
+import { BIN, nanoweb, serve, until } from '../helpers/cli.ts'
+import { post } from '../helpers/http.ts'
+import { svc, tempProject, writeFiles } from '../helpers/project.ts'
+
+const run = promisify(execFile)
+
+test('new scaffolds a service and its passing test; call runs it in-process', { timeout: 60_000 }, async (t) => {
+  const root = await tempProject(t, {})
+  const created = await nanoweb(['new', 'greet/hello', '--root', root])
+  assert.equal(created.code, 0, created.stderr)
+  assert.ok(existsSync(join(root, 'services/greet/hello.ts')))
+  assert.ok(existsSync(join(root, 'services/greet/hello.test.ts')))
+  const scaffoldTest = await run(process.execPath, ['--test', join(root, 'services/greet/hello.test.ts')]).then(
+    () => 0,
+    (e: { code: number; stdout: string }) => e.code,
+  )
+  assert.equal(scaffoldTest, 0, 'the scaffolded test passes')
+
+  const called = await nanoweb(['call', 'greet/hello', '{"name":"Ada"}', '--root', root])
+  assert.equal(called.code, 0, called.stderr)
+  assert.deepEqual(JSON.parse(called.stdout), { message: 'Hello, Ada!' })
+
+  const again = await nanoweb(['new', 'greet/hello', '--root', root])
+  assert.equal(again.code, 1)
+  assert.match(again.stderr, /already exists/)
+  const badName = await nanoweb(['new', 'Greet/Hello', '--root', root])
+  assert.equal(badName.code, 2)
+  assert.match(badName.stderr, /not a valid service name/)
+})
+
+test('call: exit codes and messages a person can act on', async (t) => {
+  const root = await tempProject(t, {
+    'services/echo.ts': svc(
+      `input: z.object({ city: z.string().min(1) }), output: z.object({ city: z.string() }), run: (i) => i,`,
+    ),
+  })
+  const unknown = await nanoweb(['call', 'nope', '{}', '--root', root])
+  assert.equal(unknown.code, 1)
+  assert.match(unknown.stderr, /NANO_E_NOT_FOUND.*nope/)
+  const badJson = await nanoweb(['call', 'echo', '{"city":', '--root', root])
+  assert.equal(badJson.code, 2)
+  assert.match(badJson.stderr, /not valid JSON/)
+  const invalid = await nanoweb(['call', 'echo', '{"city":""}', '--root', root])
+  assert.equal(invalid.code, 1)
+  assert.match(invalid.stderr, /NANO_E_INVALID_INPUT[\s\S]*city/)
+  const unreachable = await nanoweb(['call', 'echo', '{}', '--url', 'http://127.0.0.1:1'])
+  assert.equal(unreachable.code, 1)
+  assert.match(unreachable.stderr, /Could not reach.*is the server running/)
+})
+
+test('ls prints a table with endpoint, uses and visibility; --json the catalog', async (t) => {
+  const root = await tempProject(t, {
+    'services/geo/lookup.ts': svc(`visibility: 'internal', input: z.object({}), output: z.number(), run: () => 1,`),
+    'services/weather/now.ts': svc(`idempotent: true, uses: ['geo/lookup'], description: 'Weather now',
+      input: z.object({}), output: z.number(), run: (_, ctx) => ctx.call('geo/lookup', {}),`),
+  })
+  const ls = await nanoweb(['ls', root])
+  assert.equal(ls.code, 0, ls.stderr)
+  const lines = ls.stdout.trim().split('\n')
+  assert.match(lines[0] ?? '', /NAME\s+ENDPOINT\s+USES\s+VISIBILITY/)
+  assert.match(lines[1] ?? '', /^geo\/lookup\s+-\s+-\s+internal/)
+  assert.match(lines[2] ?? '', /^weather\/now\s+GET\|POST \/api\/weather\/now\s+geo\/lookup\s+public\s+Weather now/)
+  const json = await nanoweb(['ls', root, '--json'])
+  assert.deepEqual(
+    (JSON.parse(json.stdout) as { name: string }[]).map((s) => s.name),
+    ['geo/lookup', 'weather/now'],
+  )
+})
+
+test('every command has --help', async () => {
+  for (const command of ['start', 'dev', 'new', 'ls', 'call', 'types']) {
+    const help = await nanoweb([command, '--help'])
+    assert.equal(help.code, 0)
+    assert.match(help.stdout, new RegExp(`Usage: nanoweb ${command}`))
+  }
+})
+
+test('types writes nanoweb-env.d.ts', async (t) => {
+  const root = await tempProject(t, { 'services/a.ts': svc(`input: z.object({}), output: z.number(), run: () => 1,`) })
+  const r = await nanoweb(['types', root])
+  assert.equal(r.code, 0, r.stderr)
+  assert.ok(existsSync(join(root, 'nanoweb-env.d.ts')))
+})
+
+test('start: port in use is a clear error; call --url reaches a running server', { timeout: 60_000 }, async (t) => {
+  const root = await tempProject(t, {
+    'services/echo.ts': svc(
+      `input: z.object({ city: z.string() }), output: z.object({ city: z.string() }), run: (i) => i,`,
+    ),
+  })
+  const blocker = createNetServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.after(() => blocker.close())
+  const port = (blocker.address() as { port: number }).port
+  const busy = await nanoweb(['start', root, '--port', String(port)])
+  assert.equal(busy.code, 1)
+  assert.match(busy.stderr, new RegExp(`Port ${port} is in use.*--port`))
+
+  const { url } = await serve(t, ['start', root, '--port', '0'])
+  const remote = await nanoweb(['call', 'echo', '{"city":"Hull"}', '--url', url])
+  assert.equal(remote.code, 0, remote.stderr)
+  assert.deepEqual(JSON.parse(remote.stdout), { city: 'Hull' })
+  const remoteBad = await nanoweb(['call', 'echo', '{}', '--url', url])
+  assert.equal(remoteBad.code, 1)
+  assert.match(remoteBad.stderr, /NANO_E_INVALID_INPUT/)
+})
+
+test('SIGTERM: stops accepting, finishes the request in flight, exits 0', { timeout: 60_000 }, async (t) => {
+  const root = await tempProject(t, {
+    'services/slow.ts': svc(`input: z.object({}), output: z.string(),
+      run: () => new Promise((resolve) => setTimeout(() => resolve('done'), 600)),`),
+  })
+  const { url, child, exited } = await serve(t, ['start', root, '--port', '0'])
+  const inFlight = post(`${url}/api/slow`, {})
+  await new Promise((r) => setTimeout(r, 150))
+  child.kill('SIGTERM')
+  await new Promise((r) => setTimeout(r, 100))
+  await assert.rejects(fetch(`${url}/_nano/health`), 'no new connections after SIGTERM')
+  const answer = await inFlight
+  assert.equal(answer.status, 200)
+  assert.equal(answer.body, 'done')
+  assert.equal(await exited, 0)
+})
+
+test('dev: an edited or new file is live on the next request; a broken file is reported, others keep serving', {
+  timeout: 60_000,
+}, async (t) => {
+  const root = await tempProject(t, {
+    'services/ver.ts': svc(`input: z.object({}), output: z.string(), run: () => 'v1',`),
+    'services/other.ts': svc(`input: z.object({}), output: z.string(), run: () => 'other',`),
+  })
+  const { url, stderr } = await serve(t, ['dev', root, '--port', '0'])
+  assert.equal((await post(`${url}/api/ver`, {})).body, 'v1')
+
+  await writeFiles(root, { 'services/ver.ts': svc(`input: z.object({}), output: z.string(), run: () => 'v2',`) })
+  await until(async () => (await post(`${url}/api/ver`, {})).body === 'v2')
+
+  await writeFiles(root, {
+    'services/fresh.ts': svc(`input: z.object({}), output: z.string(), run: () => 'new here',`),
+  })
+  await until(async () => (await post(`${url}/api/fresh`, {})).body === 'new here')
+
+  await writeFiles(root, { 'services/ver.ts': 'export default service({ input: \n' })
+  await until(async () => /✗ .*ver\.ts/.test(stderr()))
+  const broken = await post(`${url}/api/ver`, {})
+  assert.equal(broken.status, 500)
+  assert.equal((broken.body as { error: { code: string } }).error.code, 'NANO_E_BAD_DEFINITION')
+  assert.equal((await post(`${url}/api/other`, {})).body, 'other')
+
+  await writeFiles(root, { 'services/Bad Name.ts': svc(`input: z.object({}), output: z.string(), run: () => 'x',`) })
+  await writeFiles(root, { 'services/ver.ts': svc(`input: z.object({}), output: z.string(), run: () => 'v3',`) })
+  await until(async () => (await post(`${url}/api/ver`, {})).body === 'v3')
+  await until(async () => /Bad Name/.test(stderr()))
+  assert.equal((await post(`${url}/api/other`, {})).body, 'other')
+})
+
+test('the command refuses Node older than 24 with a clear message', async () => {
+  const old = '/usr/bin/node'
+  const version = existsSync(old) ? (await run(old, ['--version'])).stdout.trim() : 'none'
+  assert.ok(/^v(1\d|2[0-3])\./.test(version), `this test needs an old Node at ${old}; found ${version}`)
+  const result = await run(old, [BIN, 'ls']).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => e,
+  )
+  assert.equal(result.code, 1)
+  assert.match(result.stderr, /needs Node\.js >= 24/)
+})
