@@ -29,20 +29,19 @@ export interface ApiCall {
  * const reply = await handleApi(rt, exchange, { name: 'weather/current', traceId, headers: {}, bodyLimit: 1 << 20 })
  */
 export async function handleApi(rt: Runtime, ex: Exchange, call: ApiCall): Promise<Reply> {
-  const def = await rt.resolve(call.name).catch((error: unknown) => {
-    throw error instanceof NanoError && error.code === 'NANO_E_NOT_FOUND' ? notFound(call.name) : error
-  })
+  const def = rt.loaded(call.name) ?? (await resolveFromOutside(rt, call.name))
   if (def.visibility === 'internal') throw notFound(call.name)
   const method = ex.method
   let input: unknown
-  if (method === 'POST') input = await readJson(ex, call.bodyLimit)
-  else if ((method === 'GET' || method === 'HEAD') && def.idempotent)
+  if (method === 'POST') {
+    const type = ex.header('content-type')
+    if (type !== undefined && !JSON_TYPE.test(type)) throw unsupported(type)
+    input = parseJson(await ex.body(call.bodyLimit), type)
+  } else if ((method === 'GET' || method === 'HEAD') && def.idempotent)
     input = queryToInput(ex.search, querySchemaOf(def))
   else throw methodNotAllowed(method, def, call.headers)
   const output = await rt.call(call.name, input as never, { caller: 'http', traceId: call.traceId })
-  const reply = json(200, output, call.headers)
-  if (method === 'HEAD') reply.body = ''
-  return reply
+  return json(200, output, call.headers)
 }
 
 /**
@@ -55,15 +54,18 @@ export function allowedMethods(def: ServiceDefinition): string {
   return def.idempotent ? 'GET, HEAD, POST' : 'POST'
 }
 
-async function readJson(ex: Exchange, limit: number): Promise<unknown> {
-  const type = ex.header('content-type')
-  if (type !== undefined && !JSON_TYPE.test(type)) throw unsupported(type)
-  const bytes = await ex.body(limit)
+function resolveFromOutside(rt: Runtime, name: string): Promise<ServiceDefinition> {
+  return rt.resolve(name).catch((error: unknown) => {
+    throw error instanceof NanoError && error.code === 'NANO_E_NOT_FOUND' ? notFound(name) : error
+  })
+}
+
+function parseJson(bytes: Uint8Array, type: string | undefined): unknown {
   if (type === undefined) {
     if (bytes.length === 0) return {}
     throw unsupported(type)
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  const text = Buffer.isBuffer(bytes) ? bytes.toString() : Buffer.from(bytes).toString()
   try {
     return JSON.parse(text)
   } catch (error) {

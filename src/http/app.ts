@@ -4,7 +4,7 @@ import type { Runtime } from '../runtime/runtime.ts'
 import { handleApi } from './api.ts'
 import { type Exchange, errorReply, json, type Reply } from './exchange.ts'
 import { openApiDocument } from './openapi.ts'
-import { requestIdFrom, traceIdFrom, traceparentFor } from './trace.ts'
+import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 
 /**
  * Options of the gateway's request handling.
@@ -37,6 +37,7 @@ export class GatewayApp {
   readonly #bodyLimit: number
   readonly #router = FindMyWay<FindMyWay.HTTPVersion.V1>()
   readonly #started = Date.now()
+  readonly #ids = new IdSource()
   inFlight = 0
 
   constructor(runtime: Runtime, options: AppOptions) {
@@ -52,10 +53,10 @@ export class GatewayApp {
 
   /** Answers one request; never throws. */
   async handle(ex: Exchange): Promise<Reply> {
-    const requestId = requestIdFrom(ex.header('x-request-id'))
-    const incomingTrace = traceIdFrom(ex.header('traceparent'))
-    const traceId = incomingTrace ?? (requestId.length === 36 ? requestId.replaceAll('-', '') : randomTraceId())
-    const headers: Record<string, string> = { 'x-request-id': requestId, traceparent: traceparentFor(traceId) }
+    const fresh = this.#ids.next()
+    const requestId = requestIdFrom(ex.header('x-request-id'), fresh)
+    const { traceId, traceparent } = traceContext(ex.header('traceparent'), fresh)
+    const headers: Record<string, string> = { 'x-request-id': requestId, traceparent }
     this.inFlight += 1
     try {
       const path = ex.path
@@ -96,6 +97,12 @@ export class GatewayApp {
   }
 }
 
+function withoutBody(reply: Reply): Reply {
+  reply.headers['content-length'] = String(Buffer.byteLength(reply.body))
+  reply.body = ''
+  return reply
+}
+
 function serviceName(path: string): string {
   let raw = path.slice(5)
   if (raw.endsWith('/')) raw = raw.slice(0, -1)
@@ -104,8 +111,4 @@ function serviceName(path: string): string {
   } catch {
     throw new NanoError('NANO_E_BAD_REQUEST', `The path ${path} is not valid percent-encoding`)
   }
-}
-
-function randomTraceId(): string {
-  return crypto.randomUUID().replaceAll('-', '')
 }

@@ -30,6 +30,7 @@ export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: Server
           reply.headers.connection = 'close'
           res.on('finish', () => req.destroy())
         }
+        reply.headers['content-length'] ??= String(Buffer.byteLength(reply.body))
         res.writeHead(reply.status, reply.headers)
         res.end(reply.body)
       },

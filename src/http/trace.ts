@@ -18,21 +18,43 @@ export function traceIdFrom(traceparent: string | undefined): string | undefined
 }
 
 /**
- * The request id to answer with: the caller's `x-request-id` when it is sane, else a new one.
+ * Makes request ids and trace ids cheaply: a random 64-bit prefix drawn once per gateway and a
+ * counter, so ids are unique without a random draw per request.
  *
  * @example
- * requestIdFrom(undefined) // '3f0c…'
+ * const ids = new IdSource()
+ * ids.next() // '9f86d081884c7d65000000000000002a'
  */
-export function requestIdFrom(header: string | undefined): string {
-  return header !== undefined && REQUEST_ID.test(header) ? header : randomUUID()
+export class IdSource {
+  readonly #prefix = randomUUID().replaceAll('-', '').slice(0, 16)
+  #counter = 0
+
+  /** A new 32-hex id (valid as a W3C trace id). */
+  next(): string {
+    this.#counter += 1
+    return this.#prefix + this.#counter.toString(16).padStart(16, '0')
+  }
 }
 
 /**
- * A `traceparent` header value for a response or an outgoing call in trace `traceId`.
+ * The request id to answer with: the caller's `x-request-id` when it is sane, else `fresh`.
  *
  * @example
- * traceparentFor('4bf92f3577b34da6a3ce929d0e0e4736') // '00-4bf9…-<16 hex>-01'
+ * requestIdFrom(undefined, ids.next()) // '9f86…2a'
  */
-export function traceparentFor(traceId: string): string {
-  return `00-${traceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`
+export function requestIdFrom(header: string | undefined, fresh: string): string {
+  return header !== undefined && REQUEST_ID.test(header) ? header : fresh
+}
+
+/**
+ * The trace of one request: the incoming W3C trace id when there is a valid `traceparent`, else
+ * `fresh` (32 hex); and the `traceparent` to answer with, naming this request's span.
+ *
+ * @example
+ * traceContext(undefined, ids.next()) // { traceId: '9f86…2a', traceparent: '00-9f86…2a-…-01' }
+ */
+export function traceContext(traceparent: string | undefined, fresh: string): { traceId: string; traceparent: string } {
+  const incoming = traceparent === undefined ? undefined : traceIdFrom(traceparent)
+  const traceId = incoming ?? fresh
+  return { traceId, traceparent: `00-${traceId}-${fresh.slice(16)}-01` }
 }

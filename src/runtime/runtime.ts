@@ -164,6 +164,17 @@ export class Runtime implements CallHost {
     return this.#index.load(entry).then((loaded) => loaded.definition)
   }
 
+  /**
+   * The definition of a service already imported, or undefined (not known, or not loaded yet):
+   * a synchronous look-up for hot paths; fall back to {@link Runtime.resolve}.
+   *
+   * @example
+   * const def = rt.loaded('weather/current') ?? (await rt.resolve('weather/current'))
+   */
+  loaded(name: string): ServiceDefinition | undefined {
+    return this.#index.get(name)?.loaded?.definition
+  }
+
   /** Names of all known services, without importing any. */
   names(): string[] {
     return this.#index.names()
@@ -193,8 +204,7 @@ export class Runtime implements CallHost {
     options: CallOptions | undefined,
   ): Promise<unknown> {
     const entry = this.#index.get(name)
-    if (entry === undefined)
-      return Promise.reject(new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`, { service: name }))
+    if (entry === undefined) return Promise.reject(notFound(name))
     const svc = entry.loaded
     if (svc !== undefined) return this.#execute(svc, input, parent, options)
     return this.#index.load(entry).then((loaded) => this.#execute(loaded, input, parent, options))
@@ -210,6 +220,15 @@ export class Runtime implements CallHost {
     const value = !validate || svc.input.tryFast(input) ? input : await svc.input.parse(input)
     const deadline = this.#deadlineFor(svc, parent, options)
     const ctx = new CallContext(this, svc, parent, deadline, options)
+    if (svc.cache === undefined && deadline === undefined) {
+      let output: unknown
+      try {
+        output = await svc.run(value, ctx)
+      } catch (error) {
+        throw toServiceFailure(svc.name, error, ctx, this.sink)
+      }
+      return !validate || svc.output.tryFast(output) ? output : await svc.output.parse(output)
+    }
     try {
       if (svc.cache === undefined) return await this.#runChecked(svc, value, ctx, validate)
       const key = svc.cacheKeyPrefix + stringify(value)
@@ -240,7 +259,12 @@ export class Runtime implements CallHost {
     options: CallOptions | undefined,
   ): Deadline | undefined {
     const inherited = parent?.deadlineRef
-    if (svc.timeoutMs === undefined && options === undefined) return inherited
+    if (
+      svc.timeoutMs === undefined &&
+      (options === undefined ||
+        (options.timeout === undefined && options.deadline === undefined && options.signal === undefined))
+    )
+      return inherited
     let at = inherited?.at ?? Number.POSITIVE_INFINITY
     const now = Date.now()
     if (svc.timeoutMs !== undefined) at = Math.min(at, now + svc.timeoutMs)

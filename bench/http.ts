@@ -1,0 +1,102 @@
+/**
+ * `npm run bench:http`: requests/s and p99 latency of `POST /api/bench/echo` on nanoweb against a
+ * bare node:http server doing the same JSON echo (the baseline, = 100%) and fastify 5 (a peer),
+ * each in its own process, loaded by wrk (Debian package `wrk`) from this process, interleaved
+ * over several rounds; medians.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { generateProject, REPO } from './lib/project.ts'
+import { median, requireNode24, row } from './lib/stats.ts'
+
+requireNode24()
+const run = promisify(execFile)
+const ROUNDS = Number(process.env.ROUNDS ?? 3)
+const SECONDS = Number(process.env.SECONDS ?? 5)
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50)
+
+await run('wrk', ['--version']).catch((error: { code?: string }) => {
+  if (error.code === 'ENOENT') {
+    console.error('bench:http needs wrk: sudo apt-get install wrk')
+    process.exit(1)
+  }
+})
+
+const root = await generateProject('http', {
+  'services/bench/echo.ts': `import { service } from 'nanoweb'
+import { z } from 'zod'
+export default service({
+  input: z.object({ id: z.number().int(), name: z.string().min(1) }),
+  output: z.object({ id: z.number().int(), name: z.string(), n: z.number() }),
+  run: ({ id, name }) => ({ id, name, n: 1 }),
+})
+`,
+})
+const script = join(root, 'post.lua')
+await writeFile(
+  script,
+  `wrk.method = "POST"\nwrk.body = '{"id":7,"name":"Leeds"}'\nwrk.headers["Content-Type"] = "application/json"\n`,
+)
+
+const kinds = ['bare', 'nanoweb', 'fastify'] as const
+const results: Record<string, { rps: number[]; p99: number[] }> = {}
+for (const kind of kinds) results[kind] = { rps: [], p99: [] }
+
+console.log(
+  `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} interleaved rounds, each server in its own process; medians\n`,
+)
+for (let round = 0; round < ROUNDS; round++) {
+  for (const kind of kinds) {
+    const { child, port } = await startServer(kind)
+    try {
+      const url = `http://127.0.0.1:${port}/api/bench/echo`
+      await wrk(url, 2)
+      const r = await wrk(url, SECONDS)
+      results[kind]?.rps.push(r.rps)
+      results[kind]?.p99.push(r.p99Ms)
+    } finally {
+      child.kill('SIGKILL')
+    }
+  }
+}
+
+const base = median(results.bare?.rps ?? [])
+console.log(row('server (POST JSON echo)', 'requests/s', 'p99', 'vs bare'))
+for (const kind of kinds) {
+  const rps = median(results[kind]?.rps ?? [])
+  const p99 = median(results[kind]?.p99 ?? [])
+  const label = {
+    bare: 'bare node:http (baseline)',
+    nanoweb: 'nanoweb (validated in + out)',
+    fastify: 'fastify 5 (schema in + out)',
+  }[kind]
+  console.log(row(label, rps.toFixed(0), `${p99.toFixed(2)} ms`, `${((rps / base) * 100).toFixed(1)}%`))
+}
+console.log(
+  `\nall rounds (requests/s): ${JSON.stringify(Object.fromEntries(kinds.map((k) => [k, results[k]?.rps.map(Math.round)])))}`,
+)
+
+async function startServer(kind: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [join(REPO, 'bench/http-server.ts'), kind, root], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      const match = /ready (\d+)/.exec(d.toString())
+      if (match !== null) resolve(Number(match[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)))
+  })
+  return { child, port }
+}
+
+async function wrk(url: string, seconds: number): Promise<{ rps: number; p99Ms: number }> {
+  const { stdout } = await run('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url])
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1])
+  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout)
+  const factor = { us: 0.001, ms: 1, s: 1000 }[(p99?.[2] ?? 'ms') as 'us' | 'ms' | 's']
+  if (/Non-2xx/.test(stdout)) throw new Error(`non-2xx answers from ${url}:\n${stdout}`)
+  return { rps, p99Ms: Number(p99?.[1]) * factor }
+}
