@@ -2,7 +2,7 @@ import { NanoError } from '../define/errors.ts'
 import { toJsonSchema } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { type Exchange, json, type Reply } from './exchange.ts'
+import { type Exchange, json, type MaybeReply } from './exchange.ts'
 import { queryToInput } from './query.ts'
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
@@ -28,19 +28,31 @@ export interface ApiCall {
  * @example
  * const reply = await handleApi(rt, exchange, { name: 'weather/current', traceId, headers: {}, bodyLimit: 1 << 20 })
  */
-export async function handleApi(rt: Runtime, ex: Exchange, call: ApiCall): Promise<Reply> {
-  const def = rt.loaded(call.name) ?? (await resolveFromOutside(rt, call.name))
+export function handleApi(rt: Runtime, ex: Exchange, call: ApiCall): MaybeReply {
+  const def = rt.loaded(call.name)
+  if (def === undefined) return resolveFromOutside(rt, call.name).then((loaded) => answer(rt, ex, call, loaded))
+  return answer(rt, ex, call, def)
+}
+
+function answer(rt: Runtime, ex: Exchange, call: ApiCall, def: ServiceDefinition): MaybeReply {
   if (def.visibility === 'internal') throw notFound(call.name)
   const method = ex.method
-  let input: unknown
   if (method === 'POST') {
     const type = ex.header('content-type')
     if (type !== undefined && !JSON_TYPE.test(type)) throw unsupported(type)
-    input = parseJson(await ex.body(call.bodyLimit), type)
-  } else if ((method === 'GET' || method === 'HEAD') && def.idempotent)
-    input = queryToInput(ex.search, querySchemaOf(def))
-  else throw methodNotAllowed(method, def, call.headers)
-  const output = await rt.call(call.name, input as never, { caller: 'http', traceId: call.traceId })
+    const body = ex.body(call.bodyLimit)
+    if (body instanceof Promise) return body.then((bytes) => run(rt, call, parseJson(bytes, type)))
+    return run(rt, call, parseJson(body, type))
+  }
+  if ((method === 'GET' || method === 'HEAD') && def.idempotent) {
+    return run(rt, call, queryToInput(ex.search, querySchemaOf(def)))
+  }
+  throw methodNotAllowed(method, def, call.headers)
+}
+
+function run(rt: Runtime, call: ApiCall, input: unknown): MaybeReply {
+  const output = rt.invoke(call.name, input, { caller: 'http', traceId: call.traceId })
+  if (output instanceof Promise) return output.then((value) => json(200, value, call.headers))
   return json(200, output, call.headers)
 }
 

@@ -2,7 +2,7 @@ import FindMyWay from 'find-my-way'
 import { NanoError } from '../define/errors.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { handleApi } from './api.ts'
-import { type Exchange, errorReply, json, type Reply } from './exchange.ts'
+import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { openApiDocument } from './openapi.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 
@@ -38,6 +38,7 @@ export class GatewayApp {
   readonly #router = FindMyWay<FindMyWay.HTTPVersion.V1>()
   readonly #started = Date.now()
   readonly #ids = new IdSource()
+  /** Requests received and not yet answered (kept by the server adapters). */
   inFlight = 0
 
   constructor(runtime: Runtime, options: AppOptions) {
@@ -51,33 +52,38 @@ export class GatewayApp {
     this.#route('/_nano/openapi.json', async () => json(200, openApiDocument(await runtime.catalog(), info)))
   }
 
-  /** Answers one request; never throws. */
-  async handle(ex: Exchange): Promise<Reply> {
+  /** Largest accepted request body in bytes. */
+  get bodyLimit(): number {
+    return this.#bodyLimit
+  }
+
+  /**
+   * Answers one request; never throws. The reply is synchronous when nothing had to wait (the
+   * usual case for a loaded service with a synchronous `run`), else a promise.
+   */
+  handle(ex: Exchange): MaybeReply {
     const fresh = this.#ids.next()
     const requestId = requestIdFrom(ex.header('x-request-id'), fresh)
     const { traceId, traceparent } = traceContext(ex.header('traceparent'), fresh)
     const headers: Record<string, string> = { 'x-request-id': requestId, traceparent }
-    this.inFlight += 1
+    let reply: MaybeReply
     try {
-      const path = ex.path
-      if (path.startsWith('/api/')) {
-        return await handleApi(this.runtime, ex, {
-          name: serviceName(path),
-          traceId,
-          headers,
-          bodyLimit: this.#bodyLimit,
-        })
-      }
-      const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
-      if (found === null) throw this.#missing(ex.method, path, headers)
-      const reply = await (found.handler as unknown as NanoRoute)(ex, headers)
-      if (ex.method === 'HEAD') reply.body = ''
-      return reply
+      reply = this.#answer(ex, headers, traceId)
     } catch (error) {
       return errorReply(error, headers)
-    } finally {
-      this.inFlight -= 1
     }
+    if (reply instanceof Promise) return reply.then(settled(ex), (error: unknown) => errorReply(error, headers))
+    return settled(ex)(reply)
+  }
+
+  #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
+    const path = ex.path
+    if (path.startsWith('/api/')) {
+      return handleApi(this.runtime, ex, { name: serviceName(path), traceId, headers, bodyLimit: this.#bodyLimit })
+    }
+    const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
+    if (found === null) throw this.#missing(ex.method, path, headers)
+    return (found.handler as unknown as NanoRoute)(ex, headers)
   }
 
   #route(path: string, route: (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply): void {
@@ -95,6 +101,14 @@ export class GatewayApp {
     headers.allow = allowed.join(', ')
     return new NanoError('NANO_E_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${headers.allow}`)
   }
+}
+
+function settled(ex: Exchange): (reply: Reply) => Reply {
+  return ex.method === 'HEAD' ? withoutBody : same
+}
+
+function same(reply: Reply): Reply {
+  return reply
 }
 
 function withoutBody(reply: Reply): Reply {

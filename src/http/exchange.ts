@@ -15,8 +15,11 @@ export interface Exchange {
   readonly search: string
   /** A request header by lower-case name. */
   header(name: string): string | undefined
-  /** The body, at most `limit` bytes; rejects with `NANO_E_PAYLOAD_TOO_LARGE` without reading the rest. */
-  body(limit: number): Promise<Uint8Array>
+  /**
+   * The body, at most `limit` bytes; fails with `NANO_E_PAYLOAD_TOO_LARGE` without reading the
+   * rest. Synchronous when the server has read it already.
+   */
+  body(limit: number): Uint8Array | Promise<Uint8Array>
 }
 
 /**
@@ -30,6 +33,14 @@ export interface Reply {
   headers: Record<string, string>
   body: string
 }
+
+/**
+ * A reply now, or later.
+ *
+ * @example
+ * const r: MaybeReply = json(200, {})
+ */
+export type MaybeReply = Reply | Promise<Reply>
 
 /**
  * A JSON reply.

@@ -1,5 +1,5 @@
 import type { GatewayApp } from './app.ts'
-import { type Exchange, tooLarge } from './exchange.ts'
+import { type Exchange, type Reply, tooLarge } from './exchange.ts'
 
 /**
  * The Web-standard entry: answers a `Request` with a `Response` through the same handlers as the
@@ -18,7 +18,13 @@ export function fetchHandler(app: GatewayApp): (request: Request) => Promise<Res
       header: (name) => request.headers.get(name) ?? undefined,
       body: (limit) => readBody(request, limit),
     }
-    const reply = await app.handle(ex)
+    app.inFlight += 1
+    let reply: Reply
+    try {
+      reply = await app.handle(ex)
+    } finally {
+      app.inFlight -= 1
+    }
     const empty = reply.body === '' && (request.method === 'HEAD' || reply.status === 204)
     return new Response(empty ? null : reply.body, { status: reply.status, headers: reply.headers })
   }

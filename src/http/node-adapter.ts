@@ -1,65 +1,104 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { NanoError } from '../define/errors.ts'
 import type { GatewayApp } from './app.ts'
-import { type Exchange, tooLarge } from './exchange.ts'
+import { type Exchange, type MaybeReply, tooLarge } from './exchange.ts'
+
+const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
- * The node:http fast path: wraps `req` as an {@link Exchange}, lets the app answer, and writes
- * the reply. A body over the limit is answered with 413 and the connection closed, unread.
+ * The node:http fast path. A request body is read as it arrives (up to the app's limit), then
+ * the app answers, synchronously when it can, and the reply is written with its length. A body
+ * over the limit is answered with 413 and the connection closed, the rest unread.
  *
  * @example
  * http.createServer(nodeHandler(app))
  */
 export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    app.inFlight += 1
     const url = req.url ?? '/'
     const q = url.indexOf('?')
+    const method = req.method ?? 'GET'
+    let bytes: Uint8Array = EMPTY
+    let bodyError: NanoError | undefined
     const ex: Exchange = {
-      method: req.method ?? 'GET',
+      method,
       path: q === -1 ? url : url.slice(0, q),
       search: q === -1 ? '' : url.slice(q + 1),
       header: (name) => {
         const value = req.headers[name]
         return Array.isArray(value) ? value.join(', ') : value
       },
-      body: (limit) => readBody(req, limit),
-    }
-    app.handle(ex).then(
-      (reply) => {
-        if (reply.status === 413) {
-          reply.headers.connection = 'close'
-          res.on('finish', () => req.destroy())
-        }
-        reply.headers['content-length'] ??= String(Buffer.byteLength(reply.body))
-        res.writeHead(reply.status, reply.headers)
-        res.end(reply.body)
+      body: () => {
+        if (bodyError !== undefined) throw bodyError
+        return bytes
       },
-      () => res.destroy(),
-    )
+    }
+    const answer = (): void => write(app, req, res, app.handle(ex))
+    if (!HAS_BODY.has(method)) {
+      answer()
+      return
+    }
+    readBody(req, app.bodyLimit, (error, body) => {
+      bodyError = error
+      bytes = body
+      answer()
+    })
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length'])
-  if (declared > limit) return Promise.reject(tooLarge(limit))
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length
-      if (size > limit) {
-        req.off('data', onData)
-        req.pause()
-        reject(tooLarge(limit))
-        return
-      }
-      chunks.push(chunk)
+const EMPTY = new Uint8Array(0)
+
+function write(app: GatewayApp, req: IncomingMessage, res: ServerResponse, reply: MaybeReply): void {
+  if (reply instanceof Promise) {
+    reply.then(
+      (settled) => write(app, req, res, settled),
+      () => {
+        app.inFlight -= 1
+        res.destroy()
+      },
+    )
+    return
+  }
+  app.inFlight -= 1
+  const headers = reply.headers
+  if (reply.status === 413) {
+    headers.connection = 'close'
+    res.on('finish', () => req.destroy())
+  }
+  headers['content-length'] ??= String(Buffer.byteLength(reply.body))
+  res.writeHead(reply.status, headers)
+  res.end(reply.body)
+}
+
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (error: NanoError | undefined, body: Uint8Array) => void,
+): void {
+  if (Number(req.headers['content-length']) > limit) {
+    done(tooLarge(limit), EMPTY)
+    return
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  let finished = false
+  const finish = (error: NanoError | undefined, body: Uint8Array): void => {
+    if (finished) return
+    finished = true
+    done(error, body)
+  }
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size <= limit) chunks.push(chunk)
+    else if (!finished) {
+      req.pause()
+      finish(tooLarge(limit), EMPTY)
     }
-    req.on('data', onData)
-    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
-    req.once('error', reject)
-    req.once('close', () => {
-      if (!req.complete) reject(new NanoError('NANO_E_ABORTED', 'The client went away before sending the whole body'))
-    })
+  })
+  req.on('end', () => finish(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
+  req.on('close', () => {
+    if (!req.complete)
+      finish(new NanoError('NANO_E_ABORTED', 'The client went away before sending the whole body'), EMPTY)
   })
 }

@@ -1,4 +1,6 @@
+import { toMs } from '../define/duration.ts'
 import { NanoError } from '../define/errors.ts'
+import type { CallOptions } from '../define/types.ts'
 
 /**
  * One point in time after which work is abandoned, shared by every call beneath the call that
@@ -76,4 +78,40 @@ function abortReason(signal: AbortSignal): unknown {
   const reason: unknown = signal.reason
   if (reason instanceof NanoError) return reason
   return new NanoError('NANO_E_ABORTED', 'The caller aborted the call', { cause: reason })
+}
+
+/**
+ * The deadline a call runs under: its caller's, unless its own `timeout` (`timeoutMs`) or the
+ * call options (`timeout`, `deadline`, `signal`) end it earlier, in which case a new one chained
+ * to the caller's. `undefined` when nothing limits the call. Costs nothing in the common case.
+ *
+ * @example
+ * const deadline = deadlineFor('weather/current', 150, parentCtx?.deadlineRef, { timeout: '1s' })
+ */
+export function deadlineFor(
+  setBy: string,
+  timeoutMs: number | undefined,
+  inherited: Deadline | undefined,
+  options: CallOptions | undefined,
+): Deadline | undefined {
+  if (
+    timeoutMs === undefined &&
+    (options === undefined ||
+      (options.timeout === undefined && options.deadline === undefined && options.signal === undefined))
+  )
+    return inherited
+  let at = inherited?.at ?? Number.POSITIVE_INFINITY
+  const now = Date.now()
+  if (timeoutMs !== undefined) at = Math.min(at, now + timeoutMs)
+  if (options?.timeout !== undefined) at = Math.min(at, now + toMs(options.timeout, 'timeout'))
+  if (options?.deadline !== undefined) at = Math.min(at, options.deadline)
+  if (inherited !== undefined && at === inherited.at && options?.signal === undefined) return inherited
+  if (at === Number.POSITIVE_INFINITY && options?.signal === undefined) return inherited
+  return new Deadline(at, setBy, joinSignals(inherited?.signal, options?.signal))
+}
+
+function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return AbortSignal.any([a, b])
 }

@@ -1,6 +1,5 @@
 import { relative, resolve } from 'node:path'
 import { stringify } from 'safe-stable-stringify'
-import { toMs } from '../define/duration.ts'
 import { NanoError } from '../define/errors.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
@@ -9,7 +8,7 @@ import { type IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
 import { ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, type MemoryCacheLimits, MemoryCacheStore } from './cache/store.ts'
 import { CallContext, type CallHost } from './context.ts'
-import { Deadline } from './deadline.ts'
+import { deadlineFor } from './deadline.ts'
 import { toServiceFailure } from './failure.ts'
 import { jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
 import { type PreparedService, prepareService } from './prepare.ts'
@@ -107,8 +106,25 @@ export class Runtime implements CallHost {
    * await rt.call('weather/current', { city: 'Leeds' }, { timeout: '200ms' })
    */
   call<N extends string>(name: N, input: CallInput<N>, options?: CallOptions): Promise<CallOutput<N>> {
+    return asPromise(this.invoke(name, input, options)) as Promise<CallOutput<N>>
+  }
+
+  /**
+   * Like {@link Runtime.call}, for hot paths: answers synchronously (the output itself) when the
+   * whole call could run without waiting (service loaded, input accepted by the compiled check,
+   * no cache or deadline, `run` returned a plain value), else a promise. Never throws.
+   *
+   * @example
+   * const out = rt.invoke('bench/echo', input)
+   * const value = out instanceof Promise ? await out : out
+   */
+  invoke(name: string, input: unknown, options?: CallOptions): unknown {
     if (this.#closed) return Promise.reject(closedError())
-    return this.#dispatch(name, input, undefined, options) as Promise<CallOutput<N>>
+    try {
+      return this.#dispatch(name, input, undefined, options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   /** The call a service makes through `ctx.call`: only to services it declared in `uses`. */
@@ -132,7 +148,11 @@ export class Runtime implements CallHost {
         ),
       )
     }
-    return this.#dispatch(name, input, ctx, options)
+    try {
+      return asPromise(this.#dispatch(name, input, ctx, options))
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   /**
@@ -197,12 +217,7 @@ export class Runtime implements CallHost {
     await this.#store.clear()
   }
 
-  #dispatch(
-    name: string,
-    input: unknown,
-    parent: CallContext | undefined,
-    options: CallOptions | undefined,
-  ): Promise<unknown> {
+  #dispatch(name: string, input: unknown, parent: CallContext | undefined, options: CallOptions | undefined): unknown {
     const entry = this.#index.get(name)
     if (entry === undefined) return Promise.reject(notFound(name))
     const svc = entry.loaded
@@ -210,31 +225,58 @@ export class Runtime implements CallHost {
     return this.#index.load(entry).then((loaded) => this.#execute(loaded, input, parent, options))
   }
 
-  async #execute(
+  #execute(
     svc: PreparedService,
     input: unknown,
     parent: CallContext | undefined,
     options: CallOptions | undefined,
-  ): Promise<unknown> {
+  ): unknown {
     const validate = parent === undefined || this.#validateInternal
-    const value = !validate || svc.input.tryFast(input) ? input : await svc.input.parse(input)
-    const deadline = this.#deadlineFor(svc, parent, options)
-    const ctx = new CallContext(this, svc, parent, deadline, options)
-    if (svc.cache === undefined && deadline === undefined) {
-      let output: unknown
-      try {
-        output = await svc.run(value, ctx)
-      } catch (error) {
-        throw toServiceFailure(svc.name, error, ctx, this.sink)
-      }
-      return !validate || svc.output.tryFast(output) ? output : await svc.output.parse(output)
+    if (validate && !svc.input.tryFast(input)) {
+      return svc.input.parse(input).then((value) => this.#run(svc, value, parent, options, validate))
     }
+    return this.#run(svc, input, parent, options, validate)
+  }
+
+  #run(
+    svc: PreparedService,
+    value: unknown,
+    parent: CallContext | undefined,
+    options: CallOptions | undefined,
+    validate: boolean,
+  ): unknown {
+    const deadline = deadlineFor(svc.name, svc.timeoutMs, parent?.deadlineRef, options)
+    const ctx = new CallContext(this, svc, parent, deadline, options)
+    if (svc.cache !== undefined || deadline !== undefined) return this.#guarded(svc, value, ctx, validate)
+    let output: unknown
+    try {
+      output = svc.run(value, ctx)
+    } catch (error) {
+      return Promise.reject(toServiceFailure(svc.name, error, ctx, this.sink))
+    }
+    if (isThenable(output)) {
+      return Promise.resolve(output).then(
+        (resolved) => this.#checkOutput(svc, resolved, validate),
+        (error: unknown) => {
+          throw toServiceFailure(svc.name, error, ctx, this.sink)
+        },
+      )
+    }
+    return this.#checkOutput(svc, output, validate)
+  }
+
+  #checkOutput(svc: PreparedService, output: unknown, validate: boolean): unknown {
+    return !validate || svc.output.tryFast(output) ? output : svc.output.parse(output)
+  }
+
+  async #guarded(svc: PreparedService, value: unknown, ctx: CallContext, validate: boolean): Promise<unknown> {
+    const deadline = ctx.deadlineRef
     try {
       if (svc.cache === undefined) return await this.#runChecked(svc, value, ctx, validate)
       const key = svc.cacheKeyPrefix + stringify(value)
       return await this.#cache.through(key, svc.cache, () => this.#runChecked(svc, value, ctx, true))
     } finally {
-      if (deadline !== parent?.deadlineRef) deadline?.dispose()
+      if (deadline !== ctx.parent?.deadlineRef) deadline?.dispose()
     }
   }
 
@@ -250,36 +292,19 @@ export class Runtime implements CallHost {
     } catch (error) {
       throw toServiceFailure(svc.name, error, ctx, this.sink)
     }
-    return !validate || svc.output.tryFast(output) ? output : await svc.output.parse(output)
-  }
-
-  #deadlineFor(
-    svc: PreparedService,
-    parent: CallContext | undefined,
-    options: CallOptions | undefined,
-  ): Deadline | undefined {
-    const inherited = parent?.deadlineRef
-    if (
-      svc.timeoutMs === undefined &&
-      (options === undefined ||
-        (options.timeout === undefined && options.deadline === undefined && options.signal === undefined))
-    )
-      return inherited
-    let at = inherited?.at ?? Number.POSITIVE_INFINITY
-    const now = Date.now()
-    if (svc.timeoutMs !== undefined) at = Math.min(at, now + svc.timeoutMs)
-    if (options?.timeout !== undefined) at = Math.min(at, now + toMs(options.timeout, 'timeout'))
-    if (options?.deadline !== undefined) at = Math.min(at, options.deadline)
-    if (inherited !== undefined && at === inherited.at && options?.signal === undefined) return inherited
-    if (at === Number.POSITIVE_INFINITY && options?.signal === undefined) return inherited
-    return new Deadline(at, svc.name, joinSignals(inherited?.signal, options?.signal))
+    return await this.#checkOutput(svc, output, validate)
   }
 }
 
-function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (a === undefined) return b
-  if (b === undefined) return a
-  return AbortSignal.any([a, b])
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value instanceof Promise ||
+    (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
+  )
+}
+
+function asPromise(value: unknown): Promise<unknown> {
+  return value instanceof Promise ? value : Promise.resolve(value)
 }
 
 function notFound(name: string): NanoError {

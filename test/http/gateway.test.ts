@@ -57,6 +57,8 @@ test('GET with query parameters for idempotent services, coerced by the schema',
   const head = await request(`${server.url}/api/news/list?limit=1`, { method: 'HEAD' })
   assert.equal(head.status, 200)
   assert.equal(head.text, '')
+  const got = await request(`${server.url}/api/news/list?limit=1`)
+  assert.equal(head.headers.get('content-length'), String(got.text.length), 'HEAD tells the length GET would send')
 })
 
 test('errors are JSON with the NanoError status and code; client mistakes are never 5xx', async (t) => {

@@ -90,3 +90,22 @@ test('validateInternalCalls: false skips checks between services but never at th
   assert.equal(await trusting.call('outer', {}), 'not a number')
   await assert.rejects(trusting.call('inner', { n: 'x' } as never), { code: 'NANO_E_INVALID_INPUT' })
 })
+
+test('rt.invoke answers synchronously when nothing has to wait, and rt.call always with a promise', async (t) => {
+  const root = await tempProject(t, {
+    'services/sync.ts': svc(`input: z.object({ n: z.number() }), output: z.number(), run: ({ n }) => n * 2,`),
+    'services/later.ts': svc(`input: z.object({ n: z.number() }), output: z.number(), run: async ({ n }) => n * 3,`),
+  })
+  const rt = createRuntime({ root, logger: false, fastValidationAfter: 1 })
+  await rt.call('sync', { n: 1 })
+  await rt.call('later', { n: 1 })
+  await rt.call('sync', { n: 1 })
+  assert.equal(rt.invoke('sync', { n: 21 }), 42)
+  const later = rt.invoke('later', { n: 2 })
+  assert.ok(later instanceof Promise)
+  assert.equal(await later, 6)
+  const bad = rt.invoke('sync', { n: 'x' })
+  assert.ok(bad instanceof Promise)
+  await assert.rejects(bad as Promise<unknown>, { code: 'NANO_E_INVALID_INPUT' })
+  assert.ok(rt.call('sync', { n: 1 }) instanceof Promise)
+})
