@@ -1,4 +1,4 @@
-import { NanoError } from '../define/errors.ts'
+import { isNanoError, NanoError } from '../define/errors.ts'
 
 /**
  * One HTTP request as the handlers see it, whichever server produced it (node:http or a
@@ -61,7 +61,7 @@ export function json(status: number, value: unknown, headers: Record<string, str
  * errorReply(new NanoError('NANO_E_NOT_FOUND', 'No service named x'))
  */
 export function errorReply(error: unknown, headers: Record<string, string> = {}): Reply {
-  const nano = error instanceof NanoError ? error : new NanoError('NANO_E_INTERNAL', 'Internal error')
+  const nano = isNanoError(error) ? error : new NanoError('NANO_E_INTERNAL', 'Internal error')
   return json(nano.status, { error: nano.toJSON() }, headers)
 }
 
