@@ -14,6 +14,15 @@ export {
   type NanoErrorOptions,
   type SchemaIssue,
 } from './define/errors.ts'
+export {
+  type FragmentDefinition,
+  type FragmentSpec,
+  fragment,
+  isFragment,
+  type LivePolicy,
+  type VaryKey,
+} from './define/fragment.ts'
+export { escapeHtml, Html, html, isHtml, raw } from './define/html.ts'
 export { type JsonSchema, toJsonSchema } from './define/schema.ts'
 export { isServiceDefinition, type ServiceDefinition, type ServiceSpec, service } from './define/service.ts'
 export type {
@@ -23,6 +32,7 @@ export type {
   CallOutput,
   Context,
   Logger,
+  RequestContext,
   ServiceRegistry,
   Visibility,
 } from './define/types.ts'

@@ -43,7 +43,7 @@ export interface ServiceDefinition<
   U extends string = string,
 > {
   readonly [SERVICE_BRAND]: true
-  readonly kind: 'service'
+  readonly kind: 'service' | 'fragment'
   readonly description: string | undefined
   readonly input: I
   readonly output: O

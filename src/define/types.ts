@@ -54,6 +54,24 @@ export interface CallOptions {
   readonly traceId?: string
   /** Who is calling, for logs and metrics (for example `http`). */
   readonly caller?: string
+  /** The allow-listed facts of the outside request; inherited by every call beneath. */
+  readonly request?: RequestContext
+}
+
+/**
+ * The allow-listed part of an outside request that services may see (`ctx.request`): nothing
+ * else of the request (headers, cookies, address) reaches them.
+ *
+ * @example
+ * const r: RequestContext = { locale: 'en-GB', device: 'mobile', userId: 'u42' }
+ */
+export interface RequestContext {
+  /** First language of `Accept-Language`, e.g. `en-GB`. */
+  readonly locale?: string
+  /** From client hints or the user agent. */
+  readonly device?: 'mobile' | 'desktop'
+  /** From the configured cookie or header. */
+  readonly userId?: string
 }
 
 /**
@@ -93,6 +111,8 @@ export interface Context<Uses extends string = string> {
   readonly caller: string | undefined
   /** This service's own name. */
   readonly service: string
+  /** Allow-listed facts of the outside request (empty for in-process calls). */
+  readonly request: RequestContext
 }
 
 /**

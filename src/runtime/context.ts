@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { CallOptions, Context, Logger } from '../define/types.ts'
+import type { CallOptions, Context, Logger, RequestContext } from '../define/types.ts'
 import type { Deadline } from './deadline.ts'
 import { BoundLogger, type LogSink } from './logger.ts'
 import type { PreparedService } from './prepare.ts'
@@ -16,6 +16,8 @@ export interface CallHost {
   /** A signal that never aborts, for calls without a deadline. */
   readonly idleSignal: AbortSignal
 }
+
+const NO_REQUEST: RequestContext = Object.freeze({})
 
 type CallFn = (name: string, input: unknown, options?: CallOptions) => Promise<unknown>
 
@@ -71,6 +73,10 @@ export class CallContext implements Context<string> {
 
   get signal(): AbortSignal {
     return this.deadlineRef?.signal ?? this.#host.idleSignal
+  }
+
+  get request(): RequestContext {
+    return this.parent?.request ?? this.#options?.request ?? NO_REQUEST
   }
 
   get traceId(): string {

@@ -1,4 +1,5 @@
 import { toMs } from '../define/duration.ts'
+import { isFragment, type VaryKey } from '../define/fragment.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { ServiceFile } from '../registry/scan.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
@@ -22,6 +23,8 @@ export interface PreparedService {
   readonly cache: CachePolicyMs | undefined
   /** Prefix of this version's cache keys, so a reload never serves the old version's results. */
   readonly cacheKeyPrefix: string
+  /** Request facts that enter the cache key (fragments' `vary`). */
+  readonly vary: readonly VaryKey[]
   readonly input: Validator
   readonly output: Validator
 }
@@ -68,6 +71,7 @@ export function prepareService(
             staleIfError: cache.staleIfError === undefined ? 0 : toMs(cache.staleIfError),
           },
     cacheKeyPrefix: `${name}@${version}\u0000`,
+    vary: isFragment(definition) ? definition.vary : [],
     input: new Validator(definition.input, settings.compiler, 'NANO_E_INVALID_INPUT', name, settings.fastAfter),
     output: new Validator(definition.output, settings.compiler, 'NANO_E_INVALID_OUTPUT', name, settings.fastAfter),
   }

@@ -233,7 +233,9 @@ export class Runtime implements CallHost {
   ): unknown {
     const validate = parent === undefined || this.#validateInternal
     if (validate && !svc.input.tryFast(input)) {
-      return svc.input.parse(input).then((value) => this.#run(svc, value, parent, options, validate))
+      const value = svc.input.check(input)
+      if (value instanceof Promise) return value.then((checked) => this.#run(svc, checked, parent, options, validate))
+      return this.#run(svc, value, parent, options, validate)
     }
     return this.#run(svc, input, parent, options, validate)
   }
@@ -266,14 +268,14 @@ export class Runtime implements CallHost {
   }
 
   #checkOutput(svc: PreparedService, output: unknown, validate: boolean): unknown {
-    return !validate || svc.output.tryFast(output) ? output : svc.output.parse(output)
+    return !validate || svc.output.tryFast(output) ? output : svc.output.check(output)
   }
 
   async #guarded(svc: PreparedService, value: unknown, ctx: CallContext, validate: boolean): Promise<unknown> {
     const deadline = ctx.deadlineRef
     try {
       if (svc.cache === undefined) return await this.#runChecked(svc, value, ctx, validate)
-      const key = svc.cacheKeyPrefix + stringify(value)
+      const key = cacheKey(svc, value, ctx)
       return await this.#cache.through(key, svc.cache, () => this.#runChecked(svc, value, ctx, true))
     } finally {
       if (deadline !== ctx.parent?.deadlineRef) deadline?.dispose()
@@ -294,6 +296,15 @@ export class Runtime implements CallHost {
     }
     return await this.#checkOutput(svc, output, validate)
   }
+}
+
+function cacheKey(svc: PreparedService, value: unknown, ctx: CallContext): string {
+  const key = svc.cacheKeyPrefix + stringify(value)
+  if (svc.vary.length === 0) return key
+  const request = ctx.request
+  let varied = key
+  for (const part of svc.vary) varied += `\u0000${(part === 'user' ? request.userId : request[part]) ?? ''}`
+  return varied
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

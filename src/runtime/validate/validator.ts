@@ -14,7 +14,7 @@ const NEVER: Checker = () => false
  *
  * @example
  * const v = new Validator(z.object({ n: z.number() }), compiler, 'INPUT', 'calc/add', 8)
- * const value = v.tryFast(input) ? input : await v.parse(input)
+ * const value = v.tryFast(input) ? input : v.check(input)
  */
 export class Validator {
   readonly #schema: StandardSchemaV1
@@ -48,16 +48,28 @@ export class Validator {
     return false
   }
 
-  /** Validates with the schema library; resolves to its output or rejects with a NanoError. */
+  /**
+   * Validates with the schema library: its output, or a promise of it when the library validates
+   * asynchronously; throws (or rejects with) `NanoError` listing the issues.
+   */
+  check(value: unknown): unknown {
+    const result = this.#schema['~standard'].validate(value)
+    if (result instanceof Promise) return result.then((settled) => this.#settle(settled))
+    return this.#settle(result)
+  }
+
+  /** {@link Validator.check}, always as a promise. */
   async parse(value: unknown): Promise<unknown> {
-    let result = this.#schema['~standard'].validate(value)
-    if (result instanceof Promise) result = await result
+    return this.check(value)
+  }
+
+  #settle(result: StandardSchemaV1.Result<unknown>): unknown {
     if (result.issues === undefined) return result.value
     const issues = toIssues(result.issues)
     const what = this.#code === 'NANO_E_INVALID_INPUT' ? 'Invalid input for' : 'Invalid output from'
     const first = issues[0]
-    const detail =
-      first === undefined ? '' : `: ${first.path.length > 0 ? `${first.path.join('.')}: ` : ''}${first.message}`
+    const where = first === undefined || first.path.length === 0 ? '' : `${first.path.join('.')}: `
+    const detail = first === undefined ? '' : `: ${where}${first.message}`
     throw new NanoError(this.#code, `${what} '${this.#service}'${detail}`, { issues, service: this.#service })
   }
 
