@@ -23,6 +23,7 @@ export {
   type VaryKey,
 } from './define/fragment.ts'
 export { escapeHtml, Html, html, isHtml, raw } from './define/html.ts'
+export { isPageDefinition, type PageDefinition, type PageRequest, type PageSpec, page } from './define/page.ts'
 export { type JsonSchema, toJsonSchema } from './define/schema.ts'
 export { isServiceDefinition, type ServiceDefinition, type ServiceSpec, service } from './define/service.ts'
 export type {

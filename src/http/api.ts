@@ -1,8 +1,10 @@
 import { NanoError } from '../define/errors.ts'
+import { isFragment } from '../define/fragment.ts'
 import { toJsonSchema } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
+import type { RequestContext } from '../define/types.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { type Exchange, json, type MaybeReply } from './exchange.ts'
+import { type Exchange, json, type MaybeReply, type Reply } from './exchange.ts'
 import { queryToInput } from './query.ts'
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
@@ -19,6 +21,7 @@ export interface ApiCall {
   readonly traceId: string
   readonly headers: Record<string, string>
   readonly bodyLimit: number
+  readonly request?: RequestContext
 }
 
 /**
@@ -41,19 +44,25 @@ function answer(rt: Runtime, ex: Exchange, call: ApiCall, def: ServiceDefinition
     const type = ex.header('content-type')
     if (type !== undefined && !JSON_TYPE.test(type)) throw unsupported(type)
     const body = ex.body(call.bodyLimit)
-    if (body instanceof Promise) return body.then((bytes) => run(rt, call, parseJson(bytes, type)))
-    return run(rt, call, parseJson(body, type))
+    if (body instanceof Promise) return body.then((bytes) => run(rt, call, parseJson(bytes, type), def))
+    return run(rt, call, parseJson(body, type), def)
   }
   if ((method === 'GET' || method === 'HEAD') && def.idempotent) {
-    return run(rt, call, queryToInput(ex.search, querySchemaOf(def)))
+    return run(rt, call, queryToInput(ex.search, querySchemaOf(def)), def)
   }
   throw methodNotAllowed(method, def, call.headers)
 }
 
-function run(rt: Runtime, call: ApiCall, input: unknown): MaybeReply {
-  const output = rt.invoke(call.name, input, { caller: 'http', traceId: call.traceId })
-  if (output instanceof Promise) return output.then((value) => json(200, value, call.headers))
-  return json(200, output, call.headers)
+function run(rt: Runtime, call: ApiCall, input: unknown, def: ServiceDefinition): MaybeReply {
+  const output = rt.invoke(call.name, input, { caller: 'http', traceId: call.traceId, request: call.request })
+  const answer = isFragment(def) ? htmlReply : json
+  if (output instanceof Promise) return output.then((value) => answer(200, value, call.headers))
+  return answer(200, output, call.headers)
+}
+
+function htmlReply(status: number, markup: unknown, headers: Record<string, string>): Reply {
+  headers['content-type'] = 'text/html; charset=utf-8'
+  return { status, headers, body: markup as string }
 }
 
 /**

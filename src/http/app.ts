@@ -1,9 +1,15 @@
+import { join } from 'node:path'
 import FindMyWay from 'find-my-way'
-import { NanoError } from '../define/errors.ts'
+import { AssetRegistry } from '../compose/assets.ts'
+import { PageIndex } from '../compose/pages.ts'
+import { isNanoError, NanoError } from '../define/errors.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { handleApi } from './api.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { openApiDocument } from './openapi.ts'
+import { handlePage, htmlErrorReply } from './page-route.ts'
+import { requestContextFrom, type UserSource } from './request-context.ts'
+import { serveAsset, serveStatic } from './static-route.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 
 /**
@@ -19,6 +25,8 @@ export interface AppOptions {
   readonly title?: string
   /** Version of the OpenAPI document. Default '1.0.0'. */
   readonly version?: string
+  /** Where the user id passed on as `ctx.request.userId` comes from (a cookie or a header). */
+  readonly user?: UserSource
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -41,8 +49,14 @@ export class GatewayApp {
   /** Requests received and not yet answered (kept by the server adapters). */
   inFlight = 0
 
+  readonly assets = new AssetRegistry()
+  readonly pages: PageIndex
+  readonly #user: UserSource | undefined
+
   constructor(runtime: Runtime, options: AppOptions) {
     this.runtime = runtime
+    this.pages = new PageIndex(runtime.root, runtime, this.assets)
+    this.#user = options.user
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const info = { title: options.title ?? 'nanoweb', version: options.version ?? '1.0.0' }
     this.#route('/_nano/health', () =>
@@ -50,6 +64,9 @@ export class GatewayApp {
     )
     this.#route('/_nano/catalog', async () => json(200, { services: await runtime.catalog() }))
     this.#route('/_nano/openapi.json', async () => json(200, openApiDocument(await runtime.catalog(), info)))
+    this.#route('/_nano/assets/*', (ex, headers) => serveAsset(this.assets, ex.path, headers))
+    const staticDir = join(runtime.root, 'pages', '_assets')
+    this.#route('/_assets/*', (ex, headers) => serveStatic(staticDir, ex.path, headers))
   }
 
   /** Largest accepted request body in bytes. */
@@ -79,11 +96,35 @@ export class GatewayApp {
   #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
     const path = ex.path
     if (path.startsWith('/api/')) {
-      return handleApi(this.runtime, ex, { name: serviceName(path), traceId, headers, bodyLimit: this.#bodyLimit })
+      const request = requestContextFrom(ex, this.#user)
+      return handleApi(this.runtime, ex, {
+        name: serviceName(path),
+        traceId,
+        headers,
+        bodyLimit: this.#bodyLimit,
+        request,
+      })
     }
     const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
-    if (found === null) throw this.#missing(ex.method, path, headers)
-    return (found.handler as unknown as NanoRoute)(ex, headers)
+    if (found !== null) return (found.handler as unknown as NanoRoute)(ex, headers)
+    const page = this.pages.match(path)
+    if (page === undefined) throw this.#missing(ex.method, path, headers)
+    const call = {
+      rt: this.runtime,
+      pages: this.pages,
+      sink: this.runtime.sink,
+      traceId,
+      request: requestContextFrom(ex, this.#user),
+      headers,
+    }
+    try {
+      const reply = handlePage(ex, page.entry, page.params, call)
+      return reply instanceof Promise
+        ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
+        : reply
+    } catch (error) {
+      return this.#pageError(error, headers, traceId)
+    }
   }
 
   #route(path: string, route: (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply): void {
@@ -93,6 +134,17 @@ export class GatewayApp {
       return reply
     }
     this.#router.on(['GET', 'HEAD'], path, handler as never)
+  }
+
+  #pageError(error: unknown, headers: Record<string, string>, traceId: string): Reply {
+    if (isNanoError(error) && error.code === 'NANO_E_METHOD_NOT_ALLOWED') return errorReply(error, headers)
+    if (!isNanoError(error) || error.status >= 500) {
+      this.runtime.sink({ level: 'error', message: 'page failed', time: Date.now(), traceId, error })
+    }
+    const nano = isNanoError(error)
+      ? error
+      : new NanoError('NANO_E_INTERNAL', `The page could not be rendered (trace ${traceId})`)
+    return htmlErrorReply(nano, headers)
   }
 
   #missing(method: string, path: string, headers: Record<string, string>): NanoError {
@@ -112,7 +164,8 @@ function same(reply: Reply): Reply {
 }
 
 function withoutBody(reply: Reply): Reply {
-  reply.headers['content-length'] = String(Buffer.byteLength(reply.body))
+  if (reply.stream !== undefined) reply.stream = undefined
+  else reply.headers['content-length'] = String(Buffer.byteLength(reply.body))
   reply.body = ''
   return reply
 }

@@ -32,6 +32,8 @@ export interface Reply {
   status: number
   headers: Record<string, string>
   body: string
+  /** For a streamed body (a page still rendering): writes it to the sink, then ends it. */
+  stream?: (sink: { write(chunk: string): void; end(): void }) => void
 }
 
 /**

@@ -25,6 +25,16 @@ export function fetchHandler(app: GatewayApp): (request: Request) => Promise<Res
     } finally {
       app.inFlight -= 1
     }
+    const stream = reply.stream
+    if (stream !== undefined) {
+      const encoder = new TextEncoder()
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          stream({ write: (chunk) => controller.enqueue(encoder.encode(chunk)), end: () => controller.close() })
+        },
+      })
+      return new Response(request.method === 'HEAD' ? null : body, { status: reply.status, headers: reply.headers })
+    }
     const empty = reply.body === '' && (request.method === 'HEAD' || reply.status === 204)
     return new Response(empty ? null : reply.body, { status: reply.status, headers: reply.headers })
   }

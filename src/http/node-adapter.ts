@@ -60,8 +60,20 @@ function write(app: GatewayApp, req: IncomingMessage, res: ServerResponse, reply
     )
     return
   }
-  app.inFlight -= 1
   const headers = reply.headers
+  const stream = reply.stream
+  if (stream !== undefined) {
+    res.writeHead(reply.status, headers)
+    stream({
+      write: (chunk) => res.write(chunk),
+      end: () => {
+        app.inFlight -= 1
+        res.end()
+      },
+    })
+    return
+  }
+  app.inFlight -= 1
   if (reply.status === 413) {
     headers.connection = 'close'
     res.on('finish', () => req.destroy())

@@ -1,3 +1,4 @@
+import { coerceText as coerce, typesOf } from '../define/coerce.ts'
 import type { JsonSchema } from '../define/schema.ts'
 
 /**
@@ -22,26 +23,4 @@ export function queryToInput(search: string, schema: JsonSchema): Record<string,
     } else input[key] = coerce(values[values.length - 1] as string, property)
   }
   return input
-}
-
-function typesOf(schema: JsonSchema): string[] {
-  const type = schema.type
-  if (typeof type === 'string') return [type]
-  if (Array.isArray(type)) return type as string[]
-  const anyOf = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined
-  return anyOf === undefined ? [] : anyOf.flatMap(typesOf)
-}
-
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
-
-function coerce(value: string, schema: JsonSchema): unknown {
-  const types = typesOf(schema)
-  if (types.includes('string')) return value
-  if ((types.includes('number') || types.includes('integer')) && NUMBER.test(value)) return Number(value)
-  if (types.includes('boolean')) {
-    if (value === 'true' || value === '1') return true
-    if (value === 'false' || value === '0') return false
-  }
-  if (types.includes('null') && value === 'null') return null
-  return value
 }

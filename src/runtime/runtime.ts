@@ -195,6 +195,16 @@ export class Runtime implements CallHost {
     return this.#index.get(name)?.loaded?.definition
   }
 
+  /**
+   * The absolute path of a service's file, or undefined for an unknown name.
+   *
+   * @example
+   * rt.fileOf('weather/current') // '/app/services/weather/current.ts'
+   */
+  fileOf(name: string): string | undefined {
+    return this.#index.get(name)?.file
+  }
+
   /** Names of all known services, without importing any. */
   names(): string[] {
     return this.#index.names()

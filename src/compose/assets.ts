@@ -1,0 +1,57 @@
+import { dirname, extname, resolve, sep } from 'node:path'
+
+/**
+ * One stylesheet or script a fragment declared, as the page links it.
+ *
+ * @example
+ * const a: Asset = { url: '/_nano/assets/sport/score-box/score-box.css', file: '/app/services/sport/score-box.css', kind: 'css' }
+ */
+export interface Asset {
+  readonly url: string
+  readonly file: string
+  readonly kind: 'css' | 'js'
+}
+
+/**
+ * The assets fragments declared, by URL: pages link them, the gateway serves exactly these files
+ * and nothing else (a path may not leave its fragment's folder).
+ *
+ * @example
+ * const assets = new AssetRegistry()
+ * assets.register('sport/score-box', '/app/services/sport/score-box.ts', ['score-box.css'], 'css')
+ */
+export class AssetRegistry {
+  readonly #byUrl = new Map<string, Asset>()
+
+  /** Records the assets of one fragment and returns them; throws for a path outside its folder. */
+  register(fragment: string, fragmentFile: string, paths: readonly string[], kind: 'css' | 'js'): Asset[] {
+    const dir = dirname(fragmentFile)
+    return paths.map((path) => {
+      const file = resolve(dir, path)
+      if (!file.startsWith(dir + sep))
+        throw new TypeError(`${fragmentFile}: asset '${path}' is outside the fragment's folder`)
+      const url = `/_nano/assets/${fragment}/${file
+        .slice(dir.length + 1)
+        .split(sep)
+        .join('/')}`
+      const asset: Asset = { url, file, kind }
+      this.#byUrl.set(url, asset)
+      return asset
+    })
+  }
+
+  /** The asset at `url`, if a fragment declared it. */
+  lookup(url: string): Asset | undefined {
+    return this.#byUrl.get(url)
+  }
+}
+
+/**
+ * The content type to serve an asset file with.
+ *
+ * @example
+ * assetContentType('/x/a.css') // 'text/css; charset=utf-8'
+ */
+export function assetContentType(file: string): string {
+  return extname(file) === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8'
+}
