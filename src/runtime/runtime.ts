@@ -5,7 +5,7 @@ import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
 import { type CatalogEntry, catalogEntry } from '../registry/catalog.ts'
 import { type IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
-import { ResultCache } from './cache/result-cache.ts'
+import { MISS, ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, type MemoryCacheLimits, MemoryCacheStore } from './cache/store.ts'
 import { CallContext, type CallHost } from './context.ts'
 import { deadlineFor } from './deadline.ts'
@@ -259,7 +259,11 @@ export class Runtime implements CallHost {
   ): unknown {
     const deadline = deadlineFor(svc.name, svc.timeoutMs, parent?.deadlineRef, options)
     const ctx = new CallContext(this, svc, parent, deadline, options)
-    if (svc.cache !== undefined || deadline !== undefined) return this.#guarded(svc, value, ctx, validate)
+    if (svc.cache !== undefined) {
+      const hit = deadline === undefined ? this.#cache.fresh(cacheKey(svc, value, ctx)) : MISS
+      return hit === MISS ? this.#guarded(svc, value, ctx, validate) : hit
+    }
+    if (deadline !== undefined) return this.#guarded(svc, value, ctx, validate)
     let output: unknown
     try {
       output = svc.run(value, ctx)

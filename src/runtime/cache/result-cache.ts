@@ -1,6 +1,14 @@
 import type { CacheEntry, CacheStore } from './store.ts'
 
 /**
+ * What {@link ResultCache.fresh} answers when it has no fresh value at hand.
+ *
+ * @example
+ * if (cache.fresh(key) === MISS) await cache.through(key, policy, compute)
+ */
+export const MISS: unique symbol = Symbol('nanoweb.cache.miss')
+
+/**
  * A cache policy in milliseconds.
  *
  * @example
@@ -49,6 +57,16 @@ export class ResultCache {
       if (entry !== undefined && Date.now() < entry.errorUntil) return entry.value
       throw error
     }
+  }
+
+  /**
+   * The fresh value for `key` when the store answers synchronously and holds one, else
+   * {@link MISS}: lets a cache hit from memory skip every promise.
+   */
+  fresh(key: string): unknown {
+    const entry = this.#store.get(key)
+    if (entry === undefined || entry instanceof Promise || Date.now() >= entry.freshUntil) return MISS
+    return entry.value
   }
 
   /** Number of computations running now (one per key at most). */
