@@ -40,10 +40,10 @@ export default fragment({
         <td class="num">${signed(r.goalDifference, 0)}</td><td class="num league-table__points">${r.points}</td>
         ${
           full
-            ? html`<td class="league-table__form">${[...r.form].map((c) => {
+            ? html`<td><span class="league-table__form">${[...r.form].map((c) => {
                 const result = FORM[c as keyof typeof FORM] ?? 'draw'
                 return html`<span class="form form--${result}" title="${result}">${c}</span>`
-              })}</td>`
+              })}</span></td>`
             : null
         }
       </tr>`,
