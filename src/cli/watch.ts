@@ -13,7 +13,11 @@ const SERVICE_FILE = /\.(ts|js|mts|mjs)$/
  * @example
  * const stop = watchServices(rt, console.error)
  */
-export function watchServices(rt: Runtime, report: (line: string) => void): () => void {
+export function watchServices(
+  rt: Runtime,
+  report: (line: string) => void,
+  onChange: () => void = () => {},
+): () => void {
   const dir = join(rt.root, 'services')
   const pending = new Set<string>()
   let timer: NodeJS.Timeout | undefined
@@ -21,12 +25,51 @@ export function watchServices(rt: Runtime, report: (line: string) => void): () =
     timer = undefined
     const files = [...pending]
     pending.clear()
-    void applyChanges(rt, dir, files, report)
+    void applyChanges(rt, dir, files, report).then(onChange)
   }
+  if (!existsSync(dir)) return () => {}
   const watcher = watch(dir, { recursive: true }, (_event, file) => {
     if (file === null || !SERVICE_FILE.test(file)) return
     pending.add(file)
     timer ??= setTimeout(flush, 40)
+  })
+  return () => {
+    if (timer !== undefined) clearTimeout(timer)
+    watcher.close()
+  }
+}
+
+/**
+ * Watches `<root>/pages` and calls `onChange` (debounced) when any page file changes, so the
+ * page index forgets its compiled plans. Returns a function that stops watching.
+ *
+ * @example
+ * const stop = watchPages(root, () => pages.reload(), console.error)
+ */
+export function watchPages(root: string, onChange: () => void, report: (line: string) => void): () => void {
+  const dir = join(root, 'pages')
+  if (existsSync(dir)) return watchFolder(dir, onChange, report)
+  let stop: (() => void) | undefined
+  const rootWatcher = watch(root, (_event, name) => {
+    if (name !== 'pages' || stop !== undefined || !existsSync(dir)) return
+    rootWatcher.close()
+    stop = watchFolder(dir, onChange, report)
+    onChange()
+  })
+  return () => {
+    rootWatcher.close()
+    stop?.()
+  }
+}
+
+function watchFolder(dir: string, onChange: () => void, report: (line: string) => void): () => void {
+  let timer: NodeJS.Timeout | undefined
+  const watcher = watch(dir, { recursive: true }, () => {
+    timer ??= setTimeout(() => {
+      timer = undefined
+      onChange()
+      report('↻ pages reloaded')
+    }, 40)
   })
   return () => {
     if (timer !== undefined) clearTimeout(timer)

@@ -33,6 +33,8 @@ export interface ServerOptions extends AppOptions, Partial<RuntimeOptions> {
  */
 export interface NanoServer {
   readonly runtime: Runtime
+  /** The gateway's handlers, page index and asset registry. */
+  readonly app: GatewayApp
   /** The node:http server. */
   readonly node: Server
   /** `http://host:port` once listening, else ''. */
@@ -63,6 +65,7 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
   let closing: Promise<void> | undefined
   const server: NanoServer = {
     runtime,
+    app,
     node,
     get url() {
       const address = node.address() as AddressInfo | null

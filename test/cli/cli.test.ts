@@ -6,10 +6,14 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
 import { BIN, nanoweb, serve, until } from '../helpers/cli.ts'
-import { post } from '../helpers/http.ts'
+import { post, request } from '../helpers/http.ts'
 import { svc, tempProject, writeFiles } from '../helpers/project.ts'
 
 const run = promisify(execFile)
+
+function cardSource(text: string): string {
+  return `import { fragment, html } from 'nanoweb'\nimport { z } from 'zod'\nexport default fragment({ input: z.object({}), render: () => html\`<p>${text}</p>\` })\n`
+}
 
 test('new scaffolds a service and its passing test; call runs it in-process', { timeout: 60_000 }, async (t) => {
   const root = await tempProject(t, {})
@@ -129,12 +133,13 @@ test('SIGTERM: stops accepting, finishes the request in flight, exits 0', { time
   assert.equal(await exited, 0)
 })
 
-test('dev: an edited or new file is live on the next request; a broken file is reported, others keep serving', {
+test('dev: edited or new services and pages are live on the next request; a broken file is reported, others keep serving', {
   timeout: 60_000,
 }, async (t) => {
   const root = await tempProject(t, {
     'services/ver.ts': svc(`input: z.object({}), output: z.string(), run: () => 'v1',`),
     'services/other.ts': svc(`input: z.object({}), output: z.string(), run: () => 'other',`),
+    'services/card.ts': cardSource('card v1'),
   })
   const { url, stderr } = await serve(t, ['dev', root, '--port', '0'])
   assert.equal((await post(`${url}/api/ver`, {})).body, 'v1')
@@ -153,6 +158,17 @@ test('dev: an edited or new file is live on the next request; a broken file is r
   assert.equal(broken.status, 500)
   assert.equal((broken.body as { error: { code: string } }).error.code, 'NANO_E_BAD_DEFINITION')
   assert.equal((await post(`${url}/api/other`, {})).body, 'other')
+
+  await writeFiles(root, {
+    'pages/index.html': '<html><body><h1>first</h1><nano-fragment src="card"></nano-fragment></body></html>',
+  })
+  await until(async () => (await request(`${url}/`)).text.includes('first'))
+  await writeFiles(root, {
+    'pages/index.html': '<html><body><h1>second</h1><nano-fragment src="card"></nano-fragment></body></html>',
+  })
+  await until(async () => (await request(`${url}/`)).text.includes('second'))
+  await writeFiles(root, { 'services/card.ts': cardSource('card v2') })
+  await until(async () => (await request(`${url}/`)).text.includes('card v2'))
 
   await writeFiles(root, { 'services/Bad Name.ts': svc(`input: z.object({}), output: z.string(), run: () => 'x',`) })
   await writeFiles(root, { 'services/ver.ts': svc(`input: z.object({}), output: z.string(), run: () => 'v3',`) })

@@ -3,7 +3,7 @@ import type { NanoError } from '../../define/errors.ts'
 import { createServer, type NanoServer } from '../../http/server.ts'
 import { jsonLineSink } from '../../runtime/logger.ts'
 import { EXIT, fail } from '../output.ts'
-import { watchServices } from '../watch.ts'
+import { watchPages, watchServices } from '../watch.ts'
 
 /**
  * Options of `nanoweb start` and `nanoweb dev`.
@@ -37,8 +37,13 @@ export async function startCommand(root: string, options: ServeOptions): Promise
 export async function devCommand(root: string, options: ServeOptions): Promise<void> {
   const server = await listen(root, options, true)
   if (server === undefined) return
-  const stopWatching = watchServices(server.runtime, (line) => process.stderr.write(`${line}\n`))
-  stopOnSignals(server, [stopWatching])
+  const report = (line: string): void => {
+    process.stderr.write(`${line}\n`)
+  }
+  const reloadPages = (): void => server.app.pages.reload()
+  const stopServices = watchServices(server.runtime, report, reloadPages)
+  const stopPages = watchPages(server.runtime.root, reloadPages, report)
+  stopOnSignals(server, [stopServices, stopPages])
 }
 
 async function listen(root: string, options: ServeOptions, dev: boolean): Promise<NanoServer | undefined> {

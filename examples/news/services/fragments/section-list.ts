@@ -10,7 +10,7 @@ export default fragment({
   uses: ['news/sections'],
   css: 'section-list.css',
   cache: { ttl: '5m', staleWhileRevalidate: '1h' },
-  async render({ active = 'home', ...flags }, ctx) {
+  async render({ active, ...flags }, ctx) {
     await demoEffects('fragments/section-list', flags, ctx.signal)
     const { sections } = (await ctx.call('news/sections', {})) as Out<typeof Sections>
     const item = (id: string, href: string, label: string, hint: string) =>
