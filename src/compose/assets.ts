@@ -4,7 +4,7 @@ import { dirname, extname, resolve, sep } from 'node:path'
  * One stylesheet or script a fragment declared, as the page links it.
  *
  * @example
- * const a: Asset = { url: '/_nano/assets/sport/score-box/score-box.css', file: '/app/services/sport/score-box.css', kind: 'css' }
+ * const a: Asset = { url: '/_nano/assets/sport/score-box.css', file: '/app/services/sport/score-box.css', kind: 'css' }
  */
 export interface Asset {
   readonly url: string
@@ -14,24 +14,31 @@ export interface Asset {
 
 /**
  * The assets fragments declared, by URL: pages link them, the gateway serves exactly these files
- * and nothing else (a path may not leave its fragment's folder).
+ * and nothing else (a path may not leave its fragment's folder). The URL is the file's path under
+ * `services/`, so fragments sharing a file share one URL and a page links it once.
  *
  * @example
- * const assets = new AssetRegistry()
- * assets.register('sport/score-box', '/app/services/sport/score-box.ts', ['score-box.css'], 'css')
+ * const assets = new AssetRegistry('/app/services')
+ * assets.register('/app/services/sport/score-box.ts', ['score-box.css'], 'css') // url /_nano/assets/sport/score-box.css
  */
 export class AssetRegistry {
   readonly #byUrl = new Map<string, Asset>()
+  readonly #servicesDir: string
+
+  constructor(servicesDir: string) {
+    this.#servicesDir = servicesDir
+  }
 
   /** Records the assets of one fragment and returns them; throws for a path outside its folder. */
-  register(fragment: string, fragmentFile: string, paths: readonly string[], kind: 'css' | 'js'): Asset[] {
+  register(fragmentFile: string, paths: readonly string[], kind: 'css' | 'js'): Asset[] {
     const dir = dirname(fragmentFile)
     return paths.map((path) => {
       const file = resolve(dir, path)
-      if (!file.startsWith(dir + sep))
+      if (!file.startsWith(dir + sep) || !file.startsWith(this.#servicesDir + sep)) {
         throw new TypeError(`${fragmentFile}: asset '${path}' is outside the fragment's folder`)
-      const url = `/_nano/assets/${fragment}/${file
-        .slice(dir.length + 1)
+      }
+      const url = `/_nano/assets/${file
+        .slice(this.#servicesDir.length + 1)
         .split(sep)
         .join('/')}`
       const asset: Asset = { url, file, kind }

@@ -65,8 +65,8 @@ export async function linkPage(
       warnings.push(`${file}: '${src}' is a service, not a fragment; its slots show their fallback`)
     else {
       const fragmentFile = rt.fileOf(src) as string
-      for (const a of assets.register(src, fragmentFile, def.css, 'css')) css.set(a.url, a)
-      for (const a of assets.register(src, fragmentFile, def.js, 'js')) js.set(a.url, a)
+      for (const a of assets.register(fragmentFile, def.css, 'css')) css.set(a.url, a)
+      for (const a of assets.register(fragmentFile, def.js, 'js')) js.set(a.url, a)
     }
   }
   const slots = parsed.slots.map((spec): LinkedSlot => {

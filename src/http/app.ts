@@ -49,12 +49,13 @@ export class GatewayApp {
   /** Requests received and not yet answered (kept by the server adapters). */
   inFlight = 0
 
-  readonly assets = new AssetRegistry()
+  readonly assets: AssetRegistry
   readonly pages: PageIndex
   readonly #user: UserSource | undefined
 
   constructor(runtime: Runtime, options: AppOptions) {
     this.runtime = runtime
+    this.assets = new AssetRegistry(join(runtime.root, 'services'))
     this.pages = new PageIndex(runtime.root, runtime, this.assets)
     this.#user = options.user
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
