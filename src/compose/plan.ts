@@ -1,5 +1,5 @@
 import { coerceText, propertySchema } from '../define/coerce.ts'
-import { isFragment } from '../define/fragment.ts'
+import { isFragment, type LivePolicy } from '../define/fragment.ts'
 import { escapeHtml } from '../define/html.ts'
 import { type JsonSchema, toJsonSchema } from '../define/schema.ts'
 import type { Runtime } from '../runtime/runtime.ts'
@@ -19,6 +19,8 @@ export interface LinkedSlot {
   /** False when the fragment does not exist or is not a fragment: the slot always falls back. */
   readonly usable: boolean
   readonly timeoutMs: number | undefined
+  /** Set for live fragments: the slot is wrapped so that updates can replace it in the browser. */
+  readonly live: LivePolicy | undefined
   input(vars: PageVars): unknown
 }
 
@@ -73,7 +75,13 @@ export async function linkPage(
     const def = definitions.get(spec.src)
     const usable = def !== undefined && isFragment(def)
     const schema = usable ? toJsonSchema(def.input, 'input') : {}
-    return { spec, usable, timeoutMs: spec.timeoutMs ?? undefined, input: inputBuilder(spec.attributes, schema) }
+    return {
+      spec,
+      usable,
+      timeoutMs: spec.timeoutMs ?? undefined,
+      live: usable ? def.live : undefined,
+      input: inputBuilder(spec.attributes, schema),
+    }
   })
   const headTags =
     [...css.keys()].map((url) => `<link rel="stylesheet" href="${escapeHtml(url)}">`).join('') +

@@ -1,7 +1,9 @@
 import { isNanoError } from '../define/errors.ts'
+import { escapeHtml } from '../define/html.ts'
 import type { CallOptions } from '../define/types.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { fill, type PageVars } from './interpolate.ts'
+import type { LiveHub } from './live.ts'
 import type { PagePlan } from './plan.ts'
 
 const PENDING = 0
@@ -55,13 +57,21 @@ export class PageRender {
   #flushQueued = false
   #ended = false
 
+  readonly #hub: LiveHub | undefined
+  readonly #inputs: unknown[]
+  readonly #liveIds: string[] = []
+  #liveAfter = Number.POSITIVE_INFINITY
+
   constructor(
     plan: PagePlan,
     vars: PageVars,
     rt: Runtime,
     options: CallOptions,
     onFailure: (src: string, error: unknown) => void,
+    hub?: LiveHub,
   ) {
+    this.#hub = hub
+    this.#inputs = new Array<unknown>(plan.slots.length)
     this.#plan = plan
     this.#vars = vars
     this.#rt = rt
@@ -90,7 +100,9 @@ export class PageRender {
       }
       let output: unknown
       try {
-        output = this.#rt.invoke(slot.spec.src, slot.input(this.#vars), this.#options)
+        const input = slot.input(this.#vars)
+        this.#inputs[i] = input
+        output = this.#rt.invoke(slot.spec.src, input, this.#options)
       } catch (error) {
         output = Promise.reject(error)
       }
@@ -214,10 +226,11 @@ export class PageRender {
           out += `<div id="nano-d${i}" data-nano-defer>${part.slot.fallback}</div>`
           this.#late.push(i)
         } else if (state === PENDING) break
-        else out += state === DONE ? (this.#html[i] as string) : part.slot.fallback
+        else out += this.#output(i)
       } else {
         out += this.#lateChunks()
         if (this.#late.length > 0) break
+        out += this.#liveScript()
       }
       this.#part += 1
     }
@@ -226,6 +239,26 @@ export class PageRender {
       this.#ended = true
       sink.end()
     }
+  }
+
+  #output(i: number): string {
+    const slot = this.#plan.slots[i] as PagePlan['slots'][number]
+    const done = this.#state[i] === DONE
+    const markup = done ? (this.#html[i] as string) : slot.spec.fallback
+    const hub = this.#hub
+    if (slot.live === undefined || hub === undefined || this.#inputs[i] === undefined) return markup
+    const { id, after } = hub.seed(slot.spec.src, this.#inputs[i], slot.live, done ? markup : undefined)
+    this.#liveIds.push(id)
+    if (after < this.#liveAfter) this.#liveAfter = after
+    return `<div data-nano-live="${escapeHtml(id)}" style="display:contents">${markup}</div>`
+  }
+
+  #liveScript(): string {
+    const hub = this.#hub
+    if (hub === undefined || this.#liveIds.length === 0) return ''
+    const query = [...new Set(this.#liveIds)].map((id) => `f=${encodeURIComponent(id)}`).join('&')
+    const src = `/_nano/live?${query}&since=${hub.eventId(this.#liveAfter)}`
+    return `<script src="/_nano/live.js" data-src="${escapeHtml(src)}" defer></script>`
   }
 
   #lateChunks(): string {
@@ -239,7 +272,7 @@ export class PageRender {
           this.#swapScriptSent = true
           out += SWAP_SCRIPT
         }
-        out += `<div id="nano-t${i}" data-nano-late>${this.#html[i]}</div><script>nanoSwap(${i})</script>`
+        out += `<div id="nano-t${i}" data-nano-late>${this.#output(i)}</div><script>nanoSwap(${i})</script>`
       }
     }
     this.#late = waiting

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import type { Duration } from './duration.ts'
+import { type Duration, toMs } from './duration.ts'
 import { escapeHtml, type Html, isHtml } from './html.ts'
 import { type ServiceDefinition, service } from './service.ts'
 import type { CachePolicy, Context, Visibility } from './types.ts'
@@ -16,12 +16,15 @@ type MaybePromise<T> = T | Promise<T>
 export type VaryKey = 'locale' | 'device' | 'user'
 
 /**
- * How a fragment re-renders itself in open pages: on a schedule, or when a topic is published.
+ * How a fragment re-renders itself in open pages: on a schedule (`every`), when a topic is
+ * published (`on`, by `ctx.publish` or `rt.publish`), or both.
  *
  * @example
- * const live: LivePolicy = { every: '5s' }
+ * const live: LivePolicy = { every: '5s', on: 'scores' }
  */
-export type LivePolicy = { readonly every: Duration } | { readonly on: string }
+export type LivePolicy =
+  | { readonly every: Duration; readonly on?: string }
+  | { readonly every?: Duration; readonly on: string }
 
 /**
  * What a fragment file passes to {@link fragment}.
@@ -98,6 +101,12 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
   spec: FragmentSpec<I, U>,
 ): FragmentDefinition<I, U[number]> {
   if (typeof spec?.render !== 'function') throw new TypeError('fragment(): `render` must be a function')
+  if (spec.live !== undefined) {
+    if (spec.live.every === undefined && typeof spec.live.on !== 'string') {
+      throw new TypeError("fragment(): `live` needs `every` (e.g. '5s') or `on` (a topic), or both")
+    }
+    if (spec.live.every !== undefined) toMs(spec.live.every, 'live.every')
+  }
   const render = spec.render
   const base = service({
     description: spec.description,

@@ -56,6 +56,8 @@ export interface CallOptions {
   readonly caller?: string
   /** The allow-listed facts of the outside request; inherited by every call beneath. */
   readonly request?: RequestContext
+  /** Skip a cached result: run the service and store the fresh result (live re-renders). */
+  readonly refresh?: boolean
 }
 
 /**
@@ -113,6 +115,8 @@ export interface Context<Uses extends string = string> {
   readonly service: string
   /** Allow-listed facts of the outside request (empty for in-process calls). */
   readonly request: RequestContext
+  /** Publishes `data` on `topic`: live fragments with `live: { on: topic }` re-render. */
+  publish(topic: string, data?: unknown): void
 }
 
 /**

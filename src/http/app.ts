@@ -1,11 +1,14 @@
 import { join } from 'node:path'
 import FindMyWay from 'find-my-way'
 import { AssetRegistry } from '../compose/assets.ts'
+import { LiveHub, type LiveOptions } from '../compose/live.ts'
+import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { handleApi } from './api.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
+import { LiveEndpoint, type LiveLimits } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
@@ -27,6 +30,8 @@ export interface AppOptions {
   readonly version?: string
   /** Where the user id passed on as `ctx.request.userId` comes from (a cookie or a header). */
   readonly user?: UserSource
+  /** Limits of live fragment streams (`/_nano/live`). */
+  readonly live?: LiveOptions & LiveLimits
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -51,12 +56,16 @@ export class GatewayApp {
 
   readonly assets: AssetRegistry
   readonly pages: PageIndex
+  readonly live: LiveHub
+  readonly #liveEndpoint: LiveEndpoint
   readonly #user: UserSource | undefined
 
   constructor(runtime: Runtime, options: AppOptions) {
     this.runtime = runtime
     this.assets = new AssetRegistry(join(runtime.root, 'services'))
     this.pages = new PageIndex(runtime.root, runtime, this.assets)
+    this.live = new LiveHub(runtime, options.live)
+    this.#liveEndpoint = new LiveEndpoint(this.live, options.live)
     this.#user = options.user
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const info = { title: options.title ?? 'nanoweb', version: options.version ?? '1.0.0' }
@@ -66,6 +75,12 @@ export class GatewayApp {
     this.#route('/_nano/catalog', async () => json(200, { services: await runtime.catalog() }))
     this.#route('/_nano/openapi.json', async () => json(200, openApiDocument(await runtime.catalog(), info)))
     this.#route('/_nano/assets/*', (ex, headers) => serveAsset(this.assets, ex.path, headers))
+    this.#route('/_nano/live', (ex, headers) => this.#liveEndpoint.handle(ex, headers))
+    this.#route('/_nano/live.js', (_ex, headers) => {
+      headers['content-type'] = 'text/javascript; charset=utf-8'
+      headers['cache-control'] = 'public, max-age=300'
+      return { status: 200, headers, body: LIVE_CLIENT_JS }
+    })
     const staticDir = join(runtime.root, 'pages', '_assets')
     this.#route('/_assets/*', (ex, headers) => serveStatic(staticDir, ex.path, headers))
   }
@@ -117,6 +132,7 @@ export class GatewayApp {
       traceId,
       request: requestContextFrom(ex, this.#user),
       headers,
+      live: this.live,
     }
     try {
       const reply = handlePage(ex, page.entry, page.params, call)
@@ -135,6 +151,12 @@ export class GatewayApp {
       return reply
     }
     this.#router.on(['GET', 'HEAD'], path, handler as never)
+  }
+
+  /** Ends every live stream (shutdown). */
+  closeLive(): void {
+    this.#liveEndpoint.close()
+    this.live.closeAll()
   }
 
   #pageError(error: unknown, headers: Record<string, string>, traceId: string): Reply {

@@ -15,6 +15,8 @@ export interface Exchange {
   readonly search: string
   /** A request header by lower-case name. */
   header(name: string): string | undefined
+  /** The client's address, when the server knows it. */
+  readonly remote?: string | undefined
   /**
    * The body, at most `limit` bytes; fails with `NANO_E_PAYLOAD_TOO_LARGE` without reading the
    * rest. Synchronous when the server has read it already.
@@ -32,8 +34,25 @@ export interface Reply {
   status: number
   headers: Record<string, string>
   body: string
-  /** For a streamed body (a page still rendering): writes it to the sink, then ends it. */
-  stream?: (sink: { write(chunk: string): void; end(): void }) => void
+  /** For a streamed body (a page still rendering, an event stream): writes it to the sink. */
+  stream?: (sink: StreamSink) => void
+}
+
+/**
+ * Where a streamed reply writes, as the server adapter provides it.
+ *
+ * @example
+ * reply.stream = (sink) => { sink.write('data: 1\n\n'); sink.onClose(() => stop()) }
+ */
+export interface StreamSink {
+  write(chunk: string): void
+  end(): void
+  /** Called once when the connection closes, whoever closed it. */
+  onClose(listener: () => void): void
+  /** Bytes written but not yet sent. */
+  buffered(): number
+  /** Closes the connection at once, dropping what is unsent. */
+  drop(): void
 }
 
 /**

@@ -28,10 +28,27 @@ export function fetchHandler(app: GatewayApp): (request: Request) => Promise<Res
     const stream = reply.stream
     if (stream !== undefined) {
       const encoder = new TextEncoder()
+      const closers: (() => void)[] = []
+      const closed = (): void => {
+        for (const listener of closers.splice(0)) listener()
+      }
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
-          stream({ write: (chunk) => controller.enqueue(encoder.encode(chunk)), end: () => controller.close() })
+          stream({
+            write: (chunk) => controller.enqueue(encoder.encode(chunk)),
+            end: () => {
+              controller.close()
+              closed()
+            },
+            onClose: (listener) => closers.push(listener),
+            buffered: () => Math.max(0, -(controller.desiredSize ?? 0)),
+            drop: () => {
+              controller.error(new Error('dropped'))
+              closed()
+            },
+          })
         },
+        cancel: closed,
       })
       return new Response(request.method === 'HEAD' ? null : body, { status: reply.status, headers: reply.headers })
     }

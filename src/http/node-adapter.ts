@@ -25,6 +25,7 @@ export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: Server
       method,
       path: q === -1 ? url : url.slice(0, q),
       search: q === -1 ? '' : url.slice(q + 1),
+      remote: req.socket.remoteAddress,
       header: (name) => {
         const value = req.headers[name]
         return Array.isArray(value) ? value.join(', ') : value
@@ -64,11 +65,28 @@ function write(app: GatewayApp, req: IncomingMessage, res: ServerResponse, reply
   const stream = reply.stream
   if (stream !== undefined) {
     res.writeHead(reply.status, headers)
+    let open = true
+    const done = (): void => {
+      if (!open) return
+      open = false
+      app.inFlight -= 1
+    }
+    res.once('close', done)
     stream({
-      write: (chunk) => res.write(chunk),
+      write: (chunk) => {
+        res.write(chunk)
+      },
       end: () => {
-        app.inFlight -= 1
+        done()
         res.end()
+      },
+      onClose: (listener) => {
+        res.once('close', listener)
+      },
+      buffered: () => res.writableLength,
+      drop: () => {
+        done()
+        res.destroy()
       },
     })
     return

@@ -1,4 +1,5 @@
 import type { PageVars } from '../compose/interpolate.ts'
+import type { LiveHub } from '../compose/live.ts'
 import type { CompiledPage, PageEntry, PageIndex } from '../compose/pages.ts'
 import { PageRender } from '../compose/render.ts'
 import { NanoError } from '../define/errors.ts'
@@ -21,6 +22,7 @@ export interface PageCall {
   readonly traceId: string
   readonly request: RequestContext
   readonly headers: Record<string, string>
+  readonly live?: LiveHub
 }
 
 /**
@@ -80,13 +82,8 @@ function render(page: CompiledPage, vars: PageVars, call: PageCall): MaybeReply 
   if (plan.linkHeader !== '') headers.link = plan.linkHeader
   const onFailure = (src: string, error: unknown): void =>
     call.sink({ level: 'warn', message: `fragment '${src}' fell back`, time: Date.now(), traceId: call.traceId, error })
-  const pageRender = new PageRender(
-    plan,
-    vars,
-    call.rt,
-    { caller: 'page', traceId: call.traceId, request: call.request },
-    onFailure,
-  )
+  const options = { caller: 'page', traceId: call.traceId, request: call.request }
+  const pageRender = new PageRender(plan, vars, call.rt, options, onFailure, call.live)
   pageRender.start()
   const status = pageRender.status()
   const reply = (code: number): Reply =>

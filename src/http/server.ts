@@ -94,6 +94,7 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
 
 async function shutdown(node: Server, app: GatewayApp, runtime: Runtime, timeoutMs: number): Promise<void> {
   const closed = node.listening ? new Promise<void>((resolve) => node.close(() => resolve())) : Promise.resolve()
+  app.closeLive()
   node.closeIdleConnections()
   const deadline = Date.now() + timeoutMs
   while (app.inFlight > 0 && Date.now() < deadline) {

@@ -15,6 +15,7 @@ export interface CallHost {
   readonly sink: LogSink
   /** A signal that never aborts, for calls without a deadline. */
   readonly idleSignal: AbortSignal
+  publish(topic: string, data: unknown): void
 }
 
 const NO_REQUEST: RequestContext = Object.freeze({})
@@ -63,6 +64,11 @@ export class CallContext implements Context<string> {
     return this.#call as Context<string>['call']
   }
 
+  /** True when the caller asked to bypass cached results. */
+  get refresh(): boolean {
+    return this.#options?.refresh === true
+  }
+
   get caller(): string | undefined {
     return this.parent?.service ?? this.#options?.caller
   }
@@ -77,6 +83,10 @@ export class CallContext implements Context<string> {
 
   get request(): RequestContext {
     return this.parent?.request ?? this.#options?.request ?? NO_REQUEST
+  }
+
+  publish(topic: string, data?: unknown): void {
+    this.#host.publish(topic, data)
   }
 
   get traceId(): string {

@@ -12,6 +12,7 @@ import { deadlineFor } from './deadline.ts'
 import { toServiceFailure } from './failure.ts'
 import { jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
 import { type PreparedService, prepareService } from './prepare.ts'
+import { LocalTopicBus, type TopicBus } from './topics.ts'
 import { JsonCheckerCompiler } from './validate/json-checker.ts'
 
 /**
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
    * file makes `createRuntime` throw (the default: fail fast).
    */
   readonly onInvalidFile?: (error: NanoError) => void
+  /** Where `publish` sends messages; in-process by default. */
+  readonly topics?: TopicBus
 }
 
 /**
@@ -71,6 +74,7 @@ export class Runtime implements CallHost {
   readonly sink: LogSink
   readonly idleSignal: AbortSignal = new AbortController().signal
   readonly #index: ServiceIndex<PreparedService>
+  readonly topics: TopicBus
   readonly #store: CacheStore
   readonly #cache: ResultCache
   readonly #maxDepth: number
@@ -93,6 +97,11 @@ export class Runtime implements CallHost {
         prepareService(def, file, (this.#index.get(file.name) as IndexEntry<PreparedService>).version, settings),
       options.onInvalidFile,
     )
+    this.topics =
+      options.topics ??
+      new LocalTopicBus((error, topic) =>
+        this.sink({ level: 'error', message: `a listener of topic '${topic}' failed`, time: Date.now(), error }),
+      )
     this.#store = options.cacheStore ?? new MemoryCacheStore(options.cacheLimits)
     this.#cache = new ResultCache(this.#store, (key, error) =>
       this.sink({ level: 'warn', message: 'background cache refresh failed', time: Date.now(), key, error }),
@@ -153,6 +162,17 @@ export class Runtime implements CallHost {
     } catch (error) {
       return Promise.reject(error)
     }
+  }
+
+  /**
+   * Publishes `data` on `topic` (as `ctx.publish` does from inside a service): live fragments
+   * declared with `live: { on: topic }` re-render in every open page.
+   *
+   * @example
+   * rt.publish('news/latest', { id: 'story-42' })
+   */
+  publish(topic: string, data?: unknown): void {
+    this.topics.publish(topic, data)
   }
 
   /**
@@ -260,7 +280,8 @@ export class Runtime implements CallHost {
     const deadline = deadlineFor(svc.name, svc.timeoutMs, parent?.deadlineRef, options)
     const ctx = new CallContext(this, svc, parent, deadline, options)
     if (svc.cache !== undefined) {
-      const hit = deadline === undefined ? this.#cache.fresh(cacheKey(svc, value, ctx)) : MISS
+      const hit =
+        deadline === undefined && options?.refresh !== true ? this.#cache.fresh(cacheKey(svc, value, ctx)) : MISS
       return hit === MISS ? this.#guarded(svc, value, ctx, validate) : hit
     }
     if (deadline !== undefined) return this.#guarded(svc, value, ctx, validate)
@@ -290,7 +311,9 @@ export class Runtime implements CallHost {
     try {
       if (svc.cache === undefined) return await this.#runChecked(svc, value, ctx, validate)
       const key = cacheKey(svc, value, ctx)
-      return await this.#cache.through(key, svc.cache, () => this.#runChecked(svc, value, ctx, true))
+      const compute = () => this.#runChecked(svc, value, ctx, true)
+      if (ctx.refresh) return await this.#cache.refresh(key, svc.cache, compute)
+      return await this.#cache.through(key, svc.cache, compute)
     } finally {
       if (deadline !== ctx.parent?.deadlineRef) deadline?.dispose()
     }

@@ -69,6 +69,11 @@ export class ResultCache {
     return entry.value
   }
 
+  /** Computes afresh (sharing a computation already running) and stores the result. */
+  refresh(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
+    return this.#shared(key, policy, compute)
+  }
+
   /** Number of computations running now (one per key at most). */
   get inflight(): number {
     return this.#inflight.size
