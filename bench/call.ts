@@ -66,29 +66,21 @@ const nested = await interleaved(
   Math.max(1, ITERATIONS / INNER),
 )
 
-const us = (ns: number) => `${(ns / 1000).toFixed(3)} µs`
-const plus = (ns: number) => `${ns >= 0 ? '+' : ''}${(ns / 1000).toFixed(3)} µs`
 const p = perCall.plain as number
+const line = (label: string, ns: number) =>
+  row(
+    label,
+    `${(ns / 1000).toFixed(3)} µs`,
+    `${ns >= p ? '+' : ''}${((ns - p) / 1000).toFixed(3)} µs`,
+    `${(ns / p).toFixed(2)}x`,
+  )
 console.log(row('case (validated input + output, cache off)', 'per call', 'over plain', 'ratio'))
-console.log(row('plain async function call (baseline)', us(p), plus(0), '1.00x'))
+console.log(line('plain async function call (baseline)', p))
+console.log(line('rt.call', perCall.rt as number))
 console.log(
-  row(
-    'rt.call',
-    us(perCall.rt as number),
-    plus((perCall.rt as number) - p),
-    `${((perCall.rt as number) / p).toFixed(2)}x`,
-  ),
+  line('ctx.call between two services', p + ((nested.outer as number) - (nested.plainLoop as number)) / INNER),
 )
-const ctxCall = ((nested.outer as number) - (nested.plainLoop as number)) / INNER
-console.log(row('ctx.call between two services', us(ctxCall + p), plus(ctxCall), `${((ctxCall + p) / p).toFixed(2)}x`))
-console.log(
-  row(
-    'moleculer 0.15 broker.call (peer)',
-    us(perCall.moleculer as number),
-    plus((perCall.moleculer as number) - p),
-    `${((perCall.moleculer as number) / p).toFixed(2)}x`,
-  ),
-)
+console.log(line('moleculer 0.15 broker.call (peer)', perCall.moleculer as number))
 await rt.close()
 
 const run = promisify(execFile)

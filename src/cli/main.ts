@@ -17,21 +17,18 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(add --help for usage)')
 
-  program
-    .command('start')
-    .description('Serve the project: /api/<name> for every public service, /_nano/* for tools')
-    .argument('[root]', 'project folder (holds services/)', '.')
-    .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
-    .option('-H, --host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
-    .action(startCommand)
-
-  program
-    .command('dev')
-    .description('Serve and watch: changed or new service files are live on the next request')
-    .argument('[root]', 'project folder (holds services/)', '.')
-    .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
-    .option('-H, --host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
-    .action(devCommand)
+  for (const [name, description, action] of [
+    ['start', 'Serve the project: /api/<name> for every public service, pages, /_nano/* for tools', startCommand],
+    ['dev', 'Serve and watch: changed or new services and pages are live on the next request', devCommand],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('[root]', 'project folder (holds services/ and pages/)', '.')
+      .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
+      .option('-H, --host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
+      .action(action)
+  }
 
   program
     .command('new')
