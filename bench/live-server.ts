@@ -12,7 +12,9 @@ import { createServer } from '../src/index.ts'
 
 const [kind, root] = process.argv.slice(2)
 const now = () => performance.timeOrigin + performance.now()
-const state = ((globalThis as { benchLive?: { n: number } }).benchLive ??= { n: 0 })
+const holder = globalThis as { benchLive?: { n: number } }
+holder.benchLive ??= { n: 0 }
+const state = holder.benchLive
 let publish: () => void
 let port: number
 

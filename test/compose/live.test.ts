@@ -62,15 +62,14 @@ async function liveUrl(server: NanoServer, path = '/match'): Promise<string> {
   return server.url + src.replaceAll('&amp;', '&')
 }
 
-const scoreId = (server: NanoServer, match = 'r7') =>
-  `live/score~${Buffer.from(JSON.stringify({ match })).toString('base64url')}`
+const scoreId = (match = 'r7') => `live/score~${Buffer.from(JSON.stringify({ match })).toString('base64url')}`
 
 test('a page wraps live fragments and opens one stream for all of them', async (t) => {
   const server = await start(t)
   const page = await request(`${server.url}/match`)
   assert.match(
     page.text,
-    new RegExp(`<div data-nano-live="${scoreId(server)}" style="display:contents"><b class="score">r7 0-0</b></div>`),
+    new RegExp(`<div data-nano-live="${scoreId()}" style="display:contents"><b class="score">r7 0-0</b></div>`),
   )
   const url = await liveUrl(server)
   assert.match(url, /\/_nano\/live\?f=live%2Fscore~[\w-]+&f=live%2Fclock~[\w-]+&since=[\w]+-\d+$/)
@@ -91,7 +90,7 @@ test('the stream pushes a change once, as an SSE event with the new HTML; no cha
   const event = await sse.next()
   assert.equal(event.event, 'fragment')
   assert.match(event.id ?? '', /^\w+-\d+$/)
-  assert.deepEqual(JSON.parse(event.data), { id: scoreId(server), html: '<b class="score">r7 1-0</b>' })
+  assert.deepEqual(JSON.parse(event.data), { id: scoreId(), html: '<b class="score">r7 1-0</b>' })
   server.runtime.publish('scores')
   await sleep(150)
   assert.equal(sse.events.length, 1, 'a re-render with the same HTML is not pushed')
