@@ -22,6 +22,9 @@ const FILES: Record<string, string> = {
     render: ({ text, n, on }) => html\`<p class="echo" data-n=\${n} data-on=\${String(on)}>\${text}</p>\`,`),
   'services/frag/hello.ts': frag(`input: z.object({}), vary: ['locale'], cache: { ttl: '1m' },
     render: (_, ctx) => { globalThis.helloRenders = (globalThis.helloRenders ?? 0) + 1; return html\`<p>\${ctx.request.locale === 'fr' ? 'Bonjour' : 'Hello'}</p>\` },`),
+  'services/frag/who.ts': frag(`input: z.object({}), cache: { ttl: '1m' },
+    render: (_, ctx) => html\`<p class="who">\${ctx.request.userId ?? 'anonymous'} \${ctx.request.device ?? '?'} \${ctx.request.locale ?? '?'}</p>\`,`),
+  'pages/who.html': `<html><head></head><body><nano-fragment src="frag/who"></nano-fragment></body></html>`,
   'services/news/title.ts': `import { service } from 'nanoweb'\nimport { z } from 'zod'\nexport default service({ input: z.object({ id: z.string() }), output: z.object({ title: z.string() }), run: ({ id }) => ({ title: 'Title <' + id + '>' }) })\n`,
   'pages/index.html': `<!doctype html><html><head><title>t</title></head><body>
 <nano-fragment src="frag/fast" label="first"></nano-fragment>
@@ -181,6 +184,20 @@ test('ctx.request reaches fragments and enters the cache key only through vary',
   assert.match(en.body, /Hello/)
   assert.match(fr.body, /Bonjour/)
   assert.match(en2.body, /Hello/)
+})
+
+test('the user id comes from the configured cookie; facts not in vary do not split the cache', async (t) => {
+  const root = await tempProject(t, FILES)
+  const server = await createServer({ root, port: 0, logger: false, user: { cookie: 'uid' } })
+  t.after(() => server.close())
+  const first = await streamGet(server.port, '/who', {
+    cookie: 'theme=dark; uid=u42',
+    'user-agent': 'Mozilla/5.0 (iPhone) Mobile',
+    'accept-language': 'de-DE',
+  })
+  assert.match(first.body, /<p class="who">u42 mobile de-DE<\/p>/)
+  const second = await streamGet(server.port, '/who', { cookie: 'uid=u7', 'accept-language': 'fr' })
+  assert.match(second.body, /<p class="who">u42 mobile de-DE<\/p>/, 'no vary: one cached output for everyone')
 })
 
 test('a TypeScript page() computes data per request through the same plan', async (t) => {
