@@ -13,6 +13,8 @@ export default fragment({
   uses: ['sport/fixtures', 'sport/score'],
   css: 'football-scores.css',
   cache: { ttl: '15s' },
+  // The round's matches follow the real clock: re-render open pages as often as the cache allows.
+  live: { every: '15s' },
   async render({ round, ...flags }, ctx) {
     await demoEffects('fragments/football-scores', flags, ctx.signal)
     const shown = round ?? (await liveRound(ctx))
