@@ -126,8 +126,9 @@ export class PageRender {
   }
 
   /**
-   * The page's status: 200, or the status of the first failed primary slot (404 stays 404, any
-   * other failure 500, running out of time 504). Synchronous when the primaries are settled.
+   * The page's status: 200, or the status of the first failed primary slot (a client's mistake
+   * keeps its 4xx, e.g. 404 or 400 for a bad parameter; any other failure is 500, running out of
+   * time 504). Synchronous when the primaries are settled.
    */
   status(): number | Promise<number> {
     if (this.#primaryPending === 0) return this.#primaryStatus()
@@ -186,7 +187,10 @@ export class PageRender {
       if (!(slots[i] as (typeof slots)[number]).spec.primary || this.#state[i] !== FELL_BACK) continue
       const error = this.#errors[i]
       if (error === undefined) return (slots[i] as (typeof slots)[number]).usable ? 504 : 500
-      if (isNanoError(error)) return error.status === 404 ? 404 : error.code === 'NANO_E_TIMEOUT' ? 504 : 500
+      if (isNanoError(error)) {
+        if (error.status >= 400 && error.status < 500) return error.status
+        return error.code === 'NANO_E_TIMEOUT' ? 504 : 500
+      }
       return 500
     }
     return 200

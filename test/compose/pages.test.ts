@@ -51,6 +51,7 @@ const FILES: Record<string, string> = {
 <nano-fragment src="frag/story" id="{params.id}" primary>Story unavailable</nano-fragment>
 <nano-fragment src="frag/fast" label="sidebar for {params.id}"></nano-fragment>
 </body></html>`,
+  'pages/strict.html': `<html><body><nano-fragment src="frag/echo" text="x" n="{query.n|1}" primary>bad</nano-fragment></body></html>`,
   'pages/broken.html': `<html><body><nano-fragment src="frag/fail" primary>sorry</nano-fragment></body></html>`,
   'pages/echo.html': `<html><head></head><body><a href="/x?q={query.q}">link</a>
 <nano-fragment src="frag/echo" text="{query.q|nothing}" n="{query.n|7}" on="{query.on|false}"></nano-fragment>
@@ -143,6 +144,9 @@ test('primary fragments decide the status; routes take params', async (t) => {
   const broken = await streamGet(server.port, '/broken')
   assert.equal(broken.status, 500)
   assert.match(broken.body, /sorry/)
+  const invalid = await streamGet(server.port, '/strict?n=lots')
+  assert.equal(invalid.status, 400, 'a bad parameter in a primary fragment is the client’s mistake, not a 5xx')
+  assert.equal((await streamGet(server.port, '/strict?n=3')).status, 200)
   const none = await request(`${server.url}/no/such/page`)
   assert.equal(none.status, 404)
 })
