@@ -26,6 +26,50 @@ const MOBILE = /Mobi|Android|iPhone|iPad/i
  * requestContextFrom(ex, { cookie: 'uid' }) // { locale: 'en-GB', device: 'desktop', userId: 'u42' }
  */
 export function requestContextFrom(ex: Exchange, user: UserSource | undefined): RequestContext {
+  return new LazyRequestContext(ex, user)
+}
+
+/**
+ * A {@link RequestContext} read from the headers only when a service first looks at it, so a
+ * request whose services never do pays nothing for it.
+ *
+ * @example
+ * const context = new LazyRequestContext(ex, { cookie: 'uid' })
+ * context.locale // 'en-GB'
+ */
+export class LazyRequestContext implements RequestContext {
+  readonly #ex: Exchange
+  readonly #user: UserSource | undefined
+  #read: RequestContext | undefined
+
+  constructor(ex: Exchange, user: UserSource | undefined) {
+    this.#ex = ex
+    this.#user = user
+  }
+
+  get locale(): string | undefined {
+    return this.#facts().locale
+  }
+
+  get device(): 'mobile' | 'desktop' | undefined {
+    return this.#facts().device
+  }
+
+  get userId(): string | undefined {
+    return this.#facts().userId
+  }
+
+  toJSON(): RequestContext {
+    return this.#facts()
+  }
+
+  #facts(): RequestContext {
+    this.#read ??= readRequestContext(this.#ex, this.#user)
+    return this.#read
+  }
+}
+
+function readRequestContext(ex: Exchange, user: UserSource | undefined): RequestContext {
   const context: { locale?: string; device?: 'mobile' | 'desktop'; userId?: string } = {}
   const language = ex.header('accept-language')
   if (language !== undefined) {
