@@ -1,16 +1,14 @@
 import { relative, resolve } from 'node:path'
-import { stringify } from 'safe-stable-stringify'
 import { NanoError } from '../define/errors.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
 import { type CatalogEntry, catalogEntry } from '../registry/catalog.ts'
 import { type IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
-import { MISS, ResultCache } from './cache/result-cache.ts'
+import { ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, type MemoryCacheLimits, MemoryCacheStore } from './cache/store.ts'
-import { CallContext, type CallHost } from './context.ts'
-import { deadlineFor } from './deadline.ts'
-import { toServiceFailure } from './failure.ts'
+import type { CallContext, CallHost } from './context.ts'
 import { jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import { CallPipeline, notFound } from './pipeline.ts'
 import { type PreparedService, prepareService } from './prepare.ts'
 import { LocalTopicBus, type TopicBus } from './topics.ts'
 import { JsonCheckerCompiler } from './validate/json-checker.ts'
@@ -78,7 +76,7 @@ export class Runtime implements CallHost {
   readonly #store: CacheStore
   readonly #cache: ResultCache
   readonly #maxDepth: number
-  readonly #validateInternal: boolean
+  readonly #pipeline: CallPipeline
   #closed = false
 
   constructor(options: RuntimeOptions) {
@@ -88,7 +86,6 @@ export class Runtime implements CallHost {
         ? () => {}
         : (options.logger ?? jsonLineSink(options.logLevel ?? 'info', (l) => process.stderr.write(l)))
     this.#maxDepth = options.maxCallDepth ?? 32
-    this.#validateInternal = options.validateInternalCalls ?? true
     const fastAfter = options.fastValidationAfter ?? 8
     const settings = { compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined, fastAfter }
     this.#index = new ServiceIndex(
@@ -106,6 +103,12 @@ export class Runtime implements CallHost {
     this.#cache = new ResultCache(this.#store, (key, error) =>
       this.sink({ level: 'warn', message: 'background cache refresh failed', time: Date.now(), key, error }),
     )
+    this.#pipeline = new CallPipeline({
+      index: this.#index,
+      cache: this.#cache,
+      validateInternal: options.validateInternalCalls ?? true,
+      host: this,
+    })
   }
 
   /**
@@ -130,7 +133,7 @@ export class Runtime implements CallHost {
   invoke(name: string, input: unknown, options?: CallOptions): unknown {
     if (this.#closed) return Promise.reject(closedError())
     try {
-      return this.#dispatch(name, input, undefined, options)
+      return this.#pipeline.dispatch(name, input, undefined, options)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -158,7 +161,7 @@ export class Runtime implements CallHost {
       )
     }
     try {
-      return asPromise(this.#dispatch(name, input, ctx, options))
+      return asPromise(this.#pipeline.dispatch(name, input, ctx, options))
     } catch (error) {
       return Promise.reject(error)
     }
@@ -246,117 +249,10 @@ export class Runtime implements CallHost {
     this.#closed = true
     await this.#store.clear()
   }
-
-  #dispatch(name: string, input: unknown, parent: CallContext | undefined, options: CallOptions | undefined): unknown {
-    const entry = this.#index.get(name)
-    if (entry === undefined) return Promise.reject(notFound(name))
-    const svc = entry.loaded
-    if (svc !== undefined) return this.#execute(svc, input, parent, options)
-    return this.#index.load(entry).then((loaded) => this.#execute(loaded, input, parent, options))
-  }
-
-  #execute(
-    svc: PreparedService,
-    input: unknown,
-    parent: CallContext | undefined,
-    options: CallOptions | undefined,
-  ): unknown {
-    const validate = parent === undefined || this.#validateInternal
-    if (validate && !svc.input.tryFast(input)) {
-      const value = svc.input.check(input)
-      if (value instanceof Promise) return value.then((checked) => this.#run(svc, checked, parent, options, validate))
-      return this.#run(svc, value, parent, options, validate)
-    }
-    return this.#run(svc, input, parent, options, validate)
-  }
-
-  #run(
-    svc: PreparedService,
-    value: unknown,
-    parent: CallContext | undefined,
-    options: CallOptions | undefined,
-    validate: boolean,
-  ): unknown {
-    const deadline = deadlineFor(svc.name, svc.timeoutMs, parent?.deadlineRef, options)
-    const ctx = new CallContext(this, svc, parent, deadline, options)
-    if (svc.cache !== undefined) {
-      const hit =
-        deadline === undefined && options?.refresh !== true ? this.#cache.fresh(cacheKey(svc, value, ctx)) : MISS
-      return hit === MISS ? this.#guarded(svc, value, ctx, validate) : hit
-    }
-    if (deadline !== undefined) return this.#guarded(svc, value, ctx, validate)
-    let output: unknown
-    try {
-      output = svc.run(value, ctx)
-    } catch (error) {
-      return Promise.reject(toServiceFailure(svc.name, error, ctx, this.sink))
-    }
-    if (isThenable(output)) {
-      return Promise.resolve(output).then(
-        (resolved) => this.#checkOutput(svc, resolved, validate),
-        (error: unknown) => {
-          throw toServiceFailure(svc.name, error, ctx, this.sink)
-        },
-      )
-    }
-    return this.#checkOutput(svc, output, validate)
-  }
-
-  #checkOutput(svc: PreparedService, output: unknown, validate: boolean): unknown {
-    return !validate || svc.output.tryFast(output) ? output : svc.output.check(output)
-  }
-
-  async #guarded(svc: PreparedService, value: unknown, ctx: CallContext, validate: boolean): Promise<unknown> {
-    const deadline = ctx.deadlineRef
-    try {
-      if (svc.cache === undefined) return await this.#runChecked(svc, value, ctx, validate)
-      const key = cacheKey(svc, value, ctx)
-      const compute = () => this.#runChecked(svc, value, ctx, true)
-      if (ctx.refresh) return await this.#cache.refresh(key, svc.cache, compute)
-      return await this.#cache.through(key, svc.cache, compute)
-    } finally {
-      if (deadline !== ctx.parent?.deadlineRef) deadline?.dispose()
-    }
-  }
-
-  async #runChecked(svc: PreparedService, value: unknown, ctx: CallContext, validate: boolean): Promise<unknown> {
-    let output: unknown
-    try {
-      const deadline = ctx.deadlineRef
-      if (deadline === undefined) output = await svc.run(value, ctx)
-      else {
-        if (deadline.at <= Date.now()) await deadline.expired()
-        output = await Promise.race([svc.run(value, ctx), deadline.expired()])
-      }
-    } catch (error) {
-      throw toServiceFailure(svc.name, error, ctx, this.sink)
-    }
-    return await this.#checkOutput(svc, output, validate)
-  }
-}
-
-function cacheKey(svc: PreparedService, value: unknown, ctx: CallContext): string {
-  const key = svc.cacheKeyPrefix + stringify(value)
-  if (svc.vary.length === 0) return key
-  const request = ctx.request
-  let varied = key
-  for (const part of svc.vary) varied += `\u0000${(part === 'user' ? request.userId : request[part]) ?? ''}`
-  return varied
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value instanceof Promise ||
-    (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
-  )
 }
 
 function asPromise(value: unknown): Promise<unknown> {
   return value instanceof Promise ? value : Promise.resolve(value)
-}
-
-function notFound(name: string): NanoError {
-  return new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`, { service: name })
 }
 
 function closedError(): NanoError {
