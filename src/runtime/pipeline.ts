@@ -77,11 +77,11 @@ export class CallPipeline {
     const deadline = deadlineFor(svc.name, svc.timeoutMs, parent?.deadlineRef, options)
     const ctx = new CallContext(this.#host, svc, parent, deadline, options)
     if (svc.cache !== undefined) {
-      const hit =
-        deadline === undefined && options?.refresh !== true ? this.#cache.fresh(cacheKey(svc, value, ctx)) : MISS
-      return hit === MISS ? this.#guarded(svc, value, ctx, validate) : hit
+      const key = cacheKey(svc, value, ctx)
+      const hit = deadline === undefined && options?.refresh !== true ? this.#cache.fresh(key) : MISS
+      return hit === MISS ? this.#guarded(svc, value, ctx, validate, key) : hit
     }
-    if (deadline !== undefined) return this.#guarded(svc, value, ctx, validate)
+    if (deadline !== undefined) return this.#guarded(svc, value, ctx, validate, undefined)
     let output: unknown
     try {
       output = svc.run(value, ctx)
@@ -103,11 +103,16 @@ export class CallPipeline {
     return !validate || svc.output.tryFast(output) ? output : svc.output.check(output)
   }
 
-  async #guarded(svc: PreparedService, value: unknown, ctx: CallContext, validate: boolean): Promise<unknown> {
+  async #guarded(
+    svc: PreparedService,
+    value: unknown,
+    ctx: CallContext,
+    validate: boolean,
+    key: string | undefined,
+  ): Promise<unknown> {
     const deadline = ctx.deadlineRef
     try {
-      if (svc.cache === undefined) return await this.#runChecked(svc, value, ctx, validate)
-      const key = cacheKey(svc, value, ctx)
+      if (svc.cache === undefined || key === undefined) return await this.#runChecked(svc, value, ctx, validate)
       const compute = () => this.#runChecked(svc, value, ctx, true)
       if (ctx.refresh) return await this.#cache.refresh(key, svc.cache, compute)
       return await this.#cache.through(key, svc.cache, compute)
