@@ -119,14 +119,22 @@ test('start: port in use is a clear error; call --url reaches a running server',
 test('SIGTERM: stops accepting, finishes the request in flight, exits 0', { timeout: 60_000 }, async (t) => {
   const root = await tempProject(t, {
     'services/slow.ts': svc(`input: z.object({}), output: z.string(),
-      run: () => new Promise((resolve) => setTimeout(() => resolve('done'), 600)),`),
+      run: () => new Promise((resolve) => setTimeout(() => resolve('done'), 2500)),`),
   })
   const { url, child, exited } = await serve(t, ['start', root, '--port', '0'])
   const inFlight = post(`${url}/api/slow`, {})
-  await new Promise((r) => setTimeout(r, 150))
+  await new Promise((r) => setTimeout(r, 300))
   child.kill('SIGTERM')
-  await new Promise((r) => setTimeout(r, 100))
-  await assert.rejects(fetch(`${url}/_nano/health`), 'no new connections after SIGTERM')
+  let refused = false
+  for (let i = 0; i < 40 && !refused; i++) {
+    refused = await fetch(`${url}/_nano/health`).then(
+      () => false,
+      () => true,
+    )
+    if (!refused) await new Promise((r) => setTimeout(r, 25))
+  }
+  assert.ok(refused, 'no new connections after SIGTERM')
+  assert.equal(child.exitCode, null, 'still running: the request is in flight')
   const answer = await inFlight
   assert.equal(answer.status, 200)
   assert.equal(answer.body, 'done')

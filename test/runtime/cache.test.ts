@@ -61,14 +61,14 @@ test('stale-while-revalidate serves the stale value and refreshes once in the ba
 })
 
 test('stale-if-error serves the last good value when a refresh fails, then gives up after the window', async (t) => {
-  const root = await tempProject(t, { 'services/w.ts': countingService('{ ttl: 30, staleIfError: 120 }') })
+  const root = await tempProject(t, { 'services/w.ts': countingService('{ ttl: 50, staleIfError: 300 }') })
   const rt = createRuntime({ root, logger: false })
   await rt.call('w', { city: 'a' })
   counter().fail = true
-  await sleep(50)
+  await sleep(100)
   assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 1, 'stale value instead of the error')
   assert.equal(counter().runs, 2, 'the refresh was tried')
-  await sleep(150)
+  await sleep(400)
   await assert.rejects(rt.call('w', { city: 'a' }), { code: 'NANO_E_SERVICE_FAILED' })
 })
 

@@ -58,12 +58,12 @@ test('NANO_E_FORBIDDEN_CALL for a call to a service not declared in uses', async
 test('NANO_E_TIMEOUT when a service runs past its timeout', async (t) => {
   const root = await tempProject(t, {
     'services/slow.ts': svc(`input: z.object({}), output: z.string(), timeout: '30ms',
-      run: () => new Promise((resolve) => setTimeout(() => resolve('late'), 500)),`),
+      run: () => new Promise((resolve) => setTimeout(() => resolve('late'), 3000)),`),
   })
   const rt = createRuntime({ root, logger: false })
   const started = Date.now()
   await rejectsWith(rt.call('slow', {}), 'NANO_E_TIMEOUT', 504)
-  assert.ok(Date.now() - started < 400, 'the call gave up at its deadline, not when the work ended')
+  assert.ok(Date.now() - started < 2000, 'the call gave up at its deadline, not when the work ended')
 })
 
 test('NANO_E_CALL_DEPTH stops a cycle between two services', async (t) => {
