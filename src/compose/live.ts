@@ -98,11 +98,6 @@ export class LiveHub {
     return `${name}~${Buffer.from(stringify(input) ?? 'null').toString('base64url')}`
   }
 
-  /** The event id a page rendered now can resume from. */
-  cursor(): string {
-    return `${this.boot}-${this.#seq}`
-  }
-
   /**
    * Records the HTML a page just rendered for an instance, so that only later changes are pushed.
    * Returns its id and the sequence the page's stream must resume after: the instance's previous

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import FindMyWay from 'find-my-way'
 import { toMs } from '../define/duration.ts'
 import { NanoError } from '../define/errors.ts'
 import { isPageDefinition, type PageDefinition } from '../define/page.ts'
+import { importDefault } from '../registry/import-default.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { AssetRegistry } from './assets.ts'
 import { linkPage, type PagePlan } from './plan.ts'
@@ -122,21 +122,12 @@ export class PageIndex {
     let source: string
     if (entry.file.endsWith('.html')) source = await readFile(entry.file, 'utf8')
     else {
-      let mod: { default?: unknown }
-      try {
-        mod = (await import(`${pathToFileURL(entry.file).href}?v=${this.#version}`)) as { default?: unknown }
-      } catch (error) {
-        throw new NanoError('NANO_E_BAD_DEFINITION', `${file}: could not be imported: ${(error as Error).message}`, {
-          cause: error,
-        })
-      }
-      if (!isPageDefinition(mod.default)) {
-        throw new NanoError(
-          'NANO_E_BAD_DEFINITION',
-          `${file}: a page file must end with: export default page({ template, ... })`,
-        )
-      }
-      definition = mod.default
+      definition = await importDefault(
+        entry.file,
+        this.#version + 1,
+        isPageDefinition,
+        'export default page({ template, ... })',
+      )
       source = definition.template
     }
     let parsed: ReturnType<typeof parsePage>

@@ -71,7 +71,7 @@ function htmlReply(status: number, markup: unknown, headers: Record<string, stri
  * @example
  * allowedMethods(def) // 'POST' or 'GET, HEAD, POST'
  */
-export function allowedMethods(def: ServiceDefinition): string {
+function allowedMethods(def: ServiceDefinition): string {
   return def.idempotent ? 'GET, HEAD, POST' : 'POST'
 }
 

@@ -1,4 +1,4 @@
-import { coerceText as coerce, typesOf } from '../define/coerce.ts'
+import { coerceText as coerce, propertySchema, typesOf } from '../define/coerce.ts'
 import type { JsonSchema } from '../define/schema.ts'
 
 /**
@@ -12,10 +12,9 @@ import type { JsonSchema } from '../define/schema.ts'
  */
 export function queryToInput(search: string, schema: JsonSchema): Record<string, unknown> {
   const params = new URLSearchParams(search)
-  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>
   const input: Record<string, unknown> = {}
   for (const key of new Set(params.keys())) {
-    const property = properties[key] ?? {}
+    const property = propertySchema(schema, key)
     const values = params.getAll(key)
     if (typesOf(property).includes('array')) {
       const items = (property.items ?? {}) as JsonSchema

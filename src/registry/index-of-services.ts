@@ -1,6 +1,6 @@
-import { pathToFileURL } from 'node:url'
 import { NanoError } from '../define/errors.ts'
 import { isServiceDefinition, type ServiceDefinition } from '../define/service.ts'
+import { importDefault } from './import-default.ts'
 import { type ServiceFile, scanServices } from './scan.ts'
 
 /**
@@ -117,22 +117,6 @@ function forget<T>(entry: IndexEntry<T>): void {
   entry.loading = undefined
 }
 
-async function importDefinition(file: string, version: number): Promise<ServiceDefinition> {
-  const url = pathToFileURL(file).href + (version === 0 ? '' : `?v=${version}`)
-  let mod: { default?: unknown }
-  try {
-    mod = (await import(url)) as { default?: unknown }
-  } catch (error) {
-    throw new NanoError('NANO_E_BAD_DEFINITION', `${file}: could not be imported: ${(error as Error).message}`, {
-      cause: error,
-    })
-  }
-  if (!isServiceDefinition(mod.default)) {
-    const what = mod.default === undefined ? 'has no default export' : 'does not default-export service({...})'
-    throw new NanoError(
-      'NANO_E_BAD_DEFINITION',
-      `${file}: ${what}. A service file must end with: export default service({ input, output, run })`,
-    )
-  }
-  return mod.default
+function importDefinition(file: string, version: number): Promise<ServiceDefinition> {
+  return importDefault(file, version, isServiceDefinition, 'export default service({ input, output, run })')
 }

@@ -74,11 +74,6 @@ export class ResultCache {
     return this.#shared(key, policy, compute)
   }
 
-  /** Number of computations running now (one per key at most). */
-  get inflight(): number {
-    return this.#inflight.size
-  }
-
   #shared(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
     const running = this.#inflight.get(key)
     if (running !== undefined) return running

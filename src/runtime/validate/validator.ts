@@ -58,11 +58,6 @@ export class Validator {
     return this.#settle(result)
   }
 
-  /** {@link Validator.check}, always as a promise. */
-  async parse(value: unknown): Promise<unknown> {
-    return this.check(value)
-  }
-
   #settle(result: StandardSchemaV1.Result<unknown>): unknown {
     if (result.issues === undefined) return result.value
     const issues = toIssues(result.issues)
