@@ -37,13 +37,33 @@ export type {
   ServiceRegistry,
   Visibility,
 } from './define/types.ts'
-export { type AppOptions, GatewayApp } from './http/app.ts'
+export type { AppOptions, GatewayApp, WarmMode } from './http/app.ts'
+export type { Exchange, MaybeReply, Reply, StreamSink } from './http/exchange.ts'
+export type { UserSource } from './http/request-context.ts'
 export { createServer, type NanoServer, type ServerOptions } from './http/server.ts'
 export type { CatalogEntry } from './registry/catalog.ts'
 export { isValidServiceName } from './registry/scan.ts'
 export { generateTypes } from './registry/types-file.ts'
 export type { CacheEntry, CacheStore, MemoryCacheLimits } from './runtime/cache/store.ts'
 export { MemoryCacheStore } from './runtime/cache/store.ts'
+export { InProcessTransport } from './runtime/in-process-transport.ts'
 export type { LogLevel, LogRecord, LogSink } from './runtime/logger.ts'
 export { jsonLineSink } from './runtime/logger.ts'
-export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.ts'
+export {
+  type BrokenService,
+  type CallDescriptor,
+  type Caller,
+  type CallObserver,
+  type CallScope,
+  type Clock,
+  type Executor,
+  type InvokeOptions,
+  type ObservedCall,
+  type RuntimeApi,
+  type ServiceSource,
+  type ServingNode,
+  systemClock,
+  type Transport,
+} from './runtime/ports.ts'
+export { createRuntime, type Runtime, type RuntimeOptions } from './runtime/runtime.ts'
+export { LocalTopicBus, type TopicBus, type TopicListener } from './runtime/topics.ts'

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Command, InvalidArgumentError } from 'commander'
 import { callCommand } from './commands/call.ts'
 import { lsCommand } from './commands/ls.ts'
@@ -14,7 +15,7 @@ import { typesCommand } from './commands/types.ts'
 export function buildProgram(): Command {
   const program = new Command('nanoweb')
     .description('Run nanoservices: one function per file, each its own endpoint, composed into pages.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(ownVersion())
     .showHelpAfterError('(add --help for usage)')
 
   for (const [name, description, action] of [
@@ -60,6 +61,18 @@ export function buildProgram(): Command {
     .action(typesCommand)
 
   return program
+}
+
+/**
+ * nanoweb's own version, from its package.json (found from this file, not from the working
+ * directory or `npm_package_version`, which name the app being served).
+ *
+ * @example
+ * ownVersion() // '0.1.0'
+ */
+export function ownVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
 }
 
 function port(value: string): number {

@@ -1,100 +1,117 @@
-import { existsSync, watch } from 'node:fs'
-import { join, relative, sep } from 'node:path'
-import { isNanoError } from '../define/errors.ts'
-import type { Runtime } from '../runtime/runtime.ts'
-
-const SERVICE_FILE = /\.(ts|js|mts|mjs)$/
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { serviceNameOf } from '../registry/scan.ts'
+import type { RuntimeApi } from '../runtime/ports.ts'
+import { watchTree } from './watch-tree.ts'
 
 /**
- * Watches `<root>/services` and keeps the runtime current: a changed file is reloaded, an added or
- * removed one makes the runtime rescan; each changed service is imported at once so that an error
- * is reported now, not on the next request. Returns a function that stops watching.
+ * What one round of service changes did to the set of services.
  *
  * @example
- * const stop = watchServices(rt, console.error)
+ * const change: ServiceChange = { added: ['weather/now'], removed: [] }
+ */
+export interface ServiceChange {
+  readonly added: readonly string[]
+  readonly removed: readonly string[]
+}
+
+/**
+ * What the watcher uses of a runtime.
+ *
+ * @example
+ * const rt: WatchedRuntime = createRuntime({ root: './app' })
+ */
+export type WatchedRuntime = Pick<RuntimeApi, 'root' | 'names' | 'reload' | 'broken'>
+
+const SETTLE_MS = 40
+
+/**
+ * Watches `<root>/services` and keeps the runtime current: a changed service file is reloaded, an
+ * added or removed one (or folder) makes the runtime rescan; each changed service is imported at
+ * once so that an error is reported now, not on the next request. Files that are not services by
+ * the registry's rules (tests, `_lib/…`) are ignored. `onChange` follows every round of changes.
+ * Returns a function that stops watching.
+ *
+ * @example
+ * const stop = watchServices(rt, console.error, ({ added, removed }) => console.log(added, removed))
  */
 export function watchServices(
-  rt: Runtime,
+  rt: WatchedRuntime,
   report: (line: string) => void,
-  onChange: () => void = () => {},
+  onChange: (change: ServiceChange) => void = () => {},
 ): () => void {
   const dir = join(rt.root, 'services')
-  const pending = new Set<string>()
+  const pending = new Map<string, string>()
+  let rescan = false
   let timer: NodeJS.Timeout | undefined
+  let applying = Promise.resolve()
   const flush = (): void => {
     timer = undefined
-    const files = [...pending]
+    const files = new Map(pending)
+    const all = rescan
     pending.clear()
-    void applyChanges(rt, dir, files, report).then(onChange)
+    rescan = false
+    applying = applying.then(() => applyChanges(rt, dir, files, all, report).then(onChange))
   }
-  if (!existsSync(dir)) return () => {}
-  const watcher = watch(dir, { recursive: true }, (_event, file) => {
-    if (file === null || !SERVICE_FILE.test(file)) return
-    pending.add(file)
-    timer ??= setTimeout(flush, 40)
+  const stop = watchTree(rt.root, 'services', (path, isFolder) => {
+    if (isFolder) rescan = true
+    else {
+      const name = serviceNameOf(path)
+      if (name === undefined) return
+      pending.set(name, path)
+    }
+    timer ??= setTimeout(flush, SETTLE_MS)
   })
   return () => {
     if (timer !== undefined) clearTimeout(timer)
-    watcher.close()
+    stop()
   }
 }
 
 /**
- * Watches `<root>/pages` and calls `onChange` (debounced) when any page file changes, so the
- * page index forgets its compiled plans. Returns a function that stops watching.
+ * Watches `<root>/pages` (which may appear later) and calls `onChange`, debounced, when any page
+ * file changes, so the page index forgets its compiled plans. Returns a function that stops
+ * watching.
  *
  * @example
  * const stop = watchPages(root, () => pages.reload(), console.error)
  */
 export function watchPages(root: string, onChange: () => void, report: (line: string) => void): () => void {
-  const dir = join(root, 'pages')
-  if (existsSync(dir)) return watchFolder(dir, onChange, report)
-  let stop: (() => void) | undefined
-  const rootWatcher = watch(root, (_event, name) => {
-    if (name !== 'pages' || stop !== undefined || !existsSync(dir)) return
-    rootWatcher.close()
-    stop = watchFolder(dir, onChange, report)
-    onChange()
-  })
-  return () => {
-    rootWatcher.close()
-    stop?.()
-  }
-}
-
-function watchFolder(dir: string, onChange: () => void, report: (line: string) => void): () => void {
   let timer: NodeJS.Timeout | undefined
-  const watcher = watch(dir, { recursive: true }, () => {
+  const stop = watchTree(root, 'pages', () => {
     timer ??= setTimeout(() => {
       timer = undefined
       onChange()
       report('↻ pages reloaded')
-    }, 40)
+    }, SETTLE_MS)
   })
   return () => {
     if (timer !== undefined) clearTimeout(timer)
-    watcher.close()
+    stop()
   }
 }
 
-async function applyChanges(rt: Runtime, dir: string, files: string[], report: (line: string) => void): Promise<void> {
-  const known = new Set(rt.names())
-  const names = files.map((f) => f.replace(SERVICE_FILE, '').split(sep).join('/'))
-  const rescan = names.some((name, i) => !known.has(name) || !existsSync(join(dir, files[i] as string)))
-  if (rescan) await rt.reload()
-  else for (const name of names) await rt.reload(name)
-  for (const [i, name] of names.entries()) {
-    if (!rt.names().includes(name)) {
-      if (existsSync(join(dir, files[i] as string))) continue
-      report(`− ${name} removed`)
-      continue
-    }
-    try {
-      await rt.resolve(name)
-      report(`↻ ${name} reloaded`)
-    } catch (error) {
-      const message = isNanoError(error) ? error.message : String(error)
-      report(`✗ ${relative(process.cwd(), join(dir, files[i] as string))}: ${message}`)
-    }
+async function applyChanges(
+  rt: WatchedRuntime,
+  dir: string,
+  files: Map<string, string>,
+  rescan: boolean,
+  report: (line: string) => void,
+): Promise<ServiceChange> {
+  const before = new Set(rt.names())
+  const exists = (path: string): boolean => existsSync(join(dir, path))
+  if (rescan || [...files].some(([name, path]) => !before.has(name) || !exists(path))) await rt.reload()
+  else for (const name of files.keys()) await rt.reload(name)
+  const after = new Set(rt.names())
+  const added = [...after].filter((name) => !before.has(name))
+  const removed = [...before].filter((name) => !after.has(name))
+  for (const name of removed) report(`− ${name} removed`)
+  const broken = new Map((await rt.broken()).map((b) => [b.name, b.error.message]))
+  for (const name of new Set([...files.keys(), ...added])) {
+    if (!after.has(name)) continue
+    const error = broken.get(name)
+    if (error !== undefined) report(`✗ ${error}`)
+    else report(before.has(name) ? `↻ ${name} reloaded` : `+ ${name} added`)
   }
+  return { added, removed }
 }

@@ -1,4 +1,4 @@
-import { dirname, extname, resolve, sep } from 'node:path'
+import { dirname, resolve, sep } from 'node:path'
 
 /**
  * One stylesheet or script a fragment declared, as the page links it.
@@ -17,16 +17,20 @@ export interface Asset {
  * and nothing else (a path may not leave its fragment's folder). The URL is the file's path under
  * `services/`, so fragments sharing a file share one URL and a page links it once.
  *
+ * `urlPrefix` is where the gateway serves them.
+ *
  * @example
- * const assets = new AssetRegistry('/app/services')
+ * const assets = new AssetRegistry({ servicesDir: '/app/services', urlPrefix: '/_nano/assets/' })
  * assets.register('/app/services/sport/score-box.ts', ['score-box.css'], 'css') // url /_nano/assets/sport/score-box.css
  */
 export class AssetRegistry {
   readonly #byUrl = new Map<string, Asset>()
   readonly #servicesDir: string
+  readonly #urlPrefix: string
 
-  constructor(servicesDir: string) {
-    this.#servicesDir = servicesDir
+  constructor(options: { readonly servicesDir: string; readonly urlPrefix: string }) {
+    this.#servicesDir = options.servicesDir
+    this.#urlPrefix = options.urlPrefix
   }
 
   /** Records the assets of one fragment and returns them; throws for a path outside its folder. */
@@ -37,7 +41,7 @@ export class AssetRegistry {
       if (!file.startsWith(dir + sep) || !file.startsWith(this.#servicesDir + sep)) {
         throw new TypeError(`${fragmentFile}: asset '${path}' is outside the fragment's folder`)
       }
-      const url = `/_nano/assets/${file
+      const url = `${this.#urlPrefix}${file
         .slice(this.#servicesDir.length + 1)
         .split(sep)
         .join('/')}`
@@ -51,14 +55,4 @@ export class AssetRegistry {
   lookup(url: string): Asset | undefined {
     return this.#byUrl.get(url)
   }
-}
-
-/**
- * The content type to serve an asset file with.
- *
- * @example
- * assetContentType('/x/a.css') // 'text/css; charset=utf-8'
- */
-export function assetContentType(file: string): string {
-  return extname(file) === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8'
 }

@@ -6,7 +6,7 @@ import { toMs } from '../define/duration.ts'
 import { NanoError } from '../define/errors.ts'
 import { isPageDefinition, type PageDefinition } from '../define/page.ts'
 import { importDefault } from '../registry/import-default.ts'
-import type { Runtime } from '../runtime/runtime.ts'
+import type { Caller } from '../runtime/ports.ts'
 import type { AssetRegistry } from './assets.ts'
 import { linkPage, type PagePlan } from './plan.ts'
 import { parsePage } from './template.ts'
@@ -41,27 +41,66 @@ const PAGE_FILE = /\.(html|ts|js|mts|mjs)$/
 const IGNORED = /\.(test|spec)\.[mc]?[tj]s$|\.d\.[mc]?ts$/
 
 /**
- * The pages under `<root>/pages`, routed by file name: `index.html` is `/`,
- * `sport/[match].html` is `/sport/:match`; `.ts` files default-export `page({...})`. Files and
- * folders starting with `_` or `.` are not pages. Each page is parsed and linked once, on its
- * first request; `reload()` forgets them all (development).
+ * How to make a {@link PageIndex}.
  *
  * @example
- * const pages = new PageIndex('/app', rt, assets)
+ * const options: PageIndexOptions = { root: '/app', caller: rt, assets }
+ */
+export interface PageIndexOptions {
+  readonly root: string
+  readonly caller: Caller
+  readonly assets: AssetRegistry
+}
+
+/**
+ * The pages under `<root>/pages`, routed by file name: `index.html` is `/`,
+ * `sport/[match].html` is `/sport/:match`, and a static page (`sport/live.html`) wins over a
+ * parameter in the same folder; `.ts` files default-export `page({...})`. Files and folders
+ * starting with `_` or `.` are not pages. Each page is parsed and linked once, on its first
+ * request or at warm-up, with every service it reaches loaded; a slot naming a fragment that does
+ * not exist or does not load is logged then. `reload()` forgets them all (development).
+ *
+ * @example
+ * const pages = new PageIndex({ root: '/app', caller: rt, assets })
  * const found = pages.match('/sport/r7')
  */
 export class PageIndex {
   readonly root: string
-  readonly #rt: Runtime
+  readonly #caller: Caller
   readonly #assets: AssetRegistry
   #router = FindMyWay<FindMyWay.HTTPVersion.V1>()
+  #entries: PageEntry[] = []
   #version = 0
 
-  constructor(root: string, rt: Runtime, assets: AssetRegistry) {
-    this.root = root
-    this.#rt = rt
-    this.#assets = assets
+  constructor(options: PageIndexOptions) {
+    this.root = options.root
+    this.#caller = options.caller
+    this.#assets = options.assets
     this.#scan()
+  }
+
+  /** Every page, in file order. */
+  entries(): readonly PageEntry[] {
+    return this.#entries
+  }
+
+  /**
+   * Compiles every page (loading every service they reach). Never rejects: a page that does not
+   * compile is logged and answers its error when requested.
+   */
+  async compileAll(): Promise<void> {
+    await Promise.all(
+      this.#entries.map((entry) =>
+        this.compile(entry).catch((error: unknown) =>
+          this.#caller.log({
+            level: 'error',
+            message: `page ${relative(this.root, entry.file)} does not compile`,
+            time: this.#caller.clock.now(),
+            error,
+          }),
+        ),
+      ),
+    )
   }
 
   /** The page for a URL path and its route params, or undefined. */
@@ -94,6 +133,7 @@ export class PageIndex {
   }
 
   #scan(): void {
+    this.#entries = []
     const dir = join(this.root, 'pages')
     let files: string[]
     try {
@@ -103,16 +143,19 @@ export class PageIndex {
       throw error
     }
     for (const rel of files.sort()) {
-      if (
-        !PAGE_FILE.test(rel) ||
-        IGNORED.test(rel) ||
-        rel.split(sep).some((s) => s.startsWith('_') || s.startsWith('.'))
-      )
-        continue
-      const route = routeOf(rel)
-      const entry: PageEntry = { route, file: join(dir, rel), compiled: undefined, ready: undefined }
-      if (this.#router.find('GET', route.replace(/:(\w+)/g, 'x')) !== null) continue
-      this.#router.on('GET', route, () => {}, entry)
+      if (!isPageFile(rel)) continue
+      const entry: PageEntry = { route: routeOf(rel), file: join(dir, rel), compiled: undefined, ready: undefined }
+      try {
+        this.#router.on('GET', entry.route, () => {}, entry)
+        this.#entries.push(entry)
+      } catch (error) {
+        this.#caller.log({
+          level: 'warn',
+          message: `pages/${rel.split(sep).join('/')} is not served: another page already has the route ${entry.route}`,
+          time: this.#caller.clock.now(),
+          error,
+        })
+      }
     }
   }
 
@@ -123,8 +166,7 @@ export class PageIndex {
     if (entry.file.endsWith('.html')) source = await readFile(entry.file, 'utf8')
     else {
       definition = await importDefault(
-        entry.file,
-        this.#version + 1,
+        { file: entry.file, root: this.root, reload: this.#version + 1 },
         isPageDefinition,
         'export default page({ template, ... })',
       )
@@ -133,14 +175,27 @@ export class PageIndex {
     let parsed: ReturnType<typeof parsePage>
     try {
       parsed = parsePage(source, file)
+      if (definition?.budget !== undefined && parsed.budgetMs === undefined) {
+        parsed = { ...parsed, budgetMs: toMs(definition.budget, `budget in ${file}`) }
+      }
     } catch (error) {
       throw new NanoError('NANO_E_BAD_DEFINITION', (error as Error).message, { cause: error })
     }
-    if (definition?.budget !== undefined && parsed.budgetMs === undefined) {
-      parsed = { ...parsed, budgetMs: toMs(definition.budget, `budget in ${file}`) }
+    const [plan] = await Promise.all([
+      linkPage(parsed, { caller: this.#caller, assets: this.#assets, file }),
+      this.#caller.warm(definition?.uses ?? []),
+    ])
+    for (const problem of plan.problems) {
+      this.#caller.log({ level: 'warn', message: problem.message, time: this.#caller.clock.now(), page: file })
     }
-    return { plan: await linkPage(parsed, this.#rt, this.#assets, file), definition }
+    return { plan, definition }
   }
+}
+
+function isPageFile(rel: string): boolean {
+  return (
+    PAGE_FILE.test(rel) && !IGNORED.test(rel) && !rel.split(sep).some((s) => s.startsWith('_') || s.startsWith('.'))
+  )
 }
 
 /**

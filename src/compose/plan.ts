@@ -1,11 +1,24 @@
 import { coerceText, propertySchema } from '../define/coerce.ts'
+import { isNanoError } from '../define/errors.ts'
 import { isFragment, type LivePolicy } from '../define/fragment.ts'
 import { escapeHtml } from '../define/html.ts'
 import { type JsonSchema, toJsonSchema } from '../define/schema.ts'
-import type { Runtime } from '../runtime/runtime.ts'
-import type { Asset, AssetRegistry } from './assets.ts'
+import type { ServiceDefinition } from '../define/service.ts'
+import type { Caller } from '../runtime/ports.ts'
+import type { AssetRegistry } from './assets.ts'
 import { fill, type PageVars, type Template } from './interpolate.ts'
 import type { ParsedPage, SlotSpec, TemplatePart } from './template.ts'
+
+/**
+ * Why a slot can never render: its fragment does not exist, does not compile, or is not a fragment.
+ *
+ * @example
+ * const why: SlotProblem = { reason: 'not found', message: "pages/index.html: no service named 'news/nope'" }
+ */
+export interface SlotProblem {
+  readonly reason: 'not found' | 'does not compile' | 'not a fragment'
+  readonly message: string
+}
 
 /**
  * A slot ready to run: its fragment checked, its input built from attributes coerced by the
@@ -16,8 +29,8 @@ import type { ParsedPage, SlotSpec, TemplatePart } from './template.ts'
  */
 export interface LinkedSlot {
   readonly spec: SlotSpec
-  /** False when the fragment does not exist or is not a fragment: the slot always falls back. */
-  readonly usable: boolean
+  /** Set when the slot always shows its fallback, with the reason. */
+  readonly problem: SlotProblem | undefined
   readonly timeoutMs: number | undefined
   /** Set for live fragments: the slot is wrapped so that updates can replace it in the browser. */
   readonly live: LivePolicy | undefined
@@ -25,72 +38,103 @@ export interface LinkedSlot {
 }
 
 /**
- * A page compiled once: template parts, linked slots, the head's asset tags and `Link` header.
+ * A page compiled once: template parts, linked slots, the head's asset tags, and the URLs of the
+ * page's assets (for the gateway's preload header).
  *
  * @example
- * const plan = await linkPage(parsed, rt, assets, 'pages/index.html')
+ * const plan = await linkPage(parsed, { caller, assets, file: 'pages/index.html' })
  */
 export interface PagePlan {
+  /** The page file, relative to the app root. */
+  readonly file: string
   readonly parts: readonly TemplatePart[]
   readonly slots: readonly LinkedSlot[]
   readonly budgetMs: number | undefined
   /** `<link>`/`<script>` tags for every distinct asset of the page's fragments. */
   readonly headTags: string
-  /** `Link: <…>; rel=preload` header value, or '' when the page has no assets. */
-  readonly linkHeader: string
-  readonly warnings: readonly string[]
+  readonly assets: { readonly css: readonly string[]; readonly js: readonly string[] }
+  /** Slots that can never render, found when the page was linked. */
+  readonly problems: readonly SlotProblem[]
 }
 
 /**
- * Links a parsed page to the runtime: loads each distinct fragment once, collects and
- * de-duplicates their CSS and JS, and prepares each slot's input builder.
+ * What {@link linkPage} links against.
  *
  * @example
- * const plan = await linkPage(parsePage(source, file), rt, assets, file)
+ * const with_: LinkOptions = { caller: rt, assets, file: 'pages/index.html' }
  */
-export async function linkPage(
-  parsed: ParsedPage,
-  rt: Runtime,
-  assets: AssetRegistry,
-  file: string,
-): Promise<PagePlan> {
-  const warnings: string[] = []
+export interface LinkOptions {
+  readonly caller: Pick<Caller, 'resolve' | 'fileOf'>
+  readonly assets: AssetRegistry
+  /** The page file, relative to the app root (named in problems). */
+  readonly file: string
+}
+
+type Linked = { readonly def: ServiceDefinition } | { readonly problem: SlotProblem }
+
+/**
+ * Links a parsed page to the runtime: loads each distinct fragment and everything it uses (so no
+ * render waits for code), collects and de-duplicates their CSS and JS, prepares each slot's input
+ * builder, and records every slot that can never render.
+ *
+ * @example
+ * const plan = await linkPage(parsePage(source, file), { caller: rt, assets, file })
+ */
+export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promise<PagePlan> {
+  const { caller, assets, file } = options
   const distinct = [...new Set(parsed.slots.map((s) => s.src))]
-  const definitions = new Map(
-    await Promise.all(distinct.map(async (src) => [src, await rt.resolve(src).catch(() => undefined)] as const)),
+  const linked = new Map<string, Linked>(
+    await Promise.all(distinct.map(async (src) => [src, await linkFragment(caller, src, file)] as const)),
   )
-  const css = new Map<string, Asset>()
-  const js = new Map<string, Asset>()
-  for (const [src, def] of definitions) {
-    if (def === undefined) warnings.push(`${file}: no service named '${src}'; its slots show their fallback`)
-    else if (!isFragment(def))
-      warnings.push(`${file}: '${src}' is a service, not a fragment; its slots show their fallback`)
-    else {
-      const fragmentFile = rt.fileOf(src) as string
-      for (const a of assets.register(fragmentFile, def.css, 'css')) css.set(a.url, a)
-      for (const a of assets.register(fragmentFile, def.js, 'js')) js.set(a.url, a)
-    }
+  const css = new Set<string>()
+  const js = new Set<string>()
+  for (const [src, link] of linked) {
+    if (!('def' in link) || !isFragment(link.def)) continue
+    const fragmentFile = caller.fileOf(src) as string
+    for (const a of assets.register(fragmentFile, link.def.css, 'css')) css.add(a.url)
+    for (const a of assets.register(fragmentFile, link.def.js, 'js')) js.add(a.url)
   }
   const slots = parsed.slots.map((spec): LinkedSlot => {
-    const def = definitions.get(spec.src)
-    const usable = def !== undefined && isFragment(def)
-    const schema = usable ? toJsonSchema(def.input, 'input') : {}
+    const link = linked.get(spec.src) as Linked
+    const def = 'def' in link && isFragment(link.def) ? link.def : undefined
     return {
       spec,
-      usable,
+      problem: 'problem' in link ? link.problem : undefined,
       timeoutMs: spec.timeoutMs ?? undefined,
-      live: usable ? def.live : undefined,
-      input: inputBuilder(spec.attributes, schema),
+      live: def?.live,
+      input: inputBuilder(spec.attributes, def === undefined ? {} : toJsonSchema(def.input, 'input')),
     }
   })
   const headTags =
-    [...css.keys()].map((url) => `<link rel="stylesheet" href="${escapeHtml(url)}">`).join('') +
-    [...js.keys()].map((url) => `<script src="${escapeHtml(url)}" defer></script>`).join('')
-  const linkHeader = [
-    ...[...css.keys()].map((url) => `<${url}>; rel=preload; as=style`),
-    ...[...js.keys()].map((url) => `<${url}>; rel=preload; as=script`),
-  ].join(', ')
-  return { parts: parsed.parts, slots, budgetMs: parsed.budgetMs, headTags, linkHeader, warnings }
+    [...css].map((url) => `<link rel="stylesheet" href="${escapeHtml(url)}">`).join('') +
+    [...js].map((url) => `<script src="${escapeHtml(url)}" defer></script>`).join('')
+  const problems = [...linked.values()].flatMap((link) => ('problem' in link ? [link.problem] : []))
+  return {
+    file,
+    parts: parsed.parts,
+    slots,
+    budgetMs: parsed.budgetMs,
+    headTags,
+    assets: { css: [...css], js: [...js] },
+    problems,
+  }
+}
+
+async function linkFragment(caller: LinkOptions['caller'], src: string, file: string): Promise<Linked> {
+  let def: ServiceDefinition
+  try {
+    def = await caller.resolve(src)
+  } catch (error) {
+    if (isNanoError(error) && error.code === 'NANO_E_NOT_FOUND') {
+      return { problem: { reason: 'not found', message: `${file}: no service named '${src}'` } }
+    }
+    const why = error instanceof Error ? error.message : String(error)
+    return { problem: { reason: 'does not compile', message: `${file}: fragment '${src}' does not load: ${why}` } }
+  }
+  if (!isFragment(def)) {
+    return { problem: { reason: 'not a fragment', message: `${file}: '${src}' is a service, not a fragment` } }
+  }
+  return { def }
 }
 
 function inputBuilder(attributes: Readonly<Record<string, Template>>, schema: JsonSchema): (vars: PageVars) => unknown {

@@ -1,7 +1,7 @@
 import { isNanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
-import type { CallOptions } from '../define/types.ts'
-import type { Runtime } from '../runtime/runtime.ts'
+import type { RequestContext } from '../define/types.ts'
+import type { Caller, CallScope, InvokeOptions } from '../runtime/ports.ts'
 import { fill, type PageVars } from './interpolate.ts'
 import type { LiveHub } from './live.ts'
 import type { PagePlan } from './plan.ts'
@@ -13,7 +13,7 @@ const SWAP_SCRIPT =
   '<script>function nanoSwap(i){var d=document.getElementById("nano-d"+i),t=document.getElementById("nano-t"+i);if(d&&t){d.replaceChildren.apply(d,Array.from(t.childNodes));t.remove()}}</script>'
 
 /**
- * Where a page's bytes go, and how a fragment's failure is reported.
+ * Where a page's bytes go.
  *
  * @example
  * render.pipe({ write: (s) => res.write(s), end: () => res.end() })
@@ -24,100 +24,144 @@ export interface PageSink {
 }
 
 /**
- * One page being rendered. `start()` runs every slot at once; the page status is known when the
- * primary slots have settled; `pipe()` then streams: everything up to the first unfinished slot
- * at once (head and CSS first), then each slot in order as it and those before it are done.
- * Deferred slots write a placeholder and arrive later, before `</body>`, out of order. A slot
- * that fails, or is still running at its timeout or the page budget, gets its fallback.
+ * A slot that showed its fallback, and why: `timeout` (its own), `budget` (the page's),
+ * `aborted` (the client went away), `not found` / `does not compile` / `not a fragment` (found
+ * when the page was linked), or the `NANO_E_*` code of the error it failed with.
  *
  * @example
- * const render = new PageRender(plan, vars, rt, { caller: 'page', traceId })
+ * const f: Fallback = { fragment: 'fragments/weather', page: 'pages/index.html', reason: 'timeout', error }
+ */
+export interface Fallback {
+  readonly fragment: string
+  readonly page: string
+  readonly reason: string
+  readonly error: unknown
+}
+
+/**
+ * Where the page's live script and event stream are served (the gateway decides).
+ *
+ * @example
+ * const urls: LiveUrls = { stream: '/_nano/live', script: '/_nano/live.js' }
+ */
+export interface LiveUrls {
+  readonly stream: string
+  readonly script: string
+}
+
+/**
+ * Everything one page render needs.
+ *
+ * @example
+ * new PageRender({ plan, vars, caller: rt, traceId, request: {}, onFallback: (f) => log(f) })
+ */
+export interface PageRenderInit {
+  readonly plan: PagePlan
+  readonly vars: PageVars
+  readonly caller: Pick<Caller, 'invoke' | 'scope' | 'clock'>
+  readonly traceId: string
+  readonly request: RequestContext
+  readonly onFallback: (fallback: Fallback) => void
+  readonly live?: { readonly hub: LiveHub; readonly urls: LiveUrls } | undefined
+}
+
+/**
+ * One page being rendered. `start()` runs every slot at once under one page scope: the page
+ * `budget` as a deadline, and a signal that aborts when the page stops waiting (see
+ * {@link PageRender.abort}); a slot `timeout` gives that slot an earlier deadline. So a fragment's
+ * `ctx.deadline` is the earlier of the two and its `ctx.signal` aborts when its fallback is
+ * shown. The page status is known when the primary slots have settled; `pipe()` then streams:
+ * everything up to the first unfinished slot at once (head and CSS first), then each slot in
+ * order as it and those before it are done. Deferred slots write a placeholder and arrive later,
+ * before `</body>`, out of order.
+ *
+ * @example
+ * const render = new PageRender({ plan, vars, caller: rt, traceId, request, onFallback })
  * render.start()
  * const status = await render.status()
  * render.pipe(sink)
  */
 export class PageRender {
+  readonly #init: PageRenderInit
   readonly #plan: PagePlan
-  readonly #vars: PageVars
-  readonly #rt: Runtime
-  readonly #options: CallOptions
-  readonly #onFailure: (src: string, error: unknown) => void
   readonly #html: string[]
   readonly #state: Uint8Array
   readonly #errors: unknown[]
-  readonly #deadline: Float64Array
+  readonly #inputs: unknown[]
+  readonly #controller = new AbortController()
+  #scope: CallScope | undefined
+  #budgetAt = Number.POSITIVE_INFINITY
   #pending = 0
   #primaryPending = 0
   #primaryDone: ((status: number) => void) | undefined
-  #timer: NodeJS.Timeout | undefined
   #sink: PageSink | undefined
   #part = 0
   #late: number[] = []
   #swapScriptSent = false
   #flushQueued = false
   #ended = false
-
-  readonly #hub: LiveHub | undefined
-  readonly #inputs: unknown[]
   readonly #liveIds: string[] = []
   #liveAfter = Number.POSITIVE_INFINITY
 
-  constructor(
-    plan: PagePlan,
-    vars: PageVars,
-    rt: Runtime,
-    options: CallOptions,
-    onFailure: (src: string, error: unknown) => void,
-    hub?: LiveHub,
-  ) {
-    this.#hub = hub
-    this.#inputs = new Array<unknown>(plan.slots.length)
-    this.#plan = plan
-    this.#vars = vars
-    this.#rt = rt
-    this.#options = options
-    this.#onFailure = onFailure
-    const n = plan.slots.length
+  constructor(init: PageRenderInit) {
+    this.#init = init
+    this.#plan = init.plan
+    const n = init.plan.slots.length
     this.#html = new Array<string>(n)
     this.#state = new Uint8Array(n)
     this.#errors = new Array<unknown>(n)
-    this.#deadline = new Float64Array(n)
+    this.#inputs = new Array<unknown>(n)
   }
 
   /** Starts every slot now. */
   start(): void {
-    const slots = this.#plan.slots
-    const now = Date.now()
-    const budgetAt = this.#plan.budgetMs === undefined ? Number.POSITIVE_INFINITY : now + this.#plan.budgetMs
-    let earliest = Number.POSITIVE_INFINITY
+    const { caller, traceId, request } = this.#init
+    const plan = this.#plan
+    const now = caller.clock.now()
+    if (plan.budgetMs !== undefined) this.#budgetAt = now + plan.budgetMs
+    const scope = caller.scope({
+      deadline: this.#budgetAt,
+      signal: this.#controller.signal,
+      label: `budget of ${plan.file}`,
+    })
+    this.#scope = scope
+    const base: InvokeOptions = { caller: 'page', traceId, request, within: scope }
+    const slots = plan.slots
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as (typeof slots)[number]
       if (slot.spec.primary) this.#primaryPending += 1
       this.#pending += 1
-      if (!slot.usable) {
-        this.#fallBack(i, undefined)
+      if (slot.problem !== undefined) {
+        this.#fallBack(i, slot.problem)
         continue
       }
       let output: unknown
       try {
-        const input = slot.input(this.#vars)
+        const input = slot.input(this.#init.vars)
         this.#inputs[i] = input
-        output = this.#rt.invoke(slot.spec.src, input, this.#options)
+        const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
+        output = caller.invoke(slot.spec.src, input, options)
       } catch (error) {
         output = Promise.reject(error)
       }
       if (typeof output === 'string') this.#settle(i, output)
       else if (output instanceof Promise) {
-        const at = slot.timeoutMs === undefined ? budgetAt : Math.min(budgetAt, now + slot.timeoutMs)
-        this.#deadline[i] = at
-        if (at < earliest) earliest = at
         output.then(
           (html) => this.#settle(i, html as string),
           (error: unknown) => this.#fallBack(i, error),
         )
       } else this.#fallBack(i, new TypeError(`'${slot.spec.src}' did not render HTML`))
     }
-    if (this.#pending > 0 && earliest !== Number.POSITIVE_INFINITY) this.#arm(earliest)
+    if (this.#pending === 0) scope.dispose()
+  }
+
+  /**
+   * Stops waiting for every unfinished slot (the client went away): their `ctx.signal` aborts and
+   * nothing more is written.
+   */
+  abort(): void {
+    this.#ended = true
+    if (this.#pending > 0) this.#controller.abort()
   }
 
   /** True when every slot has settled: the whole page can be written at once. */
@@ -161,13 +205,24 @@ export class PageRender {
     if (this.#state[i] !== PENDING) return
     this.#state[i] = FELL_BACK
     this.#errors[i] = error
-    if (error !== undefined) this.#onFailure(this.#plan.slots[i]?.spec.src ?? '', error)
+    const slot = this.#plan.slots[i] as PagePlan['slots'][number]
+    const reason = this.#reasonOf(error)
+    if (reason !== 'aborted') {
+      this.#init.onFallback({ fragment: slot.spec.src, page: this.#plan.file, reason, error })
+    }
     this.#settled(i)
+  }
+
+  #reasonOf(error: unknown): string {
+    if (!isNanoError(error)) return (error as { reason?: string } | undefined)?.reason ?? 'error'
+    if (error.code === 'NANO_E_ABORTED' && this.#controller.signal.aborted) return 'aborted'
+    if (error.code !== 'NANO_E_TIMEOUT') return error.code
+    return this.#init.caller.clock.now() >= this.#budgetAt ? 'budget' : 'timeout'
   }
 
   #settled(i: number): void {
     this.#pending -= 1
-    if (this.#pending === 0 && this.#timer !== undefined) clearTimeout(this.#timer)
+    if (this.#pending === 0) this.#scope?.dispose()
     if (this.#plan.slots[i]?.spec.primary === true) {
       this.#primaryPending -= 1
       if (this.#primaryPending === 0) this.#primaryDone?.(this.#primaryStatus())
@@ -184,9 +239,10 @@ export class PageRender {
   #primaryStatus(): number {
     const slots = this.#plan.slots
     for (let i = 0; i < slots.length; i++) {
-      if (!(slots[i] as (typeof slots)[number]).spec.primary || this.#state[i] !== FELL_BACK) continue
+      const slot = slots[i] as (typeof slots)[number]
+      if (!slot.spec.primary || this.#state[i] !== FELL_BACK) continue
       const error = this.#errors[i]
-      if (error === undefined) return (slots[i] as (typeof slots)[number]).usable ? 504 : 500
+      if (slot.problem !== undefined) return 500
       if (isNanoError(error)) {
         if (error.status >= 400 && error.status < 500) return error.status
         return error.code === 'NANO_E_TIMEOUT' ? 504 : 500
@@ -196,32 +252,15 @@ export class PageRender {
     return 200
   }
 
-  #arm(at: number): void {
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined
-        const now = Date.now()
-        let next = Number.POSITIVE_INFINITY
-        for (let i = 0; i < this.#state.length; i++) {
-          if (this.#state[i] !== PENDING) continue
-          const deadline = this.#deadline[i] as number
-          if (deadline <= now) this.#fallBack(i, undefined)
-          else if (deadline < next) next = deadline
-        }
-        if (next !== Number.POSITIVE_INFINITY) this.#arm(next)
-      },
-      Math.max(0, at - Date.now()),
-    )
-  }
-
   #flush(): void {
     const sink = this.#sink
     if (sink === undefined || this.#ended) return
     const parts = this.#plan.parts
+    const vars = this.#init.vars
     let out = ''
     while (this.#part < parts.length) {
       const part = parts[this.#part] as (typeof parts)[number]
-      if (part.kind === 'text') out += fill(part.text, this.#vars, true)
+      if (part.kind === 'text') out += fill(part.text, vars, true)
       else if (part.kind === 'head-end') out += this.#plan.headTags
       else if (part.kind === 'slot') {
         const i = part.index
@@ -249,7 +288,7 @@ export class PageRender {
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
     const done = this.#state[i] === DONE
     const markup = done ? (this.#html[i] as string) : slot.spec.fallback
-    const hub = this.#hub
+    const hub = this.#init.live?.hub
     if (slot.live === undefined || hub === undefined || this.#inputs[i] === undefined) return markup
     const { id, after } = hub.seed(slot.spec.src, this.#inputs[i], slot.live, done ? markup : undefined)
     this.#liveIds.push(id)
@@ -258,11 +297,11 @@ export class PageRender {
   }
 
   #liveScript(): string {
-    const hub = this.#hub
-    if (hub === undefined || this.#liveIds.length === 0) return ''
+    const live = this.#init.live
+    if (live === undefined || this.#liveIds.length === 0) return ''
     const query = [...new Set(this.#liveIds)].map((id) => `f=${encodeURIComponent(id)}`).join('&')
-    const src = `/_nano/live?${query}&since=${hub.eventId(this.#liveAfter)}`
-    return `<script src="/_nano/live.js" data-src="${escapeHtml(src)}" defer></script>`
+    const src = `${live.urls.stream}?${query}&since=${live.hub.eventId(this.#liveAfter)}`
+    return `<script src="${escapeHtml(live.urls.script)}" data-src="${escapeHtml(src)}" defer></script>`
   }
 
   #lateChunks(): string {

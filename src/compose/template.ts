@@ -72,7 +72,7 @@ export function parsePage(source: string, file: string): ParsedPage {
           return
         }
         if ((name === 'html' || name === 'body') && attributes.budget !== undefined)
-          budget = attributes.budget as Duration
+          budget = attributeDuration(attributes.budget)
         if (name !== 'nano-fragment') return
         pushText(parser.startIndex)
         open = { attributes, start: parser.startIndex, contentFrom: parser.endIndex + 1, depth: 0 }
@@ -85,7 +85,7 @@ export function parsePage(source: string, file: string): ParsedPage {
             open.depth -= 1
             return
           }
-          closeSlot(implied ? parser.startIndex : parser.startIndex, implied ? parser.startIndex : parser.endIndex + 1)
+          closeSlot(parser.startIndex, implied ? parser.startIndex : parser.endIndex + 1)
           return
         }
         if (name === 'head' && !implied) {
@@ -133,8 +133,13 @@ function slotSpec(attributes: Record<string, string>, fallback: string, file: st
     fallback,
     primary: attributes.primary !== undefined,
     defer: attributes.defer !== undefined,
-    timeoutMs: timeout === undefined ? undefined : toMs(timeout as Duration, `timeout of ${src} in ${file}`),
+    timeoutMs: timeout === undefined ? undefined : toMs(attributeDuration(timeout), `timeout of ${src} in ${file}`),
   }
+}
+
+/** An attribute's duration: bare digits are milliseconds, as a number is in TypeScript. */
+function attributeDuration(text: string): Duration {
+  return /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : (text as Duration)
 }
 
 function camel(name: string): string {

@@ -39,11 +39,13 @@ export function coerceText(value: string, schema: JsonSchema): unknown {
 }
 
 /**
- * The schema of property `name` of an object schema, or `{}`.
+ * The schema of property `name` of an object schema, or `{}` (also for names such as
+ * `constructor` or `__proto__` that the schema does not declare itself).
  *
  * @example
  * propertySchema({ properties: { city: { type: 'string' } } }, 'city') // { type: 'string' }
  */
 export function propertySchema(schema: JsonSchema, name: string): JsonSchema {
-  return ((schema.properties ?? {}) as Record<string, JsonSchema>)[name] ?? {}
+  const properties = schema.properties as Record<string, JsonSchema> | undefined
+  return properties !== undefined && Object.hasOwn(properties, name) ? (properties[name] as JsonSchema) : {}
 }

@@ -1,6 +1,7 @@
 /**
  * Every error nanoweb raises has a stable code and the HTTP status it maps to.
- * The table is the single source of truth for both.
+ * The table is the single source of truth for both; `docs/errors.md` describes each code
+ * (a test keeps the two in step).
  *
  * @example
  * ERROR_STATUS.NANO_E_NOT_FOUND // 404
@@ -22,6 +23,7 @@ export const ERROR_STATUS = {
   NANO_E_PAYLOAD_TOO_LARGE: 413,
   NANO_E_UNSUPPORTED_MEDIA_TYPE: 415,
   NANO_E_TOO_MANY_STREAMS: 429,
+  NANO_E_UNAVAILABLE: 503,
   NANO_E_INTERNAL: 500,
 } as const
 
@@ -85,6 +87,74 @@ export class NanoError extends Error {
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, issues: this.issues }
   }
+
+  /**
+   * Rebuilds an error sent by another process: the value {@link NanoError.toJSON} gives
+   * (`{ code, message, issues? }`) or the HTTP gateway's error body (`{ error: { … } }`). Never
+   * throws: an unknown code, or a value of any other shape, becomes `NANO_E_INTERNAL` with a
+   * message saying what was received.
+   *
+   * @example
+   * const body = await res.json()
+   * if (!res.ok) throw NanoError.fromJSON(body) // NANO_E_NOT_FOUND, NANO_E_INVALID_INPUT with its issues, …
+   */
+  static fromJSON(value: unknown): NanoError {
+    try {
+      return rebuild(value)
+    } catch {
+      // A hostile value (a throwing getter, a proxy): say so rather than throw.
+      return new NanoError('NANO_E_INTERNAL', 'Received an error that could not be read')
+    }
+  }
+}
+
+const PREVIEW_CHARS = 200
+
+function rebuild(value: unknown): NanoError {
+  const body = isRecord(value) && value.code === undefined && isRecord(value.error) ? value.error : value
+  if (!isRecord(body) || typeof body.code !== 'string' || typeof body.message !== 'string') {
+    return new NanoError('NANO_E_INTERNAL', `Received a malformed error: ${preview(value)}`)
+  }
+  const { code, message, issues } = body
+  if (!Object.hasOwn(ERROR_STATUS, code)) {
+    return new NanoError('NANO_E_INTERNAL', `Received an error with the unknown code ${preview(code)}: ${message}`)
+  }
+  if (issues !== undefined && !isIssueList(issues)) {
+    return new NanoError('NANO_E_INTERNAL', `Received ${code} with malformed issues: ${preview(issues)}`)
+  }
+  return new NanoError(code as NanoErrorCode, message, issues === undefined ? {} : { issues: copyIssues(issues) })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isIssueList(value: unknown): value is readonly SchemaIssue[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (issue) =>
+        isRecord(issue) &&
+        typeof issue.message === 'string' &&
+        Array.isArray(issue.path) &&
+        issue.path.every((key) => typeof key === 'string' || typeof key === 'number'),
+    )
+  )
+}
+
+function copyIssues(issues: readonly SchemaIssue[]): readonly SchemaIssue[] {
+  return issues.map((issue) => ({ path: [...issue.path], message: issue.message }))
+}
+
+/** A short, one-line rendering of a received value for an error message. */
+function preview(value: unknown): string {
+  let text: string
+  try {
+    text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value))
+  } catch {
+    text = Object.prototype.toString.call(value)
+  }
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}… (${text.length} chars)` : text
 }
 
 /**

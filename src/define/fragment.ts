@@ -2,9 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Duration, toMs } from './duration.ts'
 import { escapeHtml, type Html, isHtml } from './html.ts'
 import { type ServiceDefinition, service } from './service.ts'
-import type { CachePolicy, Context, Visibility } from './types.ts'
-
-type MaybePromise<T> = T | Promise<T>
+import type { Context, MaybePromise, SpecBase } from './types.ts'
 
 /**
  * Parts of the request a fragment may depend on. Each enters a cached fragment's key only when
@@ -32,13 +30,7 @@ export type LivePolicy =
  * @example
  * const spec = { input: z.object({ match: z.string() }), render: ({ match }) => html`<b>${match}</b>` }
  */
-export interface FragmentSpec<I extends StandardSchemaV1, U extends readonly string[]> {
-  readonly description?: string
-  readonly input: I
-  readonly uses?: U
-  readonly cache?: CachePolicy
-  readonly timeout?: Duration
-  readonly visibility?: Visibility
+export interface FragmentSpec<I extends StandardSchemaV1, U extends readonly string[]> extends SpecBase<I, U> {
   /** Stylesheets (paths relative to this file), emitted once per page in the head. */
   readonly css?: string | readonly string[]
   /** Scripts (paths relative to this file), emitted once per page. */
@@ -106,6 +98,13 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
       throw new TypeError("fragment(): `live` needs `every` (e.g. '5s') or `on` (a topic), or both")
     }
     if (spec.live.every !== undefined) toMs(spec.live.every, 'live.every')
+    if (spec.vary !== undefined && spec.vary.length > 0) {
+      throw new TypeError(
+        `fragment(): a \`live\` fragment cannot \`vary\` (it varies by ${spec.vary.join(', ')}): live updates are ` +
+          'rendered once, without a request, and pushed to every page showing the fragment, so a visitor could ' +
+          "be sent another's content. Drop `vary` or drop `live`.",
+      )
+    }
   }
   const render = spec.render
   const base = service({

@@ -1,22 +1,21 @@
 import type { Duration } from './duration.ts'
-import type { RequestContext } from './types.ts'
+import type { CallInput, CallOutput, MaybePromise, RequestContext } from './types.ts'
 
 const PAGE_BRAND: unique symbol = Symbol.for('nanoweb.page') as never
 
-type MaybePromise<T> = T | Promise<T>
-
 /**
- * What a TypeScript page's `data()` receives.
+ * What a TypeScript page's `data()` receives. `Uses` is the union of the names in the page's
+ * `uses`: `call` accepts only those, with the input and output types of `nanoweb-env.d.ts`.
  *
  * @example
- * async data({ params, call }) { return { title: (await call('news/story', { id: params.id })).title } }
+ * async data({ params, call }) { return { title: (await call('news/story', { id: params.id ?? '' })).title } }
  */
-export interface PageRequest {
+export interface PageRequest<Uses extends string = string> {
   readonly params: Readonly<Record<string, string | undefined>>
   readonly query: URLSearchParams
   readonly request: RequestContext
-  /** Calls a service named in the page's `uses`. */
-  call(name: string, input: unknown): Promise<unknown>
+  /** Calls a service named in the page's `uses`; any other name fails with `NANO_E_FORBIDDEN_CALL`. */
+  call<N extends Uses>(name: N, input: CallInput<N>): Promise<CallOutput<N>>
 }
 
 /**
@@ -26,42 +25,49 @@ export interface PageRequest {
  * @example
  * const spec: PageSpec = { template: '<h1>{data.title}</h1>', data: () => ({ title: 'Hi' }) }
  */
-export interface PageSpec {
+export interface PageSpec<U extends readonly string[] = readonly string[]> {
   readonly template: string
   /** Services `data()` may call. */
-  readonly uses?: readonly string[]
+  readonly uses?: U
   /** Time after which every unfinished fragment gets its fallback. */
   readonly budget?: Duration
-  data?(request: PageRequest): MaybePromise<Record<string, unknown>>
+  data?(request: PageRequest<U[number]>): MaybePromise<Record<string, unknown>>
 }
 
 /**
- * A page defined in TypeScript.
+ * A page defined in TypeScript. `Uses` defaults to any name, which is how the runtime sees it.
  *
  * @example
  * isPageDefinition((await import(file)).default)
  */
-export interface PageDefinition extends PageSpec {
+export interface PageDefinition<Uses extends string = string> {
   readonly [PAGE_BRAND]: true
-  readonly uses: readonly string[]
+  readonly template: string
+  readonly uses: readonly Uses[]
+  readonly budget?: Duration
+  data?(request: PageRequest<Uses>): MaybePromise<Record<string, unknown>>
 }
 
 /**
  * Defines a page that needs logic: `data()` runs per request and its values fill `{data.x}` in the
- * template, which is compiled once into the same plan as an HTML page.
+ * template, which is compiled once into the same plan as an HTML page. `call` in `data()` is typed
+ * like `ctx.call` in a service: only names in `uses` compile, and inputs and outputs are checked
+ * against `nanoweb-env.d.ts`.
  *
  * @example
  * export default page({
  *   uses: ['news/story'],
- *   async data({ params, call }) { return { title: ((await call('news/story', { id: params.id })) as { title: string }).title } },
+ *   async data({ params, call }) { return { title: (await call('news/story', { id: params.id ?? '' })).title } },
  *   template: `<!doctype html><title>{data.title}</title>
  *     <nano-fragment src="fragments/story-body" id="{params.id}" primary>Story unavailable</nano-fragment>`,
  * })
  */
-export function page(spec: PageSpec): PageDefinition {
+export function page<const U extends readonly string[] = readonly []>(spec: PageSpec<U>): PageDefinition<U[number]> {
   if (typeof spec?.template !== 'string') throw new TypeError('page(): `template` must be a string of HTML')
   if (spec.data !== undefined && typeof spec.data !== 'function')
     throw new TypeError('page(): `data` must be a function')
+  if (spec.uses !== undefined && (!Array.isArray(spec.uses) || spec.uses.some((u) => typeof u !== 'string')))
+    throw new TypeError('page(): `uses` must be an array of service names')
   return Object.freeze({ ...spec, uses: Object.freeze([...(spec.uses ?? [])]), [PAGE_BRAND]: true as const })
 }
 

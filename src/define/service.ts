@@ -1,11 +1,9 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Duration, toMs } from './duration.ts'
-import type { CachePolicy, Context, Visibility } from './types.ts'
+import type { CachePolicy, Context, MaybePromise, SpecBase, Visibility } from './types.ts'
 
 /** Marks objects made by {@link service}; shared across copies of nanoweb. */
 const SERVICE_BRAND: unique symbol = Symbol.for('nanoweb.service') as never
-
-type MaybePromise<T> = T | Promise<T>
 
 /**
  * What a service file passes to {@link service}.
@@ -13,15 +11,9 @@ type MaybePromise<T> = T | Promise<T>
  * @example
  * const spec: ServiceSpec<typeof In, typeof Out, ['geo/lookup']> = { input: In, output: Out, uses: ['geo/lookup'], run }
  */
-export interface ServiceSpec<I extends StandardSchemaV1, O extends StandardSchemaV1, U extends readonly string[]> {
-  readonly description?: string
-  readonly input: I
+export interface ServiceSpec<I extends StandardSchemaV1, O extends StandardSchemaV1, U extends readonly string[]>
+  extends SpecBase<I, U> {
   readonly output: O
-  /** The only services this one may call. */
-  readonly uses?: U
-  readonly cache?: CachePolicy
-  readonly timeout?: Duration
-  readonly visibility?: Visibility
   /** Safe to repeat and to call with GET. */
   readonly idempotent?: boolean
   run(
@@ -52,7 +44,8 @@ export interface ServiceDefinition<
   readonly timeout: Duration | undefined
   readonly visibility: Visibility
   readonly idempotent: boolean
-  readonly run: (input: StandardSchemaV1.InferOutput<I>, ctx: Context<U>) => MaybePromise<unknown>
+  /** The service body (a method, so that a typed definition is also a `ServiceDefinition`). */
+  run(input: StandardSchemaV1.InferOutput<I>, ctx: Context<U>): MaybePromise<unknown>
 }
 
 /**

@@ -133,6 +133,31 @@ export interface CachePolicy {
 }
 
 /**
+ * A value, or a promise of it: what a `run`, `render` or `data` function may return.
+ *
+ * @example
+ * const load = (): MaybePromise<number> => (cached ? 1 : Promise.resolve(2))
+ */
+export type MaybePromise<T> = T | Promise<T>
+
+/**
+ * What `ServiceSpec` and `FragmentSpec` have in common: an optional description, a
+ * validated input, the services the body may call, a cache policy, a timeout and a visibility.
+ *
+ * @example
+ * const common: SpecBase<typeof In, ['geo/lookup']> = { input: In, uses: ['geo/lookup'], timeout: '200ms' }
+ */
+export interface SpecBase<I extends StandardSchemaV1, U extends readonly string[]> {
+  readonly description?: string
+  readonly input: I
+  /** The only services this one may call. */
+  readonly uses?: U
+  readonly cache?: CachePolicy
+  readonly timeout?: Duration
+  readonly visibility?: Visibility
+}
+
+/**
  * Who may call a service: everyone (`public`) or only other services (`internal`).
  *
  * @example

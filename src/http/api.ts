@@ -3,7 +3,7 @@ import { isFragment } from '../define/fragment.ts'
 import { toJsonSchema } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { RequestContext } from '../define/types.ts'
-import type { Runtime } from '../runtime/runtime.ts'
+import type { Caller } from '../runtime/ports.ts'
 import { type Exchange, json, type MaybeReply, type Reply } from './exchange.ts'
 import { queryToInput } from './query.ts'
 
@@ -31,13 +31,13 @@ export interface ApiCall {
  * @example
  * const reply = await handleApi(rt, exchange, { name: 'weather/current', traceId, headers: {}, bodyLimit: 1 << 20 })
  */
-export function handleApi(rt: Runtime, ex: Exchange, call: ApiCall): MaybeReply {
+export function handleApi(rt: Caller, ex: Exchange, call: ApiCall): MaybeReply {
   const def = rt.loaded(call.name)
   if (def === undefined) return resolveFromOutside(rt, call.name).then((loaded) => answer(rt, ex, call, loaded))
   return answer(rt, ex, call, def)
 }
 
-function answer(rt: Runtime, ex: Exchange, call: ApiCall, def: ServiceDefinition): MaybeReply {
+function answer(rt: Caller, ex: Exchange, call: ApiCall, def: ServiceDefinition): MaybeReply {
   if (def.visibility === 'internal') throw notFound(call.name)
   const method = ex.method
   if (method === 'POST') {
@@ -53,7 +53,7 @@ function answer(rt: Runtime, ex: Exchange, call: ApiCall, def: ServiceDefinition
   throw methodNotAllowed(method, def, call.headers)
 }
 
-function run(rt: Runtime, call: ApiCall, input: unknown, def: ServiceDefinition): MaybeReply {
+function run(rt: Caller, call: ApiCall, input: unknown, def: ServiceDefinition): MaybeReply {
   const output = rt.invoke(call.name, input, { caller: 'http', traceId: call.traceId, request: call.request })
   const answer = isFragment(def) ? htmlReply : json
   if (output instanceof Promise) return output.then((value) => answer(200, value, call.headers))
@@ -75,7 +75,7 @@ function allowedMethods(def: ServiceDefinition): string {
   return def.idempotent ? 'GET, HEAD, POST' : 'POST'
 }
 
-function resolveFromOutside(rt: Runtime, name: string): Promise<ServiceDefinition> {
+function resolveFromOutside(rt: Caller, name: string): Promise<ServiceDefinition> {
   return rt.resolve(name).catch((error: unknown) => {
     throw error instanceof NanoError && error.code === 'NANO_E_NOT_FOUND' ? notFound(name) : error
   })

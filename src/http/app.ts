@@ -5,7 +5,7 @@ import { LiveHub, type LiveOptions } from '../compose/live.ts'
 import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
-import type { Runtime } from '../runtime/runtime.ts'
+import type { RuntimeApi } from '../runtime/ports.ts'
 import { handleApi } from './api.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { LiveEndpoint, type LiveLimits } from './live-route.ts'
@@ -14,6 +14,16 @@ import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
 import { serveAsset, serveStatic } from './static-route.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
+import { NANO_URLS } from './urls.ts'
+
+/**
+ * What a server loads in the background after it starts listening, before `/_nano/ready`
+ * answers 200: every page and all it reaches (`pages`), every service too (`all`), or nothing.
+ *
+ * @example
+ * const warm: WarmMode = 'pages'
+ */
+export type WarmMode = 'pages' | 'all' | false
 
 /**
  * Options of the gateway's request handling.
@@ -32,6 +42,8 @@ export interface AppOptions {
   readonly user?: UserSource
   /** Limits of live fragment streams (`/_nano/live`). */
   readonly live?: LiveOptions & LiveLimits
+  /** What to load after start before reporting ready. Default 'pages'. */
+  readonly warm?: WarmMode
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -46,7 +58,7 @@ const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS
  * const reply = await app.handle(exchange)
  */
 export class GatewayApp {
-  readonly runtime: Runtime
+  readonly runtime: RuntimeApi
   readonly #bodyLimit: number
   readonly #router = FindMyWay<FindMyWay.HTTPVersion.V1>()
   readonly #started = Date.now()
@@ -59,30 +71,61 @@ export class GatewayApp {
   readonly live: LiveHub
   readonly #liveEndpoint: LiveEndpoint
   readonly #user: UserSource | undefined
+  readonly #warmMode: WarmMode
+  #warming: Promise<void> | undefined
+  #ready = false
 
-  constructor(runtime: Runtime, options: AppOptions) {
+  constructor(runtime: RuntimeApi, options: AppOptions) {
     this.runtime = runtime
-    this.assets = new AssetRegistry(join(runtime.root, 'services'))
-    this.pages = new PageIndex(runtime.root, runtime, this.assets)
+    this.assets = new AssetRegistry({ servicesDir: join(runtime.root, 'services'), urlPrefix: NANO_URLS.assets })
+    this.pages = new PageIndex({ root: runtime.root, caller: runtime, assets: this.assets })
     this.live = new LiveHub(runtime, options.live)
+    this.#warmMode = options.warm ?? 'pages'
+    this.#ready = this.#warmMode === false
     this.#liveEndpoint = new LiveEndpoint(this.live, options.live)
     this.#user = options.user
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const info = { title: options.title ?? 'nanoweb', version: options.version ?? '1.0.0' }
-    this.#route('/_nano/health', () =>
+    this.#route(NANO_URLS.health, () =>
       json(200, { status: 'ok', services: runtime.names().length, uptimeMs: Date.now() - this.#started }),
     )
-    this.#route('/_nano/catalog', async () => json(200, { services: await runtime.catalog() }))
-    this.#route('/_nano/openapi.json', async () => json(200, openApiDocument(await runtime.catalog(), info)))
-    this.#route('/_nano/assets/*', (ex, headers) => serveAsset(this.assets, ex.path, headers))
-    this.#route('/_nano/live', (ex, headers) => this.#liveEndpoint.handle(ex, headers))
-    this.#route('/_nano/live.js', (_ex, headers) => {
+    this.#route(NANO_URLS.ready, () => json(this.#ready ? 200 : 503, { ready: this.#ready }))
+    this.#route(NANO_URLS.catalog, async () => {
+      const [services, broken] = await Promise.all([runtime.catalog(), runtime.broken()])
+      return json(200, { services, broken })
+    })
+    this.#route(NANO_URLS.openapi, async () => json(200, openApiDocument(await runtime.catalog(), info)))
+    this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.assets, ex.path, headers))
+    this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
+    this.#route(NANO_URLS.liveScript, (_ex, headers) => {
       headers['content-type'] = 'text/javascript; charset=utf-8'
       headers['cache-control'] = 'public, max-age=300'
       return { status: 200, headers, body: LIVE_CLIENT_JS }
     })
     const staticDir = join(runtime.root, 'pages', '_assets')
-    this.#route('/_assets/*', (ex, headers) => serveStatic(staticDir, ex.path, headers))
+    this.#route(`${NANO_URLS.staticFiles}*`, (ex, headers) => serveStatic(staticDir, ex.path, headers))
+  }
+
+  /** True once warm-up is done (`/_nano/ready` answers 200). */
+  get ready(): boolean {
+    return this.#ready
+  }
+
+  /**
+   * Loads what the `warm` option names, once (later calls return the same promise), then reports
+   * ready. Never rejects: what does not load is logged, and answers its error when requested.
+   */
+  warm(): Promise<void> {
+    this.#warming ??= this.#warmUp().then(() => {
+      this.#ready = true
+    })
+    return this.#warming
+  }
+
+  async #warmUp(): Promise<void> {
+    if (this.#warmMode === false) return
+    if (this.#warmMode === 'all') await Promise.all([this.runtime.warm(), this.pages.compileAll()])
+    else await this.pages.compileAll()
   }
 
   /** Largest accepted request body in bytes. */
@@ -103,10 +146,19 @@ export class GatewayApp {
     try {
       reply = this.#answer(ex, headers, traceId)
     } catch (error) {
-      return errorReply(error, headers)
+      return this.#failed(error, headers, traceId)
     }
-    if (reply instanceof Promise) return reply.then(settled(ex), (error: unknown) => errorReply(error, headers))
+    if (reply instanceof Promise) {
+      return reply.then(settled(ex), (error: unknown) => this.#failed(error, headers, traceId))
+    }
     return settled(ex)(reply)
+  }
+
+  #failed(error: unknown, headers: Record<string, string>, traceId: string): Reply {
+    if (!isNanoError(error)) {
+      this.runtime.log({ level: 'error', message: 'request failed', time: Date.now(), traceId, error })
+    }
+    return errorReply(error, headers)
   }
 
   #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
@@ -126,9 +178,8 @@ export class GatewayApp {
     const page = this.pages.match(path)
     if (page === undefined) throw this.#missing(ex.method, path, headers)
     const call = {
-      rt: this.runtime,
+      caller: this.runtime,
       pages: this.pages,
-      sink: this.runtime.sink,
       traceId,
       request: requestContextFrom(ex, this.#user),
       headers,
@@ -162,7 +213,7 @@ export class GatewayApp {
   #pageError(error: unknown, headers: Record<string, string>, traceId: string): Reply {
     if (isNanoError(error) && error.code === 'NANO_E_METHOD_NOT_ALLOWED') return errorReply(error, headers)
     if (!isNanoError(error) || error.status >= 500) {
-      this.runtime.sink({ level: 'error', message: 'page failed', time: Date.now(), traceId, error })
+      this.runtime.log({ level: 'error', message: 'page failed', time: Date.now(), traceId, error })
     }
     const nano = isNanoError(error)
       ? error

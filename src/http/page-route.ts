@@ -1,33 +1,35 @@
 import type { PageVars } from '../compose/interpolate.ts'
 import type { LiveHub } from '../compose/live.ts'
 import type { CompiledPage, PageEntry, PageIndex } from '../compose/pages.ts'
-import { PageRender } from '../compose/render.ts'
+import type { PagePlan } from '../compose/plan.ts'
+import { type Fallback, PageRender } from '../compose/render.ts'
 import { NanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
 import type { RequestContext } from '../define/types.ts'
-import type { LogSink } from '../runtime/logger.ts'
-import type { Runtime } from '../runtime/runtime.ts'
+import type { Caller } from '../runtime/ports.ts'
 import type { Exchange, MaybeReply, Reply } from './exchange.ts'
+import { NANO_URLS } from './urls.ts'
 
 /**
  * What a page request needs from the gateway.
  *
  * @example
- * const call: PageCall = { rt, pages, sink, traceId, request: {}, headers: {} }
+ * const call: PageCall = { caller: rt, pages, traceId, request: {}, headers: {} }
  */
 export interface PageCall {
-  readonly rt: Runtime
+  readonly caller: Caller
   readonly pages: PageIndex
-  readonly sink: LogSink
   readonly traceId: string
   readonly request: RequestContext
   readonly headers: Record<string, string>
-  readonly live?: LiveHub
+  readonly live?: LiveHub | undefined
 }
 
 /**
  * Answers a page: compiles it on first use, runs its `data()` (TypeScript pages), renders every
- * fragment at once and streams the HTML. The page status comes from its primary fragments.
+ * fragment at once and streams the HTML. The page status comes from its primary fragments; every
+ * fallback is logged with the fragment, the page, the reason and the trace id; a client that goes
+ * away stops the render (the fragments' `ctx.signal` aborts).
  *
  * @example
  * const reply = handlePage(ex, found.entry, found.params, call)
@@ -55,7 +57,7 @@ function withData(
   call: PageCall,
 ): MaybeReply {
   const definition = page.definition
-  if (definition?.data === undefined) return render(page, { params, query, data: {} }, call)
+  if (definition?.data === undefined) return render(page.plan, { params, query, data: {} }, call)
   const uses = new Set(definition.uses)
   const options = { caller: 'page', traceId: call.traceId, request: call.request }
   return Promise.resolve(
@@ -63,34 +65,76 @@ function withData(
       params,
       query,
       request: call.request,
-      call: (name, input) => {
+      call: (name: string, input: unknown) => {
         if (!uses.has(name)) {
           return Promise.reject(
             new NanoError('NANO_E_FORBIDDEN_CALL', `This page may not call '${name}': add it to \`uses\``),
           )
         }
-        return call.rt.call(name, input as never, options)
+        const out = call.caller.invoke(name, input, options)
+        return out instanceof Promise ? out : Promise.resolve(out)
       },
-    }),
-  ).then((data) => render(page, { params, query, data }, call))
+    } as never),
+  ).then((data) => render(page.plan, { params, query, data }, call))
 }
 
-function render(page: CompiledPage, vars: PageVars, call: PageCall): MaybeReply {
-  const plan = page.plan
+function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
   const headers = call.headers
   headers['content-type'] = 'text/html; charset=utf-8'
-  if (plan.linkHeader !== '') headers.link = plan.linkHeader
-  const onFailure = (src: string, error: unknown): void =>
-    call.sink({ level: 'warn', message: `fragment '${src}' fell back`, time: Date.now(), traceId: call.traceId, error })
-  const options = { caller: 'page', traceId: call.traceId, request: call.request }
-  const pageRender = new PageRender(plan, vars, call.rt, options, onFailure, call.live)
+  const link = preloadHeader(plan)
+  if (link !== '') headers.link = link
+  const pageRender = new PageRender({
+    plan,
+    vars,
+    caller: call.caller,
+    traceId: call.traceId,
+    request: call.request,
+    onFallback: (fallback) => logFallback(call, fallback),
+    live: call.live === undefined ? undefined : { hub: call.live, urls: LIVE_URLS },
+  })
   pageRender.start()
   const status = pageRender.status()
   const reply = (code: number): Reply =>
     pageRender.complete
       ? { status: code, headers, body: pageRender.drain() }
-      : { status: code, headers, body: '', stream: (sink) => pageRender.pipe(sink) }
+      : {
+          status: code,
+          headers,
+          body: '',
+          stream: (sink) => {
+            sink.onClose(() => pageRender.abort())
+            pageRender.pipe(sink)
+          },
+        }
   return status instanceof Promise ? status.then(reply) : reply(status)
+}
+
+const LIVE_URLS = Object.freeze({ stream: NANO_URLS.live, script: NANO_URLS.liveScript })
+
+function logFallback(call: PageCall, fallback: Fallback): void {
+  call.caller.log({
+    level: 'warn',
+    message: `fragment '${fallback.fragment}' fell back on ${fallback.page}: ${fallback.reason}`,
+    time: call.caller.clock.now(),
+    fragment: fallback.fragment,
+    page: fallback.page,
+    reason: fallback.reason,
+    traceId: call.traceId,
+    error: fallback.error instanceof Error ? fallback.error : undefined,
+  })
+}
+
+/**
+ * The `Link: <…>; rel=preload` header value for a page's assets, or '' when it has none.
+ *
+ * @example
+ * preloadHeader(plan) // '</_nano/assets/sport/score-box.css>; rel=preload; as=style'
+ */
+export function preloadHeader(plan: PagePlan): string {
+  return [
+    ...plan.assets.css.map((url) => `<${url}>; rel=preload; as=style`),
+    ...plan.assets.js.map((url) => `<${url}>; rel=preload; as=script`),
+  ].join(', ')
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
+import type { RuntimeApi } from '../runtime/ports.ts'
+import { createRuntime, type RuntimeOptions } from '../runtime/runtime.ts'
 import { type AppOptions, GatewayApp } from './app.ts'
 import { fetchHandler } from './fetch-adapter.ts'
 import { nodeHandler } from './node-adapter.ts'
@@ -14,7 +15,7 @@ import { nodeHandler } from './node-adapter.ts'
  */
 export interface ServerOptions extends AppOptions, Partial<RuntimeOptions> {
   /** Use this runtime instead of creating one from `root`. */
-  readonly runtime?: Runtime
+  readonly runtime?: RuntimeApi
   /** Port to listen on (0 picks a free one). */
   readonly port?: number
   /** Interface to listen on. Default '127.0.0.1'. */
@@ -32,7 +33,7 @@ export interface ServerOptions extends AppOptions, Partial<RuntimeOptions> {
  * await server.close()
  */
 export interface NanoServer {
-  readonly runtime: Runtime
+  readonly runtime: RuntimeApi
   /** The gateway's handlers, page index and asset registry. */
   readonly app: GatewayApp
   /** The node:http server. */
@@ -50,9 +51,11 @@ export interface NanoServer {
 }
 
 /**
- * Creates the HTTP gateway: `POST /api/<name>` (and `GET` for idempotent services), `/_nano/catalog`,
- * `/_nano/openapi.json`, `/_nano/health`. With `port` it starts listening: await the result to
- * know it is bound; `server.fetch(request)` works either way.
+ * Creates the HTTP gateway: `POST /api/<name>` (and `GET` for idempotent services), pages, and
+ * `/_nano/*` (catalog, OpenAPI, health, ready, live, assets). With `port` it starts listening:
+ * await the result to know it is bound; `server.fetch(request)` works either way. Once bound (or
+ * on the first `fetch`), it loads what `warm` names in the background (default every page and all
+ * it reaches); `/_nano/ready` answers 503 until that is done, then 200.
  *
  * @example
  * const server = await createServer({ root: './examples/news', port: 0 })
@@ -63,6 +66,7 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
   const app = new GatewayApp(runtime, options)
   const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app))
   let closing: Promise<void> | undefined
+  const answer = fetchHandler(app)
   const server: NanoServer = {
     runtime,
     app,
@@ -74,12 +78,16 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
     get port() {
       return (node.address() as AddressInfo | null)?.port ?? 0
     },
-    fetch: fetchHandler(app),
+    fetch: (request) => {
+      void app.warm()
+      return answer(request)
+    },
     listen: (port = options.port ?? 3000, host = options.host ?? '127.0.0.1') =>
       new Promise<NanoServer>((resolve, reject) => {
         node.once('error', reject)
         node.listen(port, host, () => {
           node.off('error', reject)
+          void app.warm()
           resolve(server)
         })
       }),
@@ -92,7 +100,7 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
   return Object.defineProperties(ready, Object.getOwnPropertyDescriptors(server)) as Promise<NanoServer> & NanoServer
 }
 
-async function shutdown(node: Server, app: GatewayApp, runtime: Runtime, timeoutMs: number): Promise<void> {
+async function shutdown(node: Server, app: GatewayApp, runtime: RuntimeApi, timeoutMs: number): Promise<void> {
   const closed = node.listening ? new Promise<void>((resolve) => node.close(() => resolve())) : Promise.resolve()
   app.closeLive()
   node.closeIdleConnections()

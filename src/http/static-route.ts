@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
-import { type AssetRegistry, assetContentType } from '../compose/assets.ts'
+import type { AssetRegistry } from '../compose/assets.ts'
 import { NanoError } from '../define/errors.ts'
 import type { Reply } from './exchange.ts'
 
@@ -22,7 +22,7 @@ const TYPES: Readonly<Record<string, string>> = {
 export async function serveAsset(assets: AssetRegistry, path: string, headers: Record<string, string>): Promise<Reply> {
   const asset = assets.lookup(path)
   if (asset === undefined) throw new NanoError('NANO_E_NOT_FOUND', `No asset at ${path}`)
-  return fileReply(asset.file, assetContentType(asset.file), headers)
+  return fileReply(asset.file, TYPES[extname(asset.file)] ?? 'application/octet-stream', headers)
 }
 
 /**

@@ -1,11 +1,13 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 
-const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/
+const TRACEPARENT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}(-.*)?$/
+const ZEROS = /^0+$/
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /**
- * The trace id of a W3C `traceparent` header, or undefined when it is absent or malformed (an
- * all-zero trace id is invalid too).
+ * The trace id of a W3C `traceparent` header, or undefined when it is absent or invalid: malformed,
+ * version `ff`, version `00` with anything after the flags, or an all-zero trace id or parent id.
+ * A later version may carry more fields after the flags; they are ignored.
  *
  * @example
  * traceIdFrom('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01') // '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -13,8 +15,10 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 export function traceIdFrom(traceparent: string | undefined): string | undefined {
   if (traceparent === undefined) return undefined
   const match = TRACEPARENT.exec(traceparent.trim().toLowerCase())
-  const id = match?.[1]
-  return id === undefined || /^0+$/.test(id) ? undefined : id
+  if (match === null) return undefined
+  const [, version, traceId, parentId, rest] = match
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined
+  return ZEROS.test(traceId as string) || ZEROS.test(parentId as string) ? undefined : traceId
 }
 
 /**
@@ -26,7 +30,7 @@ export function traceIdFrom(traceparent: string | undefined): string | undefined
  * ids.next() // '9f86d081884c7d65000000000000002a'
  */
 export class IdSource {
-  readonly #prefix = randomUUID().replaceAll('-', '').slice(0, 16)
+  readonly #prefix = randomBytes(8).toString('hex')
   #counter = 0
 
   /** A new 32-hex id (valid as a W3C trace id). */

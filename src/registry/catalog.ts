@@ -12,6 +12,8 @@ import type { Visibility } from '../define/types.ts'
  */
 export interface CatalogEntry {
   readonly name: string
+  /** `fragment` for services that render HTML (their endpoint answers `text/html`). */
+  readonly kind: 'service' | 'fragment'
   readonly description: string | undefined
   /** The service file, relative to the project root. */
   readonly file: string
@@ -38,6 +40,7 @@ export function catalogEntry(name: string, file: string, def: ServiceDefinition)
   const ms = (d: Duration | undefined): number => (d === undefined ? 0 : toMs(d))
   return {
     name,
+    kind: def.kind,
     description: def.description,
     file,
     visibility: def.visibility,

@@ -1,49 +1,70 @@
 import { NanoError } from '../define/errors.ts'
-import { isServiceDefinition, type ServiceDefinition } from '../define/service.ts'
-import { importDefault } from './import-default.ts'
 import { type ServiceFile, scanServices } from './scan.ts'
 
 /**
- * One service known to the index. `loaded` is set once its file has been imported and prepared.
+ * One service known to the index. `loaded` is set once its file has been imported and prepared
+ * and everything it `uses` is loaded too: from then on a call runs without waiting for code.
  *
  * @example
- * const entry = index.get('weather/current'); entry?.loaded ?? await index.load(entry)
+ * const entry = index.get('weather/current'); entry?.loaded ?? await index.ready(entry)
  */
 export interface IndexEntry<T> {
   readonly name: string
   readonly file: string
-  version: number
+  /** Counts reloads: a load started before a reload never installs its (old) code. */
+  reload: number
+  /** Ready to run: this service and everything it may call are loaded. */
   loaded: T | undefined
-  loading: Promise<T> | undefined
+  /** This service's own code, imported and prepared (its `uses` may still be loading). */
+  imported: Promise<T> | undefined
+  ready: Promise<T> | undefined
 }
 
 /**
- * Turns an imported definition into whatever the runtime keeps per service (validators, sets).
+ * How the index loads one service's code, and reads what it may call.
  *
  * @example
- * const prepare: Prepare<ServiceDefinition> = (def) => def
+ * const loader: ServiceLoader<Def> = { load: (entry) => importIt(entry.file), usesOf: (def) => def.uses }
  */
-export type Prepare<T> = (definition: ServiceDefinition, file: ServiceFile) => T
+export interface ServiceLoader<T> {
+  load(entry: { readonly name: string; readonly file: string; readonly reload: number }): Promise<T>
+  usesOf(loaded: T): Iterable<string>
+}
 
 /**
- * The services under `<root>/services`, found by file name at start and imported on first use,
- * once even under concurrent first calls. `reload()` makes the next call import a fresh copy.
+ * How to make a {@link ServiceIndex}.
  *
  * @example
- * const index = new ServiceIndex('/app', (def) => def)
- * const def = await index.load(index.get('weather/current')!)
+ * new ServiceIndex({ root: '/app', loader, onInvalid: (e) => console.error(e.message) })
+ */
+export interface ServiceIndexOptions<T> {
+  readonly root: string
+  readonly loader: ServiceLoader<T>
+  /** Reports a file with an invalid name (then skipped); without it such a file throws. */
+  readonly onInvalid?: ((error: NanoError) => void) | undefined
+}
+
+/**
+ * The services under `<root>/services`, found by file name at start and loaded on first use,
+ * once even under concurrent first calls. {@link ServiceIndex.ready} loads a service together
+ * with everything it may call (cycles included), so that loading code is never charged to a
+ * running call. `reload()` makes the next call load a fresh copy.
+ *
+ * @example
+ * const index = new ServiceIndex({ root: '/app', loader })
+ * const def = await index.ready(index.get('weather/current')!)
  */
 export class ServiceIndex<T> {
   readonly root: string
   #entries = new Map<string, IndexEntry<T>>()
-  #prepare: Prepare<T>
-  #onInvalid: ((error: NanoError) => void) | undefined
+  readonly #loader: ServiceLoader<T>
+  readonly #onInvalid: ((error: NanoError) => void) | undefined
 
-  constructor(root: string, prepare: Prepare<T>, onInvalid?: (error: NanoError) => void) {
-    this.root = root
-    this.#prepare = prepare
-    this.#onInvalid = onInvalid
-    for (const found of scanServices(root, onInvalid)) this.#entries.set(found.name, newEntry(found))
+  constructor(options: ServiceIndexOptions<T>) {
+    this.root = options.root
+    this.#loader = options.loader
+    this.#onInvalid = options.onInvalid
+    for (const found of scanServices(this.root, this.#onInvalid)) this.#entries.set(found.name, newEntry(found))
   }
 
   /** The entry for `name`, or undefined. */
@@ -61,31 +82,73 @@ export class ServiceIndex<T> {
     return this.#entries.size
   }
 
-  /** Imports and prepares the entry's file (once); rejects with `NANO_E_BAD_DEFINITION` on a bad file. */
+  /** Loads the entry's own code (once per reload); rejects with `NANO_E_BAD_DEFINITION` on a bad file. */
   load(entry: IndexEntry<T>): Promise<T> {
-    if (entry.loaded !== undefined) return Promise.resolve(entry.loaded)
-    if (entry.loading !== undefined) return entry.loading
-    const version = entry.version
-    const loading = importDefinition(entry.file, version).then(
-      (definition) => {
-        const prepared = this.#prepare(definition, entry)
-        if (entry.version === version) {
-          entry.loaded = prepared
-          entry.loading = undefined
-        }
-        return prepared
-      },
-      (error: unknown) => {
-        if (entry.version === version) entry.loading = undefined
-        throw error
-      },
-    )
-    entry.loading = loading
-    return loading
+    if (entry.imported !== undefined) return entry.imported
+    const reload = entry.reload
+    const imported = this.#loader.load({ name: entry.name, file: entry.file, reload })
+    imported.catch(() => {
+      if (entry.reload === reload && entry.imported === imported) entry.imported = undefined
+    })
+    entry.imported = imported
+    return imported
   }
 
   /**
-   * Forgets loaded code so the next call imports the file again. With a name, that service only;
+   * Loads the entry and, breadth first, every local service it may call, then marks them all
+   * ready. A service that does not load fails its own calls only: it does not stop the others.
+   */
+  ready(entry: IndexEntry<T>): Promise<T> {
+    if (entry.loaded !== undefined) return Promise.resolve(entry.loaded)
+    if (entry.ready !== undefined) return entry.ready
+    const reload = entry.reload
+    const ready = this.#closure(entry).then(
+      (own) => {
+        if (entry.reload === reload) entry.loaded = own
+        return own
+      },
+      (error: unknown) => {
+        if (entry.reload === reload && entry.ready === ready) entry.ready = undefined
+        throw error
+      },
+    )
+    entry.ready = ready
+    return ready
+  }
+
+  async #closure(root: IndexEntry<T>): Promise<T> {
+    const seen = new Set<IndexEntry<T>>([root])
+    const done: [IndexEntry<T>, T, number][] = []
+    let frontier = [root]
+    let own: T | undefined
+    while (frontier.length > 0) {
+      const reloads = frontier.map((e) => e.reload)
+      const results = await Promise.allSettled(frontier.map((e) => this.load(e)))
+      const next: IndexEntry<T>[] = []
+      results.forEach((result, i) => {
+        const entry = frontier[i] as IndexEntry<T>
+        if (result.status === 'rejected') {
+          if (entry === root) throw result.reason
+          return
+        }
+        if (entry === root) own = result.value
+        done.push([entry, result.value, reloads[i] as number])
+        for (const name of this.#loader.usesOf(result.value)) {
+          const callee = this.#entries.get(name)
+          if (callee !== undefined && !seen.has(callee) && callee.loaded === undefined) {
+            seen.add(callee)
+            next.push(callee)
+          }
+        }
+      })
+      frontier = next
+    }
+    for (const [entry, loaded, reload] of done) if (entry.reload === reload) entry.loaded ??= loaded
+    return own as T
+  }
+
+  /**
+   * Forgets loaded code so the next call loads the file again. With a name, that service only;
    * without, every service, and the folder is scanned again for added and removed files.
    */
   reload(name?: string): void {
@@ -108,15 +171,12 @@ export class ServiceIndex<T> {
 }
 
 function newEntry<T>(found: ServiceFile): IndexEntry<T> {
-  return { name: found.name, file: found.file, version: 0, loaded: undefined, loading: undefined }
+  return { name: found.name, file: found.file, reload: 0, loaded: undefined, imported: undefined, ready: undefined }
 }
 
 function forget<T>(entry: IndexEntry<T>): void {
-  entry.version += 1
+  entry.reload += 1
   entry.loaded = undefined
-  entry.loading = undefined
-}
-
-function importDefinition(file: string, version: number): Promise<ServiceDefinition> {
-  return importDefault(file, version, isServiceDefinition, 'export default service({ input, output, run })')
+  entry.imported = undefined
+  entry.ready = undefined
 }

@@ -18,10 +18,10 @@ const IGNORED = /\.(test|spec)\.[mc]?[tj]s$|\.d\.[mc]?ts$/
 const SEGMENT = /^[a-z0-9][a-z0-9_-]*$/
 
 /**
- * Lists `<root>/services/**` service files without importing any. Files named `*.test.ts`,
- * `*.spec.ts` or `*.d.ts`, and folders or files starting with `_` or `.`, are not services.
- * A service file with an invalid name throws `NANO_E_BAD_DEFINITION` naming the file, or, when
- * `onInvalid` is given, is reported to it and skipped (development servers keep going).
+ * Lists `<root>/services/**` service files without importing any. Which files are services is
+ * {@link serviceNameOf}'s rule. A service file with an invalid name throws
+ * `NANO_E_BAD_DEFINITION` naming the file, or, when `onInvalid` is given, is reported to it and
+ * skipped (development servers keep going).
  *
  * @example
  * scanServices('/app') // [{ name: 'weather/current', file: '/app/services/weather/current.ts' }]
@@ -37,45 +37,50 @@ export function scanServices(root: string, onInvalid?: (error: NanoError) => voi
   }
   const found: ServiceFile[] = []
   for (const entry of entries) {
-    if (!entry.isFile() || !SERVICE_EXT.test(entry.name) || IGNORED.test(entry.name)) continue
+    if (!entry.isFile()) continue
     const file = join(entry.parentPath, entry.name)
-    const rel = relative(dir, file)
-    const segments = rel.split(sep)
-    if (segments.some((s) => s.startsWith('_') || s.startsWith('.'))) continue
-    try {
-      found.push({ name: serviceName(rel, file), file })
-    } catch (error) {
-      if (onInvalid === undefined) throw error
-      onInvalid(error as NanoError)
-    }
+    const name = serviceNameOf(relative(dir, file))
+    if (name === undefined) continue
+    if (isValidServiceName(name)) found.push({ name, file })
+    else if (onInvalid === undefined) throw invalidName(name, relative(root, file))
+    else onInvalid(invalidName(name, relative(root, file)))
   }
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
 /**
- * The service name for a path relative to `services/`, checked: lowercase letters, digits,
- * `-` and `_` in each segment, `/` between segments.
+ * The service name for a path relative to `services/` (either separator), or undefined when the
+ * file is not a service: not `.ts`, `.js`, `.mts` or `.mjs`; a test, spec or `.d.ts` file; or
+ * inside (or itself) a folder or file starting with `_` or `.`. The name is not checked: see
+ * {@link isValidServiceName}.
  *
  * @example
- * serviceName('weather/current.ts', '/app/services/weather/current.ts') // 'weather/current'
+ * serviceNameOf('weather/current.ts') // 'weather/current'
+ * serviceNameOf('_lib/data.ts') // undefined
+ * serviceNameOf('weather/current.test.ts') // undefined
  */
-export function serviceName(relativePath: string, file: string): string {
-  const name = relativePath.replace(SERVICE_EXT, '').split(sep).join('/')
-  if (!isValidServiceName(name)) {
-    throw new NanoError(
-      'NANO_E_BAD_DEFINITION',
-      `${file}: invalid service name '${name}'. Use lowercase letters, digits, '-' and '_' in each path segment (no uppercase, spaces or dots), e.g. services/weather/current.ts`,
-    )
-  }
-  return name
+export function serviceNameOf(relativePath: string): string | undefined {
+  const segments = relativePath.split(sep).join('/').split('/')
+  const base = segments.at(-1) ?? ''
+  if (!SERVICE_EXT.test(base) || IGNORED.test(base)) return undefined
+  if (segments.some((s) => s === '' || s.startsWith('_') || s.startsWith('.'))) return undefined
+  return segments.join('/').replace(SERVICE_EXT, '')
 }
 
 /**
- * True for a well-formed service name such as `weather/current`.
+ * True for a well-formed service name such as `weather/current`: lowercase letters, digits, `-`
+ * and `_` in each segment, `/` between segments.
  *
  * @example
  * isValidServiceName('Weather/Now') // false
  */
 export function isValidServiceName(name: string): boolean {
   return name.split('/').every((segment) => SEGMENT.test(segment))
+}
+
+function invalidName(name: string, path: string): NanoError {
+  return new NanoError(
+    'NANO_E_BAD_DEFINITION',
+    `${path.split(sep).join('/')}: invalid service name '${name}'. Use lowercase letters, digits, '-' and '_' in each path segment (no uppercase, spaces or dots), e.g. services/weather/current.ts`,
+  )
 }

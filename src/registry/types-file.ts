@@ -1,20 +1,25 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
+import type { NanoError } from '../define/errors.ts'
 import { scanServices } from './scan.ts'
 
 /**
  * Writes `<root>/nanoweb-env.d.ts`, which registers every service's definition type with
  * nanoweb, so that `ctx.call('weather/current', …)` and `rt.call(…)` check their input and infer
  * their output in the editor and in `tsc`. Run it again after adding or removing services
- * (`nanoweb types` does). Returns the path written.
+ * (`nanoweb types` does; `nanoweb dev` does it by itself). The file is left untouched when its
+ * text would not change. A service file with an invalid name throws, or, with `onInvalid`, is
+ * reported to it and left out. Returns the path of the file.
  *
  * @example
  * await generateTypes('./examples/news') // '/…/examples/news/nanoweb-env.d.ts'
  */
-export async function generateTypes(root: string): Promise<string> {
+export async function generateTypes(root: string, onInvalid?: (error: NanoError) => void): Promise<string> {
   const absolute = resolve(root)
   const out = join(absolute, 'nanoweb-env.d.ts')
-  await writeFile(out, typesFileText(absolute))
+  const text = typesFileText(absolute, onInvalid)
+  const current = await readFile(out, 'utf8').catch(() => undefined)
+  if (current !== text) await writeFile(out, text)
   return out
 }
 
@@ -22,10 +27,10 @@ export async function generateTypes(root: string): Promise<string> {
  * The text of `nanoweb-env.d.ts` for the services under `root`.
  *
  * @example
- * typesFileText('/app').includes("'weather/current'") // true
+ * typesFileText('/app').includes('"weather/current"') // true
  */
-export function typesFileText(root: string): string {
-  const lines = scanServices(root).map(({ name, file }) => {
+export function typesFileText(root: string, onInvalid?: (error: NanoError) => void): string {
+  const lines = scanServices(root, onInvalid).map(({ name, file }) => {
     const path = `./${relative(root, file).split(sep).join('/')}`
     return `    ${JSON.stringify(name)}: typeof import(${JSON.stringify(path)}).default`
   })

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto'
 import type { CallOptions, Context, Logger, RequestContext } from '../define/types.ts'
 import type { Deadline } from './deadline.ts'
 import { BoundLogger, type LogSink } from './logger.ts'
+import type { CallDescriptor } from './ports.ts'
 import type { PreparedService } from './prepare.ts'
 
 /**
- * What a {@link CallContext} needs from the runtime that made it.
+ * What a {@link CallContext} needs from the runtime that made it (a private object of the
+ * runtime, never the runtime itself).
  *
  * @example
- * const host: CallHost = { callFrom: (ctx, name, input) => rt.callFrom(ctx, name, input), sink, idleSignal }
+ * const host: CallHost = { callFrom: (ctx, name, input, options) => pipeline.dispatch(name, input, ctx, options), sink, idleSignal, publish }
  */
 export interface CallHost {
   callFrom(ctx: CallContext, name: string, input: unknown, options: CallOptions | undefined): Promise<unknown>
@@ -18,45 +20,79 @@ export interface CallHost {
   publish(topic: string, data: unknown): void
 }
 
+/**
+ * Where a call comes from: a service running in this process (a {@link CallContext}), or a call
+ * that crossed a boundary (built from a {@link CallDescriptor}). Calls from outside have none.
+ *
+ * @example
+ * const origin: CallOrigin = { depth: 1, service: 'weather/current', request: {}, traceId: 'ab'.repeat(16), deadlineRef: undefined, internal: false }
+ */
+export interface CallOrigin {
+  readonly depth: number
+  /** The calling service (becomes the callee's `ctx.caller`). */
+  readonly service: string | undefined
+  readonly request: RequestContext
+  readonly traceId: string
+  readonly deadlineRef: Deadline | undefined
+  /** True for a call between services of this process (validation may be skipped by option). */
+  readonly internal: boolean
+}
+
 const NO_REQUEST: RequestContext = Object.freeze({})
 
 type CallFn = (name: string, input: unknown, options?: CallOptions) => Promise<unknown>
 
 /**
- * The `ctx` a running service gets. Everything costly (trace id, logger, abort signal, the
- * bound `call`) is made on first use, so a call that does not touch them does not pay for them.
+ * How to make a {@link CallContext}.
  *
  * @example
- * const ctx = new CallContext(host, preparedService, parent, deadline, options)
+ * new CallContext({ host, prepared, origin: parentCtx, deadline, options })
+ */
+export interface CallContextInit {
+  readonly host: CallHost
+  readonly prepared: PreparedService
+  readonly origin: CallOrigin | undefined
+  readonly deadline: Deadline | undefined
+  readonly options: CallOptions | undefined
+}
+
+/**
+ * The `ctx` a running service gets. Everything costly (trace id, logger, abort signal, the
+ * bound `call`) is made on first use, so a call that does not touch them does not pay for them.
+ * {@link CallContext.descriptor} is the plain, serialisable form that crosses boundaries.
+ *
+ * @example
+ * const ctx = new CallContext({ host, prepared, origin: undefined, deadline: undefined, options: { caller: 'http' } })
  * await ctx.call('geo/lookup', { city: 'Leeds' })
  */
-export class CallContext implements Context<string> {
+export class CallContext implements Context<string>, CallOrigin {
   readonly service: string
   /** The loaded version of the service this call runs, whose `uses` govern its calls. */
   readonly prepared: PreparedService
   readonly depth: number
-  readonly parent: CallContext | undefined
   readonly deadlineRef: Deadline | undefined
+  readonly caller: string | undefined
+  readonly request: RequestContext
+  readonly internal = true
+  readonly #origin: CallOrigin | undefined
   readonly #host: CallHost
-  readonly #options: CallOptions | undefined
+  readonly #refresh: boolean
   #traceId: string | undefined
   #log: Logger | undefined
   #call: CallFn | undefined
 
-  constructor(
-    host: CallHost,
-    prepared: PreparedService,
-    parent: CallContext | undefined,
-    deadline: Deadline | undefined,
-    options: CallOptions | undefined,
-  ) {
-    this.#host = host
-    this.prepared = prepared
-    this.service = prepared.name
-    this.parent = parent
-    this.depth = parent === undefined ? 1 : parent.depth + 1
-    this.deadlineRef = deadline
-    this.#options = options
+  constructor(init: CallContextInit) {
+    const { origin, options } = init
+    this.#host = init.host
+    this.prepared = init.prepared
+    this.service = init.prepared.name
+    this.#origin = origin
+    this.depth = origin === undefined ? 1 : origin.depth + 1
+    this.deadlineRef = init.deadline
+    this.caller = origin === undefined ? options?.caller : origin.service
+    this.request = origin?.request ?? options?.request ?? NO_REQUEST
+    this.#traceId = options?.traceId
+    this.#refresh = options?.refresh === true
   }
 
   get call(): Context<string>['call'] {
@@ -66,11 +102,7 @@ export class CallContext implements Context<string> {
 
   /** True when the caller asked to bypass cached results. */
   get refresh(): boolean {
-    return this.#options?.refresh === true
-  }
-
-  get caller(): string | undefined {
-    return this.parent?.service ?? this.#options?.caller
+    return this.#refresh
   }
 
   get deadline(): number {
@@ -81,16 +113,12 @@ export class CallContext implements Context<string> {
     return this.deadlineRef?.signal ?? this.#host.idleSignal
   }
 
-  get request(): RequestContext {
-    return this.parent?.request ?? this.#options?.request ?? NO_REQUEST
-  }
-
   publish(topic: string, data?: unknown): void {
     this.#host.publish(topic, data)
   }
 
   get traceId(): string {
-    this.#traceId ??= this.parent?.traceId ?? this.#options?.traceId ?? randomUUID().replaceAll('-', '')
+    this.#traceId ??= this.#origin?.traceId ?? newTraceId()
     return this.#traceId
   }
 
@@ -98,4 +126,27 @@ export class CallContext implements Context<string> {
     this.#log ??= new BoundLogger(this.#host.sink, () => ({ service: this.service, traceId: this.traceId }))
     return this.#log
   }
+
+  /** This call as plain data, for a call that leaves the process. */
+  descriptor(): CallDescriptor {
+    return {
+      service: this.service,
+      version: this.prepared.version,
+      depth: this.depth,
+      deadline: Number.isFinite(this.deadline) ? this.deadline : null,
+      traceId: this.traceId,
+      caller: this.caller,
+      request: this.request,
+    }
+  }
+}
+
+/**
+ * A fresh W3C trace id (32 hex characters).
+ *
+ * @example
+ * newTraceId() // '4bf92f3577b34da6a3ce929d0e0e4736'
+ */
+export function newTraceId(): string {
+  return randomUUID().replaceAll('-', '')
 }

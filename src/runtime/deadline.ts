@@ -1,30 +1,49 @@
 import { toMs } from '../define/duration.ts'
 import { NanoError } from '../define/errors.ts'
 import type { CallOptions } from '../define/types.ts'
+import type { CallScope, Clock } from './ports.ts'
+
+/**
+ * How to make a {@link Deadline}.
+ *
+ * @example
+ * const options: DeadlineOptions = { at: clock.now() + 150, setBy: 'weather/current', outer: undefined, clock }
+ */
+export interface DeadlineOptions {
+  /** Milliseconds since the epoch; `Infinity` when only an outside signal can end it. */
+  readonly at: number
+  /** Who set it (a service name, `page budget`): named in the timeout error. */
+  readonly setBy: string
+  /** Aborting this ends the deadline at once. */
+  readonly outer?: AbortSignal | undefined
+  readonly clock: Clock
+}
 
 /**
  * One point in time after which work is abandoned, shared by every call beneath the call that
- * set it: one timer per deadline, not per call. A call whose own `timeout` ends earlier than its
- * caller's deadline gets a deadline of its own, chained to the caller's.
+ * set it: one timer per deadline, not per call, armed only when someone waits on it. A call whose
+ * own `timeout` ends earlier than its caller's deadline gets a deadline of its own, chained to
+ * the caller's.
  *
  * @example
- * const deadline = new Deadline(Date.now() + 150, 'weather/current', undefined)
+ * const deadline = new Deadline({ at: Date.now() + 150, setBy: 'weather/current', clock: systemClock })
  * await Promise.race([work(deadline.signal), deadline.expired()])
  * deadline.dispose()
  */
-export class Deadline {
-  /** Milliseconds since the epoch; `Infinity` when only an outside signal can end it. */
+export class Deadline implements CallScope {
   readonly at: number
   readonly #setBy: string
   readonly #outer: AbortSignal | undefined
+  readonly #clock: Clock
   #controller: AbortController | undefined
   #expired: Promise<never> | undefined
-  #timer: NodeJS.Timeout | undefined
+  #timer: unknown
 
-  constructor(at: number, setBy: string, outer: AbortSignal | undefined) {
-    this.at = at
-    this.#setBy = setBy
-    this.#outer = outer
+  constructor(options: DeadlineOptions) {
+    this.at = options.at
+    this.#setBy = options.setBy
+    this.#outer = options.outer
+    this.#clock = options.clock
   }
 
   /** Aborted when the deadline passes or the outer signal aborts. */
@@ -39,9 +58,14 @@ export class Deadline {
     return this.#expired as Promise<never>
   }
 
+  /** True once the time has passed (whether or not anyone waited). */
+  get passed(): boolean {
+    return this.#clock.now() >= this.at || this.#outer?.aborted === true
+  }
+
   /** Stops the timer; call it when the call that set the deadline is over. */
   dispose(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
   }
 
@@ -61,7 +85,7 @@ export class Deadline {
         outer.addEventListener('abort', () => end(abortReason(outer)), { once: true })
       }
       if (this.at !== Number.POSITIVE_INFINITY) {
-        this.#timer = setTimeout(() => end(this.#timeoutError()), Math.max(0, this.at - Date.now()))
+        this.#timer = this.#clock.setTimeout(() => end(this.#timeoutError()), Math.max(0, this.at - this.#clock.now()))
       }
     })
     this.#expired.catch(() => {})
@@ -81,19 +105,21 @@ function abortReason(signal: AbortSignal): unknown {
 }
 
 /**
- * The deadline a call runs under: its caller's, unless its own `timeout` (`timeoutMs`) or the
- * call options (`timeout`, `deadline`, `signal`) end it earlier, in which case a new one chained
- * to the caller's. `undefined` when nothing limits the call. Costs nothing in the common case.
+ * The deadline a call runs under: the inherited one (its caller's, or a shared scope), unless
+ * the service's own `timeoutMs` or the call options (`timeout`, `deadline`, `signal`) end it
+ * earlier, in which case a new one chained to the inherited. `undefined` when nothing limits the
+ * call. Costs nothing in the common case.
  *
  * @example
- * const deadline = deadlineFor('weather/current', 150, parentCtx?.deadlineRef, { timeout: '1s' })
+ * const deadline = deadlineFor({ name: 'weather/current', timeoutMs: 150 }, parent?.deadlineRef, options, clock)
  */
 export function deadlineFor(
-  setBy: string,
-  timeoutMs: number | undefined,
+  own: { readonly name: string; readonly timeoutMs: number | undefined },
   inherited: Deadline | undefined,
   options: CallOptions | undefined,
+  clock: Clock,
 ): Deadline | undefined {
+  const timeoutMs = own.timeoutMs
   if (
     timeoutMs === undefined &&
     (options === undefined ||
@@ -101,13 +127,13 @@ export function deadlineFor(
   )
     return inherited
   let at = inherited?.at ?? Number.POSITIVE_INFINITY
-  const now = Date.now()
+  const now = clock.now()
   if (timeoutMs !== undefined) at = Math.min(at, now + timeoutMs)
   if (options?.timeout !== undefined) at = Math.min(at, now + toMs(options.timeout, 'timeout'))
   if (options?.deadline !== undefined) at = Math.min(at, options.deadline)
   if (inherited !== undefined && at === inherited.at && options?.signal === undefined) return inherited
   if (at === Number.POSITIVE_INFINITY && options?.signal === undefined) return inherited
-  return new Deadline(at, setBy, joinSignals(inherited?.signal, options?.signal))
+  return new Deadline({ at, setBy: own.name, outer: joinSignals(inherited?.signal, options?.signal), clock })
 }
 
 function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {

@@ -1,4 +1,5 @@
 import type { Logger } from '../define/types.ts'
+import type { Clock } from './ports.ts'
 
 /**
  * One structured log record, as handed to a {@link LogSink}.
@@ -80,5 +81,65 @@ export class BoundLogger implements Logger {
 
   #emit(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
     this.#sink({ ...fields, ...this.#fields(), level, message, time: Date.now() })
+  }
+}
+
+/**
+ * How {@link foldRepeats} folds: the window in ms, the clock that times it, and how many kinds
+ * of record it tracks at once (past that, records pass unfolded). Defaults: 10 s, 1,000 kinds.
+ *
+ * @example
+ * const options: FoldOptions = { windowMs: 10_000, clock: systemClock }
+ */
+export interface FoldOptions {
+  readonly windowMs?: number
+  readonly clock: Clock
+  readonly maxKinds?: number
+}
+
+interface Fold {
+  repeats: number
+  last: LogRecord
+}
+
+/**
+ * A sink that keeps floods of one kind of record (same level and message) to two lines per
+ * window: the first record passes at once; repeats within the window are counted, and at its
+ * end one record says `<message> (repeated N times)` (with the fields of the last repeat and
+ * `repeated: N`), starting the next window. A window without repeats ends the fold.
+ *
+ * @example
+ * const sink = foldRepeats(jsonLineSink('info', write), { windowMs: 10_000, clock: systemClock })
+ */
+export function foldRepeats(sink: LogSink, options: FoldOptions): LogSink {
+  const { clock } = options
+  const windowMs = options.windowMs ?? 10_000
+  const maxKinds = options.maxKinds ?? 1000
+  const folds = new Map<string, Fold>()
+  const close = (key: string): void => {
+    const fold = folds.get(key)
+    if (fold === undefined) return
+    if (fold.repeats === 0) {
+      folds.delete(key)
+      return
+    }
+    const { last, repeats } = fold
+    fold.repeats = 0
+    clock.setTimeout(() => close(key), windowMs)
+    sink({ ...last, message: `${last.message} (repeated ${repeats} times)`, time: clock.now(), repeated: repeats })
+  }
+  return (record) => {
+    const key = `${record.level}\u0000${record.message}`
+    const fold = folds.get(key)
+    if (fold !== undefined) {
+      fold.repeats += 1
+      fold.last = record
+      return
+    }
+    if (folds.size < maxKinds) {
+      folds.set(key, { repeats: 0, last: record })
+      clock.setTimeout(() => close(key), windowMs)
+    }
+    sink(record)
   }
 }

@@ -1,33 +1,40 @@
 import { stringify } from 'safe-stable-stringify'
 import { NanoError } from '../define/errors.ts'
-import type { CallOptions } from '../define/types.ts'
 import type { ServiceIndex } from '../registry/index-of-services.ts'
 import { MISS, type ResultCache } from './cache/result-cache.ts'
-import { CallContext, type CallHost } from './context.ts'
-import { deadlineFor } from './deadline.ts'
+import { CallContext, type CallHost, type CallOrigin } from './context.ts'
+import { type Deadline, deadlineFor } from './deadline.ts'
 import { toServiceFailure } from './failure.ts'
-import type { PreparedService } from './prepare.ts'
+import type { Clock, InvokeOptions } from './ports.ts'
+import { type PreparedService, varyValue } from './prepare.ts'
+import { callRemote, type RemoteCalls } from './remote.ts'
 
 /**
  * What the call pipeline works with, injected by the runtime.
  *
  * @example
- * const deps: PipelineDeps = { index, cache, validateInternal: true, host: rt }
+ * const deps: PipelineDeps = { index, cache, validateInternal: true, host, clock: systemClock, remote }
  */
 export interface PipelineDeps {
   readonly index: ServiceIndex<PreparedService>
   readonly cache: ResultCache
   readonly validateInternal: boolean
   readonly host: CallHost
+  readonly clock: Clock
+  /** Where calls to services this process does not run go. */
+  readonly remote: RemoteCalls
 }
 
 /**
- * The call path every call takes: resolve → validate input → deadline → cache → run → validate
- * output. It stays synchronous (no promise) until something has to wait: a first import, an
- * asynchronous schema, a cache miss, a deadline, or a `run` that returns a promise.
+ * The call path every call takes: resolve (the service and all it uses, loaded outside any
+ * deadline) → validate input → cache → deadline → run → validate output. It stays synchronous
+ * (no promise) until something has to wait: a first load, an asynchronous schema, a cache miss,
+ * a deadline, or a `run` that returns a promise. A cached computation is shared by concurrent
+ * callers and runs under its own context (the service's own timeout, no caller's signal); each
+ * caller waits for it within its own deadline only.
  *
  * @example
- * const pipeline = new CallPipeline({ index, cache, validateInternal: true, host: rt })
+ * const pipeline = new CallPipeline(deps)
  * const out = pipeline.dispatch('weather/current', { city: 'Leeds' }, undefined, undefined)
  */
 export class CallPipeline {
@@ -35,114 +42,149 @@ export class CallPipeline {
   readonly #cache: ResultCache
   readonly #validateInternal: boolean
   readonly #host: CallHost
+  readonly #clock: Clock
+  readonly #remote: RemoteCalls
 
   constructor(deps: PipelineDeps) {
     this.#index = deps.index
     this.#cache = deps.cache
     this.#validateInternal = deps.validateInternal
     this.#host = deps.host
+    this.#clock = deps.clock
+    this.#remote = deps.remote
   }
 
   /** Resolves, checks, runs and validates one call; answers synchronously when nothing waits. */
-  dispatch(name: string, input: unknown, parent: CallContext | undefined, options: CallOptions | undefined): unknown {
+  dispatch(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
     const entry = this.#index.get(name)
-    if (entry === undefined) return Promise.reject(notFound(name))
+    if (entry === undefined) return callRemote(this.#remote, { name, input, origin, options })
     const svc = entry.loaded
-    if (svc !== undefined) return this.#execute(svc, input, parent, options)
-    return this.#index.load(entry).then((loaded) => this.#execute(loaded, input, parent, options))
+    if (svc !== undefined) return this.#execute(svc, input, origin, options)
+    return this.#index.ready(entry).then((loaded) => this.#execute(loaded, input, origin, options))
   }
 
-  #execute(
-    svc: PreparedService,
-    input: unknown,
-    parent: CallContext | undefined,
-    options: CallOptions | undefined,
-  ): unknown {
-    const validate = parent === undefined || this.#validateInternal
-    if (validate && !svc.input.tryFast(input)) {
+  #validates(origin: CallOrigin | undefined): boolean {
+    return origin === undefined || !origin.internal || this.#validateInternal
+  }
+
+  #execute(svc: PreparedService, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
+    if (this.#validates(origin) && !svc.input.tryFast(input)) {
       const value = svc.input.check(input)
-      if (value instanceof Promise) return value.then((checked) => this.#run(svc, checked, parent, options, validate))
-      return this.#run(svc, value, parent, options, validate)
+      if (value instanceof Promise) return value.then((checked) => this.#run(svc, checked, origin, options))
+      return this.#run(svc, value, origin, options)
     }
-    return this.#run(svc, input, parent, options, validate)
+    return this.#run(svc, input, origin, options)
   }
 
-  #run(
-    svc: PreparedService,
-    value: unknown,
-    parent: CallContext | undefined,
-    options: CallOptions | undefined,
-    validate: boolean,
-  ): unknown {
-    const deadline = deadlineFor(svc.name, svc.timeoutMs, parent?.deadlineRef, options)
-    const ctx = new CallContext(this.#host, svc, parent, deadline, options)
-    if (svc.cache !== undefined) {
-      const key = cacheKey(svc, value, ctx)
-      const hit = deadline === undefined && options?.refresh !== true ? this.#cache.fresh(key) : MISS
-      return hit === MISS ? this.#guarded(svc, value, ctx, validate, key) : hit
-    }
-    if (deadline !== undefined) return this.#guarded(svc, value, ctx, validate, undefined)
+  #run(svc: PreparedService, value: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
+    const inherited = origin?.deadlineRef ?? (options?.within as Deadline | undefined)
+    if (svc.cache !== undefined) return this.#cached(svc, value, origin, options, inherited)
+    const deadline = deadlineFor(svc, inherited, options, this.#clock)
+    const ctx = new CallContext({ host: this.#host, prepared: svc, origin, deadline, options })
+    return this.#runIn(ctx, value, this.#validates(origin), deadline !== inherited)
+  }
+
+  /**
+   * Runs the service under `ctx`: synchronously when `run` returns a plain value; a promise is
+   * raced against the context's deadline. `owned`: the deadline is this call's own, disposed here.
+   */
+  #runIn(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
+    const svc = ctx.prepared
+    const deadline = ctx.deadlineRef
+    if (deadline?.passed === true) return this.#fail(ctx, deadline.expired(), owned)
     let output: unknown
     try {
       output = svc.run(value, ctx)
     } catch (error) {
+      if (owned) deadline?.dispose()
       return Promise.reject(toServiceFailure(svc.name, error, ctx, this.#host.sink))
     }
-    if (isThenable(output)) {
-      return Promise.resolve(output).then(
-        (resolved) => this.#checkOutput(svc, resolved, validate),
-        (error: unknown) => {
-          throw toServiceFailure(svc.name, error, ctx, this.#host.sink)
-        },
-      )
+    if (!isThenable(output)) {
+      if (owned) deadline?.dispose()
+      return this.#checkOutput(svc, output, validate)
     }
-    return this.#checkOutput(svc, output, validate)
+    const settled = deadline === undefined ? Promise.resolve(output) : raceDeadline(output, deadline)
+    return settled.then(
+      (resolved) => {
+        if (owned) deadline?.dispose()
+        return this.#checkOutput(svc, resolved, validate)
+      },
+      (error: unknown) => {
+        if (owned) deadline?.dispose()
+        throw toServiceFailure(svc.name, error, ctx, this.#host.sink)
+      },
+    )
+  }
+
+  #fail(ctx: CallContext, rejection: Promise<never>, owned: boolean): Promise<never> {
+    return rejection.catch((error: unknown) => {
+      if (owned) ctx.deadlineRef?.dispose()
+      throw toServiceFailure(ctx.service, error, ctx, this.#host.sink)
+    })
+  }
+
+  #cached(
+    svc: PreparedService,
+    value: unknown,
+    origin: CallOrigin | undefined,
+    options: InvokeOptions | undefined,
+    inherited: Deadline | undefined,
+  ): unknown {
+    const key = cacheKey(svc, value, origin?.request ?? options?.request)
+    const refresh = options?.refresh === true
+    if (!refresh) {
+      const hit = this.#cache.fresh(key)
+      if (hit !== MISS) return hit
+    }
+    const policy = svc.cache as NonNullable<PreparedService['cache']>
+    const compute = (): Promise<unknown> => this.#computeShared(svc, value, origin, options)
+    const shared = refresh ? this.#cache.refresh(key, policy, compute) : this.#cache.through(key, policy, compute)
+    const mine = deadlineFor(NO_TIMEOUT, inherited, options, this.#clock)
+    if (mine === undefined) return shared
+    const owned = mine !== inherited
+    return raceDeadline(shared, mine).finally(() => {
+      if (owned) mine.dispose()
+    })
+  }
+
+  #computeShared(
+    svc: PreparedService,
+    value: unknown,
+    origin: CallOrigin | undefined,
+    options: InvokeOptions | undefined,
+  ): Promise<unknown> {
+    const deadline = deadlineFor(svc, undefined, undefined, this.#clock)
+    const detached = { caller: options?.caller, traceId: options?.traceId, request: options?.request }
+    const ctx = new CallContext({ host: this.#host, prepared: svc, origin, deadline, options: detached })
+    const out = this.#runIn(ctx, value, true, true)
+    return out instanceof Promise ? out : Promise.resolve(out)
   }
 
   #checkOutput(svc: PreparedService, output: unknown, validate: boolean): unknown {
     return !validate || svc.output.tryFast(output) ? output : svc.output.check(output)
   }
-
-  async #guarded(
-    svc: PreparedService,
-    value: unknown,
-    ctx: CallContext,
-    validate: boolean,
-    key: string | undefined,
-  ): Promise<unknown> {
-    const deadline = ctx.deadlineRef
-    try {
-      if (svc.cache === undefined || key === undefined) return await this.#runChecked(svc, value, ctx, validate)
-      const compute = () => this.#runChecked(svc, value, ctx, true)
-      if (ctx.refresh) return await this.#cache.refresh(key, svc.cache, compute)
-      return await this.#cache.through(key, svc.cache, compute)
-    } finally {
-      if (deadline !== ctx.parent?.deadlineRef) deadline?.dispose()
-    }
-  }
-
-  async #runChecked(svc: PreparedService, value: unknown, ctx: CallContext, validate: boolean): Promise<unknown> {
-    let output: unknown
-    try {
-      const deadline = ctx.deadlineRef
-      if (deadline === undefined) output = await svc.run(value, ctx)
-      else {
-        if (deadline.at <= Date.now()) await deadline.expired()
-        output = await Promise.race([svc.run(value, ctx), deadline.expired()])
-      }
-    } catch (error) {
-      throw toServiceFailure(svc.name, error, ctx, this.#host.sink)
-    }
-    return await this.#checkOutput(svc, output, validate)
-  }
 }
 
-function cacheKey(svc: PreparedService, value: unknown, ctx: CallContext): string {
+const NO_TIMEOUT = Object.freeze({ name: 'caller', timeoutMs: undefined })
+
+/**
+ * `work`, unless the deadline ends first (then its `NANO_E_TIMEOUT` or abort reason). A deadline
+ * already passed rejects without waiting for the work.
+ *
+ * @example
+ * await raceDeadline(fetchScores(), deadline)
+ */
+export function raceDeadline<T>(work: T | PromiseLike<T>, deadline: Deadline): Promise<Awaited<T>> {
+  const expired = deadline.expired()
+  if (deadline.passed) return expired
+  return Promise.race([work, expired]) as Promise<Awaited<T>>
+}
+
+function cacheKey(svc: PreparedService, value: unknown, request: CallOrigin['request'] | undefined): string {
   const key = svc.cacheKeyPrefix + stringify(value)
   if (svc.vary.length === 0) return key
-  const request = ctx.request
   let varied = key
-  for (const part of svc.vary) varied += `\u0000${(part === 'user' ? request.userId : request[part]) ?? ''}`
+  for (const fact of svc.vary) varied += `\u0000${request === undefined ? '' : varyValue(request, fact)}`
   return varied
 }
 

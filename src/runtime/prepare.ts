@@ -1,30 +1,40 @@
 import { toMs } from '../define/duration.ts'
-import { isFragment, type VaryKey } from '../define/fragment.ts'
 import type { ServiceDefinition } from '../define/service.ts'
-import type { ServiceFile } from '../registry/scan.ts'
+import type { RequestContext } from '../define/types.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
+import type { LogSink } from './logger.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
 import { Validator } from './validate/validator.ts'
+
+/**
+ * A request fact a cached result may depend on (see `cache.vary`).
+ *
+ * @example
+ * const key: VaryFact = 'locale'
+ */
+export type VaryFact = 'locale' | 'device' | 'user'
 
 /**
  * A loaded service in the shape the call path wants: sets, milliseconds and validators ready.
  *
  * @example
- * const svc = prepareService(def, { name: 'a/b', file }, 1, settings)
+ * const svc = prepareService({ definition, name: 'a/b', file, version: 'c0ffee', settings })
  * svc.uses.has('geo/lookup')
  */
 export interface PreparedService {
   readonly name: string
   readonly file: string
+  /** Content hash of the service's code: the same code has the same version in every process. */
+  readonly version: string
   readonly definition: ServiceDefinition
   readonly run: ServiceDefinition['run']
   readonly uses: ReadonlySet<string>
   readonly timeoutMs: number | undefined
   readonly cache: CachePolicyMs | undefined
-  /** Prefix of this version's cache keys, so a reload never serves the old version's results. */
+  /** Prefix of this version's cache keys: a shared store never serves another version's results. */
   readonly cacheKeyPrefix: string
-  /** Request facts that enter the cache key (fragments' `vary`). */
-  readonly vary: readonly VaryKey[]
+  /** Request facts that enter the cache key. */
+  readonly vary: readonly VaryFact[]
   readonly input: Validator
   readonly output: Validator
 }
@@ -39,25 +49,39 @@ export interface PreparedService {
 export interface ValidationSettings {
   readonly compiler: JsonCheckerCompiler | undefined
   readonly fastAfter: number
+  /** Where unexpected validation failures are logged. */
+  readonly log?: LogSink
+}
+
+/**
+ * What {@link prepareService} needs: the imported definition, where it came from, its content
+ * version, and the validation settings.
+ *
+ * @example
+ * const source: PrepareSource = { definition, name: 'a/b', file: '/app/services/a/b.ts', version: 'c0ffee', settings }
+ */
+export interface PrepareSource {
+  readonly definition: ServiceDefinition
+  readonly name: string
+  readonly file: string
+  readonly version: string
+  readonly settings: ValidationSettings
 }
 
 /**
  * Builds the {@link PreparedService} for an imported definition.
  *
  * @example
- * const svc = prepareService(def, file, entry.version, settings)
+ * const svc = prepareService({ definition, name, file, version, settings })
  */
-export function prepareService(
-  definition: ServiceDefinition,
-  file: ServiceFile,
-  version: number,
-  settings: ValidationSettings,
-): PreparedService {
-  const { name } = file
+export function prepareService(source: PrepareSource): PreparedService {
+  const { definition, name, version, settings } = source
   const cache = definition.cache
+  const { compiler, fastAfter, log } = settings
   return {
     name,
-    file: file.file,
+    file: source.file,
+    version,
     definition,
     run: definition.run,
     uses: new Set(definition.uses),
@@ -71,8 +95,29 @@ export function prepareService(
             staleIfError: cache.staleIfError === undefined ? 0 : toMs(cache.staleIfError),
           },
     cacheKeyPrefix: `${name}@${version}\u0000`,
-    vary: isFragment(definition) ? definition.vary : [],
-    input: new Validator(definition.input, settings.compiler, 'NANO_E_INVALID_INPUT', name, settings.fastAfter),
-    output: new Validator(definition.output, settings.compiler, 'NANO_E_INVALID_OUTPUT', name, settings.fastAfter),
+    vary: varyOf(definition),
+    input: new Validator(definition.input, { compiler, code: 'NANO_E_INVALID_INPUT', service: name, fastAfter, log }),
+    output: new Validator(definition.output, {
+      compiler,
+      code: 'NANO_E_INVALID_OUTPUT',
+      service: name,
+      fastAfter,
+      log,
+    }),
   }
+}
+
+function varyOf(definition: ServiceDefinition): readonly VaryFact[] {
+  const vary = (definition.cache as { vary?: readonly VaryFact[] } | undefined)?.vary
+  return vary ?? (definition as { vary?: readonly VaryFact[] }).vary ?? []
+}
+
+/**
+ * The request fact named by `fact`, as it enters a cache key.
+ *
+ * @example
+ * varyValue({ userId: 'u1' }, 'user') // 'u1'
+ */
+export function varyValue(request: RequestContext, fact: VaryFact): string {
+  return (fact === 'user' ? request.userId : request[fact]) ?? ''
 }

@@ -6,15 +6,30 @@ import { type CatalogEntry, catalogEntry } from '../registry/catalog.ts'
 import { type IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
 import { ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, type MemoryCacheLimits, MemoryCacheStore } from './cache/store.ts'
-import type { CallContext, CallHost } from './context.ts'
+import type { CallContext, CallHost, CallOrigin } from './context.ts'
+import { Deadline } from './deadline.ts'
+import { contentVersion, importExecutor } from './executor.ts'
 import { jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import { observed } from './observed.ts'
 import { CallPipeline, notFound } from './pipeline.ts'
-import { type PreparedService, prepareService } from './prepare.ts'
+import {
+  type BrokenService,
+  type CallDescriptor,
+  type CallObserver,
+  type CallScope,
+  type Clock,
+  type Executor,
+  type InvokeOptions,
+  type RuntimeApi,
+  systemClock,
+  type Transport,
+} from './ports.ts'
+import { type PreparedService, prepareService, type ValidationSettings } from './prepare.ts'
 import { LocalTopicBus, type TopicBus } from './topics.ts'
 import { JsonCheckerCompiler } from './validate/json-checker.ts'
 
 /**
- * Options of {@link createRuntime}. Only `root` is required.
+ * Options of {@link createRuntime}. Only `root` is required; every port has an in-process default.
  *
  * @example
  * createRuntime({ root: './app', maxCallDepth: 16, cacheLimits: { maxBytes: 32 << 20 } })
@@ -22,7 +37,7 @@ import { JsonCheckerCompiler } from './validate/json-checker.ts'
 export interface RuntimeOptions {
   /** Project folder; services are the files under `<root>/services`. */
   readonly root: string
-  /** Where cached results live; an in-memory LRU store by default. */
+  /** Where cached results live; an in-memory LRU store by default (cleared by `close()` only then). */
   readonly cacheStore?: CacheStore
   /** Bounds of the default in-memory store. */
   readonly cacheLimits?: MemoryCacheLimits
@@ -43,12 +58,20 @@ export interface RuntimeOptions {
   readonly onInvalidFile?: (error: NanoError) => void
   /** Where `publish` sends messages; in-process by default. */
   readonly topics?: TopicBus
+  /** How service code is loaded and run; in-process `import()` by default. */
+  readonly executor?: Executor
+  /** How calls reach services this runtime does not run, and how its own are offered; none by default. */
+  readonly transport?: Transport
+  /** Watches every call (metrics, traces); none by default, at no cost. */
+  readonly observer?: CallObserver
+  /** The time source of deadlines and caches; the system clock by default. */
+  readonly clock?: Clock
 }
 
 /**
  * Creates a runtime for the services under `<root>/services`. Start-up only lists file names;
- * each service is imported on its first call. Throws `NANO_E_BAD_DEFINITION` naming any file
- * whose name is not a valid service name.
+ * each service is loaded, with everything it uses, before its first call runs. Throws
+ * `NANO_E_BAD_DEFINITION` naming any file whose name is not a valid service name.
  *
  * @example
  * const rt = createRuntime({ root: './examples/news' })
@@ -60,55 +83,96 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 }
 
 /**
- * Runs services in this process: resolve → check capability → validate → cache → deadline →
- * run → validate. Knows nothing of HTTP. Make one with {@link createRuntime}.
+ * Runs services in this process: resolve (load the service and all it uses) → check capability →
+ * validate input → cache → deadline → run → validate output. Knows nothing of HTTP. Make one with
+ * {@link createRuntime}.
  *
  * @example
  * const rt = createRuntime({ root })
  * await rt.call('news/headlines', { limit: 5 })
  */
-export class Runtime implements CallHost {
+export class Runtime implements RuntimeApi {
   readonly root: string
-  readonly sink: LogSink
-  readonly idleSignal: AbortSignal = new AbortController().signal
-  readonly #index: ServiceIndex<PreparedService>
+  readonly log: LogSink
   readonly topics: TopicBus
+  readonly clock: Clock
+  readonly #index: ServiceIndex<PreparedService>
   readonly #store: CacheStore
-  readonly #cache: ResultCache
+  readonly #ownsStore: boolean
   readonly #maxDepth: number
   readonly #pipeline: CallPipeline
+  readonly #observer: CallObserver | undefined
+  readonly #withdraw: (() => void) | undefined
   #closed = false
 
   constructor(options: RuntimeOptions) {
     this.root = resolve(options.root)
-    this.sink =
+    this.log =
       options.logger === false
         ? () => {}
         : (options.logger ?? jsonLineSink(options.logLevel ?? 'info', (l) => process.stderr.write(l)))
+    this.clock = options.clock ?? systemClock
     this.#maxDepth = options.maxCallDepth ?? 32
-    const fastAfter = options.fastValidationAfter ?? 8
-    const settings = { compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined, fastAfter }
-    this.#index = new ServiceIndex(
-      this.root,
-      (def, file) =>
-        prepareService(def, file, (this.#index.get(file.name) as IndexEntry<PreparedService>).version, settings),
-      options.onInvalidFile,
-    )
+    this.#observer = options.observer
+    this.#index = this.#makeIndex(options)
     this.topics =
       options.topics ??
       new LocalTopicBus((error, topic) =>
-        this.sink({ level: 'error', message: `a listener of topic '${topic}' failed`, time: Date.now(), error }),
+        this.log({ level: 'error', message: `a listener of topic '${topic}' failed`, time: this.clock.now(), error }),
       )
+    this.#ownsStore = options.cacheStore === undefined
     this.#store = options.cacheStore ?? new MemoryCacheStore(options.cacheLimits)
-    this.#cache = new ResultCache(this.#store, (key, error) =>
-      this.sink({ level: 'warn', message: 'background cache refresh failed', time: Date.now(), key, error }),
-    )
+    const cache = new ResultCache({
+      store: this.#store,
+      clock: this.clock,
+      onRefreshError: (key, error) =>
+        this.log({ level: 'warn', message: 'background cache refresh failed', time: this.clock.now(), key, error }),
+    })
     this.#pipeline = new CallPipeline({
       index: this.#index,
-      cache: this.#cache,
+      cache,
       validateInternal: options.validateInternalCalls ?? true,
-      host: this,
+      host: this.#host(),
+      clock: this.clock,
+      remote: { transport: options.transport, clock: this.clock },
     })
+    this.#withdraw = options.transport?.serve?.({
+      names: () => this.names(),
+      serve: (descriptor, input) => this.serve(descriptor, input),
+    })
+  }
+
+  #makeIndex(options: RuntimeOptions): ServiceIndex<PreparedService> {
+    const fastAfter = options.fastValidationAfter ?? 8
+    const settings: ValidationSettings = {
+      compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined,
+      fastAfter,
+      log: this.log,
+    }
+    const executor = options.executor ?? importExecutor
+    const root = this.root
+    return new ServiceIndex<PreparedService>({
+      root,
+      onInvalid: options.onInvalidFile,
+      loader: {
+        async load({ name, file, reload }) {
+          const source = { name, file, root, reload }
+          const version = await contentVersion(source)
+          const definition = await executor.load(source)
+          return prepareService({ definition, name, file, version, settings })
+        },
+        usesOf: (svc) => svc.uses,
+      },
+    })
+  }
+
+  #host(): CallHost {
+    return {
+      callFrom: (ctx, name, input, options) => this.#callFrom(ctx, name, input, options),
+      sink: this.log,
+      idleSignal: new AbortController().signal,
+      publish: (topic, data) => this.topics.publish(topic, data),
+    }
   }
 
   /**
@@ -124,23 +188,43 @@ export class Runtime implements CallHost {
   /**
    * Like {@link Runtime.call}, for hot paths: answers synchronously (the output itself) when the
    * whole call could run without waiting (service loaded, input accepted by the compiled check,
-   * no cache or deadline, `run` returned a plain value), else a promise. Never throws.
+   * no deadline, `run` returned a plain value, or a fresh cache hit), else a promise. Never throws.
    *
    * @example
    * const out = rt.invoke('bench/echo', input)
    * const value = out instanceof Promise ? await out : out
    */
-  invoke(name: string, input: unknown, options?: CallOptions): unknown {
+  invoke(name: string, input: unknown, options?: InvokeOptions): unknown {
     if (this.#closed) return Promise.reject(closedError())
-    try {
-      return this.#pipeline.dispatch(name, input, undefined, options)
-    } catch (error) {
-      return Promise.reject(error)
-    }
+    return this.#dispatch(name, input, undefined, options)
   }
 
-  /** The call a service makes through `ctx.call`: only to services it declared in `uses`. */
-  callFrom(ctx: CallContext, name: string, input: unknown, options: CallOptions | undefined): Promise<unknown> {
+  /**
+   * Runs a call that arrived over a transport: the input is validated, the descriptor's deadline
+   * enforced, and its depth, caller, trace id and request facts carried on.
+   *
+   * @example
+   * await rt.serve({ service: 'geo/lookup', version: undefined, depth: 2, deadline: null, traceId, caller: 'weather/current', request: {} }, { city: 'Leeds' })
+   */
+  serve(descriptor: CallDescriptor, input: unknown): Promise<unknown> {
+    if (this.#closed) return Promise.reject(closedError())
+    if (this.#index.get(descriptor.service) === undefined) return Promise.reject(notFound(descriptor.service))
+    const deadline =
+      descriptor.deadline === null
+        ? undefined
+        : new Deadline({ at: descriptor.deadline, setBy: descriptor.caller ?? 'caller', clock: this.clock })
+    const origin: CallOrigin = {
+      depth: descriptor.depth - 1,
+      service: descriptor.caller,
+      request: descriptor.request,
+      traceId: descriptor.traceId,
+      deadlineRef: deadline,
+      internal: false,
+    }
+    return asPromise(this.#dispatch(descriptor.service, input, origin, undefined)).finally(() => deadline?.dispose())
+  }
+
+  #callFrom(ctx: CallContext, name: string, input: unknown, options: CallOptions | undefined): Promise<unknown> {
     if (this.#closed) return Promise.reject(closedError())
     if (!ctx.prepared.uses.has(name)) {
       return Promise.reject(
@@ -160,8 +244,17 @@ export class Runtime implements CallHost {
         ),
       )
     }
+    return asPromise(this.#dispatch(name, input, ctx, options))
+  }
+
+  #dispatch(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
+    const observer = this.#observer
     try {
-      return asPromise(this.#pipeline.dispatch(name, input, ctx, options))
+      if (observer === undefined) return this.#pipeline.dispatch(name, input, origin, options)
+      const remote = this.#index.get(name) === undefined
+      return observed(observer, { name, origin, options, remote }, () =>
+        this.#pipeline.dispatch(name, input, origin, options),
+      )
     } catch (error) {
       return Promise.reject(error)
     }
@@ -179,22 +272,79 @@ export class Runtime implements CallHost {
   }
 
   /**
-   * Every service, its JSON Schemas and declared `uses`, sorted by name. Imports all services.
+   * Every service that loads, its JSON Schemas and declared `uses`, sorted by name. Loads all
+   * services; one that does not load is left out here and listed by {@link Runtime.broken}.
    *
    * @example
    * (await rt.catalog()).map((s) => s.endpoint)
    */
   async catalog(): Promise<CatalogEntry[]> {
-    const names = this.#index.names()
-    const loaded = await Promise.all(
-      names.map((n) => this.#index.load(this.#index.get(n) as IndexEntry<PreparedService>)),
-    )
-    return loaded.map((svc) => catalogEntry(svc.name, relative(this.root, svc.file), svc.definition))
+    const loaded = await Promise.allSettled(this.#entries().map((entry) => this.#index.load(entry)))
+    const entries: CatalogEntry[] = []
+    for (const result of loaded) {
+      if (result.status !== 'fulfilled') continue
+      const svc = result.value
+      entries.push(catalogEntry(svc.name, relative(this.root, svc.file), svc.definition))
+    }
+    return entries
   }
 
   /**
-   * The definition of a service, importing it if needed; rejects with `NANO_E_NOT_FOUND` or
-   * `NANO_E_BAD_DEFINITION`.
+   * The services whose file does not load, with their error (files named relative to the root).
+   *
+   * @example
+   * for (const b of await rt.broken()) console.error(b.file, b.error.message)
+   */
+  async broken(): Promise<BrokenService[]> {
+    const entries = this.#entries()
+    const loaded = await Promise.allSettled(entries.map((entry) => this.#index.load(entry)))
+    const broken: BrokenService[] = []
+    loaded.forEach((result, i) => {
+      if (result.status === 'fulfilled') return
+      const entry = entries[i] as IndexEntry<PreparedService>
+      const error = result.reason as { code?: unknown; message?: unknown }
+      broken.push({
+        name: entry.name,
+        file: relative(this.root, entry.file),
+        error: {
+          code: typeof error?.code === 'string' ? error.code : 'NANO_E_BAD_DEFINITION',
+          message: typeof error?.message === 'string' ? error.message : String(result.reason),
+        },
+      })
+    })
+    return broken
+  }
+
+  /**
+   * Loads services and everything they use ahead of their first call (all services when no names
+   * are given). Never rejects: a service that does not load is logged and fails its own calls.
+   *
+   * @example
+   * await rt.warm(['news/top-story'])
+   */
+  async warm(names?: readonly string[]): Promise<void> {
+    const entries = names === undefined ? this.#entries() : names.map((n) => this.#index.get(n))
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (entry === undefined) return
+        try {
+          await this.#index.ready(entry)
+        } catch (error) {
+          this.log({
+            level: 'error',
+            message: `service '${entry.name}' could not be loaded`,
+            time: this.clock.now(),
+            service: entry.name,
+            error,
+          })
+        }
+      }),
+    )
+  }
+
+  /**
+   * The definition of a service, loading it and everything it uses first; rejects with
+   * `NANO_E_NOT_FOUND` or `NANO_E_BAD_DEFINITION`.
    *
    * @example
    * const def = await rt.resolve('weather/current'); def.idempotent
@@ -204,12 +354,12 @@ export class Runtime implements CallHost {
     if (entry === undefined) return Promise.reject(notFound(name))
     const svc = entry.loaded
     if (svc !== undefined) return Promise.resolve(svc.definition)
-    return this.#index.load(entry).then((loaded) => loaded.definition)
+    return this.#index.ready(entry).then((loaded) => loaded.definition)
   }
 
   /**
-   * The definition of a service already imported, or undefined (not known, or not loaded yet):
-   * a synchronous look-up for hot paths; fall back to {@link Runtime.resolve}.
+   * The definition of a service ready to run, or undefined (not known, or not loaded yet): a
+   * synchronous look-up for hot paths; fall back to {@link Runtime.resolve}.
    *
    * @example
    * const def = rt.loaded('weather/current') ?? (await rt.resolve('weather/current'))
@@ -228,14 +378,25 @@ export class Runtime implements CallHost {
     return this.#index.get(name)?.file
   }
 
-  /** Names of all known services, without importing any. */
+  /** Names of all known services, without loading any. */
   names(): string[] {
     return this.#index.names()
   }
 
   /**
+   * A deadline and abort signal that many calls share (`invoke(…, { within })`): one timer
+   * however many calls run under it.
+   *
+   * @example
+   * const scope = rt.scope({ deadline: Date.now() + 2000, signal: controller.signal, label: 'page /' })
+   */
+  scope(options: { readonly deadline: number; readonly signal?: AbortSignal; readonly label: string }): CallScope {
+    return new Deadline({ at: options.deadline, setBy: options.label, outer: options.signal, clock: this.clock })
+  }
+
+  /**
    * Makes the next call of `name` (or, without a name, of every service, rescanning the folder)
-   * import its file afresh. Calls already running finish on the version they started with.
+   * load its file afresh. Calls already running finish on the version they started with.
    *
    * @example
    * await rt.reload('weather/current')
@@ -244,10 +405,19 @@ export class Runtime implements CallHost {
     this.#index.reload(name)
   }
 
-  /** Refuses new calls (`NANO_E_CLOSED`) and empties the cache; running calls finish. */
+  /**
+   * Refuses new calls (`NANO_E_CLOSED`), withdraws its services from the transport, and empties
+   * the cache when the runtime made it (an injected store may be shared: it is left alone).
+   */
   async close(): Promise<void> {
+    if (this.#closed) return
     this.#closed = true
-    await this.#store.clear()
+    this.#withdraw?.()
+    if (this.#ownsStore) await this.#store.clear()
+  }
+
+  #entries(): IndexEntry<PreparedService>[] {
+    return this.#index.names().map((n) => this.#index.get(n) as IndexEntry<PreparedService>)
   }
 }
 

@@ -137,7 +137,19 @@ test('NANO_E_BAD_DEFINITION names a file that does not export a service', async 
   assert.match(plain.message, /services\/plain\.ts/)
   const broken = await rejectsWith(rt.call('broken', {}), 'NANO_E_BAD_DEFINITION', 500)
   assert.match(broken.message, /services\/broken\.ts.*input/)
-  await assert.rejects(rt.catalog(), { code: 'NANO_E_BAD_DEFINITION' })
+  assert.deepEqual(await rt.catalog(), [], 'a file that does not load is left out of the catalog')
+  const broken2 = await rt.broken()
+  assert.deepEqual(
+    broken2.map((b) => [b.name, b.file, b.error.code]),
+    [
+      ['broken', 'services/broken.ts', 'NANO_E_BAD_DEFINITION'],
+      ['plain', 'services/plain.ts', 'NANO_E_BAD_DEFINITION'],
+    ],
+  )
+  assert.ok(
+    broken2.every((b) => !b.error.message.includes(root)),
+    'no absolute server path in the message',
+  )
 })
 
 test('a file with an invalid name fails with an error naming the file', async (t) => {

@@ -29,7 +29,12 @@ test('only schemas that check without changing the value are compiled', () => {
 })
 
 async function agree(schema: z.ZodType, values: unknown[]): Promise<void> {
-  const v = new Validator(schema, new JsonCheckerCompiler(), 'NANO_E_INVALID_INPUT', 't', 1)
+  const v = new Validator(schema, {
+    compiler: new JsonCheckerCompiler(),
+    code: 'NANO_E_INVALID_INPUT',
+    service: 't',
+    fastAfter: 1,
+  })
   v.tryFast(undefined)
   let acceptedFast = 0
   for (const value of values) {

@@ -1,9 +1,11 @@
-import { relative } from 'node:path'
+import { statSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import type { NanoError } from '../../define/errors.ts'
 import { createServer, type NanoServer } from '../../http/server.ts'
+import { generateTypes } from '../../registry/types-file.ts'
 import { jsonLineSink } from '../../runtime/logger.ts'
 import { EXIT, fail } from '../output.ts'
-import { watchPages, watchServices } from '../watch.ts'
+import { type ServiceChange, watchPages, watchServices } from '../watch.ts'
 
 /**
  * Options of `nanoweb start` and `nanoweb dev`.
@@ -28,8 +30,9 @@ export async function startCommand(root: string, options: ServeOptions): Promise
 }
 
 /**
- * `nanoweb dev [root]`: like start, and watches services/: a changed or new file is live on the
- * next request; a file with an error is reported and the others keep serving.
+ * `nanoweb dev [root]`: like start, and watches services/ and pages/: a changed or new file is
+ * live on the next request; a file with an error is reported and the others keep serving.
+ * `nanoweb-env.d.ts` is written at start and again whenever services are added or removed.
  *
  * @example
  * await devCommand('examples/news', { port: 3000, host: '127.0.0.1' })
@@ -40,13 +43,30 @@ export async function devCommand(root: string, options: ServeOptions): Promise<v
   const report = (line: string): void => {
     process.stderr.write(`${line}\n`)
   }
+  const writeTypes = (): Promise<void> =>
+    generateTypes(server.runtime.root, () => {}).then(
+      (file) => report(`↻ ${relative('.', file)} updated`),
+      (error: unknown) => report(`✗ nanoweb-env.d.ts not written: ${(error as Error).message}`),
+    )
   const reloadPages = (): void => server.app.pages.reload()
-  const stopServices = watchServices(server.runtime, report, reloadPages)
+  const onServices = (change: ServiceChange): void => {
+    reloadPages()
+    if (change.added.length > 0 || change.removed.length > 0) void writeTypes()
+  }
+  await generateTypes(server.runtime.root, () => {}).catch((error: unknown) => {
+    report(`✗ nanoweb-env.d.ts not written: ${(error as Error).message}`)
+  })
+  const stopServices = watchServices(server.runtime, report, onServices)
   const stopPages = watchPages(server.runtime.root, reloadPages, report)
   stopOnSignals(server, [stopServices, stopPages])
 }
 
 async function listen(root: string, options: ServeOptions, dev: boolean): Promise<NanoServer | undefined> {
+  const problem = projectProblem(root)
+  if (problem !== undefined) {
+    fail(new Error(problem), EXIT.USAGE)
+    return undefined
+  }
   try {
     const server = await createServer({
       root,
@@ -69,6 +89,14 @@ async function listen(root: string, options: ServeOptions, dev: boolean): Promis
     else fail(error)
     return undefined
   }
+}
+
+function projectProblem(root: string): string | undefined {
+  const shown = root
+  const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true
+  if (!isFolder(root)) return `${shown} is not a folder. Pass the project folder, e.g. nanoweb start examples/news`
+  if (isFolder(join(root, 'services')) || isFolder(join(root, 'pages'))) return undefined
+  return `${shown} has neither services/ nor pages/, so there is nothing to serve. A project folder must contain services/ (one file per service, e.g. services/hello.ts; nanoweb new hello --root ${shown} makes one) or pages/ (HTML pages)`
 }
 
 function stopOnSignals(server: NanoServer, cleanups: (() => void)[]): void {

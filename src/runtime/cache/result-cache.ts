@@ -1,3 +1,4 @@
+import type { Clock } from '../ports.ts'
 import type { CacheEntry, CacheStore } from './store.ts'
 
 /**
@@ -25,25 +26,34 @@ export interface CachePolicyMs {
  * stale, refresh once in the background), stale-if-error (serve stale when the refresh fails),
  * and single-flight (concurrent misses for one key share one computation).
  *
+ * A shared computation is the caller's to give: the runtime runs it under its own context, so one
+ * caller's deadline never fails the others waiting on it.
+ *
  * @example
- * const cache = new ResultCache(new MemoryCacheStore(), (key, err) => console.warn(key, err))
+ * const cache = new ResultCache({ store: new MemoryCacheStore(), clock: systemClock, onRefreshError: (key, err) => console.warn(key, err) })
  * const value = await cache.through('weather/current\u0000{"city":"Leeds"}', policy, () => compute())
  */
 export class ResultCache {
   readonly #store: CacheStore
   readonly #inflight = new Map<string, Promise<unknown>>()
   readonly #onRefreshError: (key: string, error: unknown) => void
+  readonly #clock: Clock
 
-  constructor(store: CacheStore, onRefreshError: (key: string, error: unknown) => void) {
-    this.#store = store
-    this.#onRefreshError = onRefreshError
+  constructor(options: {
+    readonly store: CacheStore
+    readonly clock: Clock
+    readonly onRefreshError: (key: string, error: unknown) => void
+  }) {
+    this.#store = options.store
+    this.#clock = options.clock
+    this.#onRefreshError = options.onRefreshError
   }
 
   /** The cached value for `key`, or the result of `compute` (stored under the policy). */
   async through(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
     let entry = this.#store.get(key)
     if (entry instanceof Promise) entry = await entry
-    const now = Date.now()
+    const now = this.#clock.now()
     if (entry !== undefined) {
       if (now < entry.freshUntil) return entry.value
       if (now < entry.staleUntil) {
@@ -54,7 +64,7 @@ export class ResultCache {
     try {
       return await this.#shared(key, policy, compute)
     } catch (error) {
-      if (entry !== undefined && Date.now() < entry.errorUntil) return entry.value
+      if (entry !== undefined && this.#clock.now() < entry.errorUntil) return entry.value
       throw error
     }
   }
@@ -65,7 +75,7 @@ export class ResultCache {
    */
   fresh(key: string): unknown {
     const entry = this.#store.get(key)
-    if (entry === undefined || entry instanceof Promise || Date.now() >= entry.freshUntil) return MISS
+    if (entry === undefined || entry instanceof Promise || this.#clock.now() >= entry.freshUntil) return MISS
     return entry.value
   }
 
@@ -80,7 +90,7 @@ export class ResultCache {
     const started = compute().then(
       async (value) => {
         this.#inflight.delete(key)
-        await this.#store.set(key, makeEntry(value, policy), keepFor(policy))
+        await this.#store.set(key, makeEntry(value, policy, this.#clock.now()), keepFor(policy))
         return value
       },
       (error: unknown) => {
@@ -93,8 +103,7 @@ export class ResultCache {
   }
 }
 
-function makeEntry(value: unknown, policy: CachePolicyMs): CacheEntry {
-  const storedAt = Date.now()
+function makeEntry(value: unknown, policy: CachePolicyMs, storedAt: number): CacheEntry {
   const freshUntil = storedAt + policy.ttl
   return {
     value,

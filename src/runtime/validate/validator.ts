@@ -1,50 +1,61 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import { NanoError, type NanoErrorCode } from '../../define/errors.ts'
+import { isNanoError, NanoError, type SchemaIssue } from '../../define/errors.ts'
 import { exactJsonSchema, toIssues } from '../../define/schema.ts'
+import type { LogSink } from '../logger.ts'
 import type { Checker, JsonCheckerCompiler } from './json-checker.ts'
+import { letsAnyDepthThrough, MAX_NESTING, nestedDeeperThan } from './nesting.ts'
 import { isPlainZodSchema } from './zod-plain.ts'
 
 const NEVER: Checker = () => false
 
 /**
+ * How a {@link Validator} checks: what it checks (input or output of which service), the shared
+ * JSON Schema compiler (none: always the schema library), after how many checks a plain schema
+ * is compiled, and where an unexpected failure of the schema library is logged.
+ *
+ * @example
+ * const options: ValidatorOptions = { compiler, code: 'NANO_E_INVALID_INPUT', service: 'calc/add', fastAfter: 8, log: sink }
+ */
+export interface ValidatorOptions {
+  readonly compiler: JsonCheckerCompiler | undefined
+  readonly code: 'NANO_E_INVALID_INPUT' | 'NANO_E_INVALID_OUTPUT'
+  readonly service: string
+  readonly fastAfter: number
+  readonly log?: LogSink
+}
+
+/**
  * Validates values against one Standard Schema, in two tiers. After `fastAfter` checks, a schema
  * that only checks (see `isPlainZodSchema`) is compiled to a JSON Schema checker; `tryFast`
  * then accepts most values in well under a microsecond. Anything it rejects goes through the
- * schema library itself (`parse`), which has the last word, coerces, transforms and explains.
+ * schema library itself (`check`), which has the last word, coerces, transforms and explains.
+ * A schema that lets values of any depth through also refuses values nested more than
+ * {@link MAX_NESTING} levels deep (a client's mistake, not a stack overflow further on); a
+ * schema library that throws is logged and answers `NANO_E_INTERNAL`.
  *
  * @example
- * const v = new Validator(z.object({ n: z.number() }), compiler, 'INPUT', 'calc/add', 8)
+ * const v = new Validator(z.object({ n: z.number() }), { compiler, code: 'NANO_E_INVALID_INPUT', service: 'calc/add', fastAfter: 8 })
  * const value = v.tryFast(input) ? input : v.check(input)
  */
 export class Validator {
   readonly #schema: StandardSchemaV1
-  readonly #compiler: JsonCheckerCompiler | undefined
-  readonly #code: NanoErrorCode
-  readonly #service: string
-  readonly #fastAfter: number
+  readonly #options: ValidatorOptions
+  readonly #anyDepth: boolean
   #fast: Checker | undefined
   #seen = 0
 
-  constructor(
-    schema: StandardSchemaV1,
-    compiler: JsonCheckerCompiler | undefined,
-    code: NanoErrorCode,
-    service: string,
-    fastAfter: number,
-  ) {
+  constructor(schema: StandardSchemaV1, options: ValidatorOptions) {
     this.#schema = schema
-    this.#compiler = compiler
-    this.#code = code
-    this.#service = service
-    this.#fastAfter = fastAfter
-    this.#fast = compiler === undefined || !isPlainZodSchema(schema) ? NEVER : undefined
+    this.#options = options
+    this.#anyDepth = letsAnyDepthThrough(schema)
+    this.#fast = options.compiler === undefined || !isPlainZodSchema(schema) ? NEVER : undefined
   }
 
-  /** True when the compiled check accepts `value` as it is; false means "ask `parse`". */
+  /** True when the compiled check accepts `value` as it is; false means "ask `check`". */
   tryFast(value: unknown): boolean {
     const fast = this.#fast
     if (fast !== undefined) return fast(value)
-    if (++this.#seen >= this.#fastAfter) this.#fast = this.#compile()
+    if (++this.#seen >= this.#options.fastAfter) this.#fast = this.#compile()
     return false
   }
 
@@ -53,28 +64,69 @@ export class Validator {
    * asynchronously; throws (or rejects with) `NanoError` listing the issues.
    */
   check(value: unknown): unknown {
-    const result = this.#schema['~standard'].validate(value)
-    if (result instanceof Promise) return result.then((settled) => this.#settle(settled))
+    if (this.#anyDepth && nestedDeeperThan(value, MAX_NESTING)) throw this.#tooDeep()
+    let result: StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>
+    try {
+      result = this.#schema['~standard'].validate(value)
+    } catch (error) {
+      throw this.#unexpected(error)
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (settled) => this.#settle(settled),
+        (error: unknown) => {
+          throw this.#unexpected(error)
+        },
+      )
+    }
     return this.#settle(result)
   }
 
   #settle(result: StandardSchemaV1.Result<unknown>): unknown {
     if (result.issues === undefined) return result.value
     const issues = toIssues(result.issues)
-    const what = this.#code === 'NANO_E_INVALID_INPUT' ? 'Invalid input for' : 'Invalid output from'
     const first = issues[0]
     const where = first === undefined || first.path.length === 0 ? '' : `${first.path.join('.')}: `
-    const detail = first === undefined ? '' : `: ${where}${first.message}`
-    throw new NanoError(this.#code, `${what} '${this.#service}'${detail}`, { issues, service: this.#service })
+    throw this.#invalid(first === undefined ? '' : `: ${where}${first.message}`, issues)
+  }
+
+  #tooDeep(): NanoError {
+    const message = `nested too deeply (more than ${MAX_NESTING} levels of objects and arrays)`
+    return this.#invalid(`: ${message}`, [{ path: [], message: `Value ${message}` }])
+  }
+
+  #invalid(detail: string, issues: readonly SchemaIssue[]): NanoError {
+    const { code, service } = this.#options
+    const what = code === 'NANO_E_INVALID_INPUT' ? 'Invalid input for' : 'Invalid output from'
+    return new NanoError(code, `${what} '${service}'${detail}`, { issues, service })
+  }
+
+  #unexpected(error: unknown): NanoError {
+    if (isNanoError(error)) return error
+    const { code, service, log } = this.#options
+    const what = code === 'NANO_E_INVALID_INPUT' ? 'input' : 'output'
+    log?.({
+      level: 'error',
+      message: `validating the ${what} of '${service}' failed`,
+      time: Date.now(),
+      service,
+      error,
+    })
+    return new NanoError('NANO_E_INTERNAL', `The ${what} of '${service}' could not be validated`, {
+      cause: error,
+      service,
+    })
   }
 
   #compile(): Checker {
     const json = exactJsonSchema(this.#schema, 'output')
     if (json === undefined) return NEVER
+    let checker: Checker
     try {
-      return (this.#compiler as JsonCheckerCompiler).compile(json)
+      checker = (this.#options.compiler as JsonCheckerCompiler).compile(json)
     } catch {
       return NEVER
     }
+    return this.#anyDepth ? (value) => !nestedDeeperThan(value, MAX_NESTING) && checker(value) : checker
   }
 }

@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs'
-import type { z } from 'zod'
+import { z } from 'zod'
 
 /**
- * Returns a function that reads `data/<name>.json` on first use, checks it against `schema`,
- * freezes it (cached results are shared between callers) and keeps it.
+ * Reads `data/<name>.json` now, checks it against `schema` and returns it frozen (cached results
+ * are shared between callers). Call it at the top of a module, so the data is loaded and checked
+ * when the service is imported, and no call pays for it. A file that does not match its schema
+ * throws, naming the file and what is wrong.
  */
-export function dataFile<S extends z.ZodType>(name: string, schema: S): () => z.output<S> {
-  let value: z.output<S> | undefined
-  return () => {
-    if (value === undefined) {
-      const text = readFileSync(new URL(`../../data/${name}.json`, import.meta.url), 'utf8')
-      value = deepFreeze(schema.parse(JSON.parse(text)))
-    }
-    return value
-  }
+export function readData<S extends z.ZodType>(name: string, schema: S): z.output<S> {
+  const text = readFileSync(new URL(`../../data/${name}.json`, import.meta.url), 'utf8')
+  const parsed = schema.safeParse(JSON.parse(text))
+  if (!parsed.success) throw new Error(`data/${name}.json does not match its schema:\n${z.prettifyError(parsed.error)}`)
+  return deepFreeze(parsed.data)
 }
 
 /** Freezes `value` and everything reachable from it. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { dataFile } from './data.ts'
+import { readData } from './data.ts'
 
 const City = z.object({
   name: z.string(),
@@ -13,15 +13,11 @@ const City = z.object({
 /** A city as stored in data/cities.json. */
 export type CityRecord = z.output<typeof City>
 
-const load = dataFile('cities', z.object({ cities: z.array(City) }))
-
-/** Every known city. */
-export function allCities(): readonly CityRecord[] {
-  return load().cities
-}
+/** Every known city, from data/cities.json. */
+export const cities: readonly CityRecord[] = readData('cities', z.object({ cities: z.array(City) })).cities
 
 /** The city whose name or alias matches `text` (case and spacing ignored), or undefined. */
 export function findCity(text: string): CityRecord | undefined {
   const wanted = text.trim().replace(/\s+/g, ' ').toLowerCase()
-  return allCities().find((c) => c.name.toLowerCase() === wanted || c.aliases.includes(wanted))
+  return cities.find((c) => c.name.toLowerCase() === wanted || c.aliases.includes(wanted))
 }

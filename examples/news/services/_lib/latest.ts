@@ -22,21 +22,16 @@ const KEEP = 50
 /** How many stories seed the list. */
 const SEED = 5
 
-let items: readonly LatestItemRecord[] | undefined
+let items: readonly LatestItemRecord[] = Object.freeze(
+  stories
+    .slice(0, SEED)
+    .map((s) => Object.freeze({ id: `story-${s.id}`, headline: s.title, at: s.published, story: s.id })),
+)
 let published = 0
-
-function all(): readonly LatestItemRecord[] {
-  items ??= Object.freeze(
-    stories()
-      .slice(0, SEED)
-      .map((s) => Object.freeze({ id: `story-${s.id}`, headline: s.title, at: s.published, story: s.id })),
-  )
-  return items
-}
 
 /** The newest `limit` items, newest first. */
 export function latestItems(limit: number): readonly LatestItemRecord[] {
-  return all().slice(0, limit)
+  return items.slice(0, limit)
 }
 
 /** Puts a new item at the top of the list and returns it. */
@@ -48,6 +43,6 @@ export function addLatest(headline: string, at: number = Date.now()): LatestItem
     at: new Date(at).toISOString(),
     story: null,
   })
-  items = Object.freeze([item, ...all()].slice(0, KEEP))
+  items = Object.freeze([item, ...items].slice(0, KEEP))
   return item
 }

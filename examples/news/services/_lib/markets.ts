@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { dataFile } from './data.ts'
+import { readData } from './data.ts'
 import { addDays, dayNumber, isoDay } from './dates.ts'
 import { hash, seeded } from './random.ts'
 
@@ -25,7 +25,7 @@ const Stock = z.object({
 })
 
 /** Indices and shares of data/markets.json. */
-export const markets = dataFile('markets', z.object({ indices: z.array(Index), stocks: z.array(Stock) }))
+export const markets = readData('markets', z.object({ indices: z.array(Index), stocks: z.array(Stock) }))
 
 /** Where a market is in its trading week at some moment. */
 export interface Session {

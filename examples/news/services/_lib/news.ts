@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { dataFile } from './data.ts'
+import { readData } from './data.ts'
 
 /** The sections of the site, in menu order. */
 export const SECTIONS = ['news', 'world', 'business', 'technology', 'sport', 'science'] as const
@@ -36,14 +36,12 @@ export const Story = Headline.extend({
 /** A story as stored. */
 export type StoryRecord = z.output<typeof Story>
 
-const load = dataFile('stories', z.object({ stories: z.array(Story) }))
-let newestFirst: readonly StoryRecord[] | undefined
-
-/** Every story, newest first. */
-export function stories(): readonly StoryRecord[] {
-  newestFirst ??= load().stories.toSorted((a, b) => b.published.localeCompare(a.published))
-  return newestFirst
-}
+/** Every story of data/stories.json, newest first. */
+export const stories: readonly StoryRecord[] = Object.freeze(
+  readData('stories', z.object({ stories: z.array(Story) })).stories.toSorted((a, b) =>
+    b.published.localeCompare(a.published),
+  ),
+)
 
 /** The list form of a story. */
 export function toHeadline(s: StoryRecord): z.output<typeof Headline> {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { dataFile } from './data.ts'
+import { readData } from './data.ts'
 import { pick, poisson, seeded } from './random.ts'
 
 const Club = z.object({
@@ -32,24 +32,24 @@ export type ClubRecord = z.output<typeof Club>
 /** A fixture as stored in data/fixtures.json: `played` ones have goals, `live` ones are simulated. */
 export type FixtureRecord = z.output<typeof Fixture>
 
-const loadClubs = dataFile('clubs', z.object({ clubs: z.array(Club) }))
+const { clubs } = readData('clubs', z.object({ clubs: z.array(Club) }))
 
 /** League name, season and every fixture, from data/fixtures.json. */
-export const league = dataFile(
+export const league = readData(
   'fixtures',
   z.object({ league: z.string(), season: z.string(), fixtures: z.array(Fixture) }),
 )
 
 /** The club with this id; throws for an id the data does not have (a data error). */
 export function club(id: string): ClubRecord {
-  const found = loadClubs().clubs.find((c) => c.id === id)
+  const found = clubs.find((c) => c.id === id)
   if (found === undefined) throw new Error(`data/fixtures.json names unknown club '${id}'`)
   return found
 }
 
 /** The club with this id, undefined when there is none. */
 export function findClub(id: string): ClubRecord | undefined {
-  return loadClubs().clubs.find((c) => c.id === id)
+  return clubs.find((c) => c.id === id)
 }
 
 /** A goal: when, for which side, and who scored. */

@@ -1,6 +1,6 @@
 import { NanoError } from 'nanoweb'
 import { z } from 'zod'
-import { dataFile } from './data.ts'
+import { readData } from './data.ts'
 import { dayOfYear, isoDay, localHour } from './dates.ts'
 import { pick, round, seeded } from './random.ts'
 
@@ -32,7 +32,7 @@ export interface DayWeather {
 
 const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const
 const Climate = z.object({ meanC: z.number(), swingC: z.number(), wetness: z.number().min(0).max(1) })
-const climates = dataFile('climate', z.object({ cities: z.record(z.string(), Climate) }))
+const climates = readData('climate', z.object({ cities: z.record(z.string(), Climate) }))
 
 /** A place (as geo/lookup returns it) with the climate normals the weather model needs. */
 export interface Station {
@@ -44,7 +44,7 @@ export interface Station {
 
 /** The weather station of a place found by geo/lookup; `NANO_E_NOT_FOUND` when it has no climate data. */
 export function station(place: { name: string; lat: number; timezone: string }): Station {
-  const climate = climates().cities[place.name]
+  const climate = climates.cities[place.name]
   if (climate === undefined) throw new NanoError('NANO_E_NOT_FOUND', `No weather data for ${place.name}`)
   return { name: place.name, lat: place.lat, timezone: place.timezone, climate }
 }

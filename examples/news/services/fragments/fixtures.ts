@@ -1,10 +1,8 @@
-import { fragment, html } from 'nanoweb'
+import { type CallOutput, fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, shortDateTime } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Fixtures from '../sport/fixtures.ts'
 
-type Fixture = Out<typeof Fixtures>['fixtures'][number]
+type Fixture = CallOutput<'sport/fixtures'>['fixtures'][number]
 
 export default fragment({
   description: 'Fixtures of one round: the next round to play (`show=upcoming`), the latest results, or `round`',
@@ -20,8 +18,7 @@ export default fragment({
   async render({ show = 'upcoming', round, club, ...flags }, ctx) {
     await demoEffects('fragments/fixtures', flags, ctx.signal)
     const status = show === 'upcoming' ? 'scheduled' : 'played'
-    const input = round === undefined ? { status, club } : { round, club }
-    const all = (await ctx.call('sport/fixtures', input)) as Out<typeof Fixtures>
+    const all = await ctx.call('sport/fixtures', round === undefined ? { status, club } : { round, club })
     const rounds = [...new Set(all.fixtures.map((f) => f.round))]
     const chosen = round ?? (show === 'upcoming' ? Math.min(...rounds) : Math.max(...rounds))
     const list = club === undefined ? all.fixtures.filter((f) => f.round === chosen) : all.fixtures

@@ -1,11 +1,8 @@
-import { type Context, fragment, type Html, html } from 'nanoweb'
+import { type CallOutput, type Context, fragment, type Html, html } from 'nanoweb'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Fixtures from '../sport/fixtures.ts'
-import type Score from '../sport/score.ts'
 
-type MatchScore = Out<typeof Score>
+type MatchScore = CallOutput<'sport/score'>
 
 export default fragment({
   description: 'Scores of the live round (or of `round`): every match, its status and minute',
@@ -18,10 +15,8 @@ export default fragment({
   async render({ round, ...flags }, ctx) {
     await demoEffects('fragments/football-scores', flags, ctx.signal)
     const shown = round ?? (await liveRound(ctx))
-    const { league, fixtures } = (await ctx.call('sport/fixtures', { round: shown })) as Out<typeof Fixtures>
-    const scores = await Promise.all(
-      fixtures.map((f) => ctx.call('sport/score', { match: f.id }) as Promise<MatchScore>),
-    )
+    const { league, fixtures } = await ctx.call('sport/fixtures', { round: shown })
+    const scores = await Promise.all(fixtures.map((f) => ctx.call('sport/score', { match: f.id })))
     const live = scores.some((s) => isLive(s))
     return html`<section class="football-scores" data-fragment="fragments/football-scores" data-round="${shown}">
   <h2 class="football-scores__heading">${live ? html`<span class="football-scores__live">Live</span> ` : null}Scores</h2>
@@ -35,10 +30,10 @@ export default fragment({
 
 /** The live round; without one, the latest round played. */
 async function liveRound(ctx: Context<'sport/fixtures' | 'sport/score'>): Promise<number> {
-  const live = (await ctx.call('sport/fixtures', { status: 'live' })) as Out<typeof Fixtures>
+  const live = await ctx.call('sport/fixtures', { status: 'live' })
   const first = live.fixtures[0]
   if (first !== undefined) return first.round
-  const played = (await ctx.call('sport/fixtures', { status: 'played' })) as Out<typeof Fixtures>
+  const played = await ctx.call('sport/fixtures', { status: 'played' })
   return Math.max(1, ...played.fixtures.map((f) => f.round))
 }
 

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionHref } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Sections from '../news/sections.ts'
 
 export default fragment({
   description: 'The page footer: every section with its story count, and what this site is',
@@ -12,7 +10,7 @@ export default fragment({
   cache: { ttl: '5m', staleWhileRevalidate: '1h' },
   async render(flags, ctx) {
     await demoEffects('fragments/footer', flags, ctx.signal)
-    const { sections } = (await ctx.call('news/sections', {})) as Out<typeof Sections>
+    const { sections } = await ctx.call('news/sections', {})
     const stories = sections.reduce((sum, s) => sum + s.storyCount, 0)
     return html`<footer class="site-footer" data-fragment="fragments/footer">
   <div class="site-footer__inner">

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { conditionLabel, DEMO_FLAGS, demoEffects, formatNumber, weatherIcon } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Forecast from '../weather/forecast.ts'
 
 export default fragment({
   description: 'The next days’ weather in a city (1–7 days, 5 when not given)',
@@ -12,7 +10,7 @@ export default fragment({
   cache: { ttl: '5m', staleWhileRevalidate: '1h' },
   async render({ city, days = 5, ...flags }, ctx) {
     await demoEffects('fragments/forecast', flags, ctx.signal)
-    const f = (await ctx.call('weather/forecast', { city, days })) as Out<typeof Forecast>
+    const f = await ctx.call('weather/forecast', { city, days })
     return html`<section class="forecast" data-fragment="fragments/forecast" data-city="${f.city}">
   <h2 class="forecast__heading">${f.city}: next ${f.days.length} days</h2>
   <ol class="forecast__days">

@@ -2,8 +2,6 @@ import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionHref, sectionLabel, storyHref, timeTag } from '../_lib/fragments.ts'
 import { Section } from '../_lib/news.ts'
-import type { Out } from '../_lib/types.ts'
-import type Headlines from '../news/headlines.ts'
 
 export default fragment({
   description: 'Latest headlines of one section (or all), as cards with summaries or as a compact list',
@@ -19,9 +17,7 @@ export default fragment({
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ section, limit = 4, title, layout = 'cards', ...flags }, ctx) {
     await demoEffects('fragments/headlines', flags, ctx.signal)
-    const list = (await ctx.call('news/headlines', section === undefined ? { limit } : { section, limit })) as Out<
-      typeof Headlines
-    >
+    const list = await ctx.call('news/headlines', section === undefined ? { limit } : { section, limit })
     const heading = title ?? (section === undefined ? 'Latest' : sectionLabel(section))
     const id = `section-${section ?? 'latest'}`
     return html`<section class="headlines headlines--${layout}" id="${id}" data-fragment="fragments/headlines" data-section="${section ?? 'all'}">

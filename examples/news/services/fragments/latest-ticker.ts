@@ -1,10 +1,8 @@
-import { fragment, type Html, html } from 'nanoweb'
+import { type CallOutput, fragment, type Html, html } from 'nanoweb'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, storyHref } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Latest from '../news/latest.ts'
 
-type Item = Out<typeof Latest>['items'][number]
+type Item = CallOutput<'news/latest'>['items'][number]
 
 export default fragment({
   description: 'The "latest" ticker: the newest 3 items, pushed to open pages when news/publish-latest adds one',
@@ -14,7 +12,7 @@ export default fragment({
   live: { on: 'news/latest' },
   async render(flags, ctx) {
     await demoEffects('fragments/latest-ticker', flags, ctx.signal)
-    const { items } = (await ctx.call('news/latest', { limit: 3 })) as Out<typeof Latest>
+    const { items } = await ctx.call('news/latest', { limit: 3 })
     return html`<section class="latest-ticker" data-fragment="fragments/latest-ticker" aria-labelledby="latest-ticker-label">
   <div class="latest-ticker__inner">
     <h2 id="latest-ticker-label" class="latest-ticker__label">Latest</h2>

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, signed } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Table from '../sport/table.ts'
 
 const FORM = { W: 'win', D: 'draw', L: 'loss' } as const
 
@@ -18,7 +16,7 @@ export default fragment({
   cache: { ttl: '1m', staleWhileRevalidate: '10m' },
   async render({ limit, compact = false, ...flags }, ctx) {
     await demoEffects('fragments/league-table', flags, ctx.signal)
-    const table = (await ctx.call('sport/table', {})) as Out<typeof Table>
+    const table = await ctx.call('sport/table', {})
     const rows = limit === undefined ? table.rows : table.rows.slice(0, limit)
     const full = !compact
     return html`<section class="league-table${compact ? ' league-table--compact' : ''}" data-fragment="fragments/league-table">

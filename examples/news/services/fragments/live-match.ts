@@ -1,10 +1,8 @@
-import { fragment, html } from 'nanoweb'
+import { type CallOutput, fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type LiveMatchService from '../sport/live-match.ts'
 
-type Match = Out<typeof LiveMatchService>
+type Match = CallOutput<'sport/live-match'>
 
 const STATUS: Record<Match['status'], string> = {
   'first-half': 'First half',
@@ -21,7 +19,7 @@ export default fragment({
   live: { every: '2s', on: 'scores' },
   async render(flags, ctx) {
     await demoEffects('fragments/live-match', flags, ctx.signal)
-    const m = (await ctx.call('sport/live-match', {})) as Match
+    const m = await ctx.call('sport/live-match', {})
     const playing = m.status === 'first-half' || m.status === 'second-half'
     const scorers = (side: 'home' | 'away') =>
       m.goals

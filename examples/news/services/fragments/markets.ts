@@ -2,8 +2,6 @@ import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, formatNumber, signed, trend } from '../_lib/fragments.ts'
 import { Region } from '../_lib/markets.ts'
-import type { Out } from '../_lib/types.ts'
-import type Indices from '../markets/indices.ts'
 
 export default fragment({
   description: 'Market indices: level and change on the previous close, open or closed; one `region` or all',
@@ -13,7 +11,7 @@ export default fragment({
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ region, ...flags }, ctx) {
     await demoEffects('fragments/markets', flags, ctx.signal)
-    const board = (await ctx.call('markets/indices', region === undefined ? {} : { region })) as Out<typeof Indices>
+    const board = await ctx.call('markets/indices', region === undefined ? {} : { region })
     return html`<section class="markets" data-fragment="fragments/markets">
   <h2 class="markets__heading">Markets <span class="markets__as-of">at <time datetime="${board.asOf}">${clock(board.asOf)}</time></span></h2>
   <table class="markets__table">

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, longDate } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Sections from '../news/sections.ts'
 
 export default fragment({
   description: 'The red masthead: logo, today’s date, when the site was last updated, and a search link',
@@ -12,7 +10,7 @@ export default fragment({
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render(flags, ctx) {
     await demoEffects('fragments/masthead', flags, ctx.signal)
-    const { sections } = (await ctx.call('news/sections', {})) as Out<typeof Sections>
+    const { sections } = await ctx.call('news/sections', {})
     const updated = sections
       .map((s) => s.updated)
       .filter((u) => u !== null)

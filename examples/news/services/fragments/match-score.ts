@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Score from '../sport/score.ts'
 
 const STATUS = {
   scheduled: 'Not started',
@@ -20,7 +18,7 @@ export default fragment({
   cache: { ttl: '15s' },
   async render({ match, ...flags }, ctx) {
     await demoEffects('fragments/match-score', flags, ctx.signal)
-    const s = (await ctx.call('sport/score', { match })) as Out<typeof Score>
+    const s = await ctx.call('sport/score', { match })
     const running = s.status === 'first-half' || s.status === 'second-half'
     const scorers = (side: 'home' | 'away') =>
       s.goals

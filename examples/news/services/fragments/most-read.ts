@@ -2,8 +2,6 @@ import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, formatNumber, sectionLabel, storyHref } from '../_lib/fragments.ts'
 import { Section } from '../_lib/news.ts'
-import type { Out } from '../_lib/types.ts'
-import type MostRead from '../news/most-read.ts'
 
 export default fragment({
   description: 'The most-read stories, ranked, across the site or in one section',
@@ -13,10 +11,7 @@ export default fragment({
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ section, limit = 10, ...flags }, ctx) {
     await demoEffects('fragments/most-read', flags, ctx.signal)
-    const { stories } = (await ctx.call(
-      'news/most-read',
-      section === undefined ? { limit } : { section, limit },
-    )) as Out<typeof MostRead>
+    const { stories } = await ctx.call('news/most-read', section === undefined ? { limit } : { section, limit })
     return html`<section class="most-read" data-fragment="fragments/most-read">
   <h2 class="most-read__heading">Most read${section === undefined ? null : html` in ${sectionLabel(section)}`}</h2>
   <ol class="most-read__items">

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionLabel, storyHref } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Search from '../news/search.ts'
 
 /** Shortest query worth searching for (as `news/search` requires). */
 const MIN_QUERY = 2
@@ -20,8 +18,7 @@ export default fragment({
   async render({ q = '', limit = 5, ...flags }, ctx) {
     await demoEffects('fragments/search-box', flags, ctx.signal)
     const query = q.trim()
-    const found =
-      query.length >= MIN_QUERY ? ((await ctx.call('news/search', { query, limit })) as Out<typeof Search>) : undefined
+    const found = query.length >= MIN_QUERY ? await ctx.call('news/search', { query, limit }) : undefined
     return html`<section class="search-box" data-fragment="fragments/search-box" role="search">
   <form class="search-box__form" action="/search" method="get">
     <label class="search-box__label" for="search-box-q">Search Nano News</label>

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionHref } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Sections from '../news/sections.ts'
 
 export default fragment({
   description: 'The section menu under the masthead; `active` (home or a section id) is highlighted',
@@ -12,7 +10,7 @@ export default fragment({
   cache: { ttl: '5m', staleWhileRevalidate: '1h' },
   async render({ active, ...flags }, ctx) {
     await demoEffects('fragments/section-list', flags, ctx.signal)
-    const { sections } = (await ctx.call('news/sections', {})) as Out<typeof Sections>
+    const { sections } = await ctx.call('news/sections', {})
     const item = (id: string, href: string, label: string, hint: string) =>
       html`<li><a class="section-list__link${id === active ? ' is-active' : ''}" href="${href}" title="${hint}"${
         id === active ? html` aria-current="page"` : null

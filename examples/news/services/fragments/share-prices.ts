@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, formatNumber, signed, trend } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Quote from '../markets/quote.ts'
 
 const DEFAULT_SYMBOLS = 'NWB,BRT,GRD,HLX,ORB'
 
@@ -22,9 +20,7 @@ export default fragment({
           .filter((s) => s !== ''),
       ),
     ].slice(0, 10)
-    const settled = await Promise.allSettled(
-      wanted.map((symbol) => ctx.call('markets/quote', { symbol }) as Promise<Out<typeof Quote>>),
-    )
+    const settled = await Promise.allSettled(wanted.map((symbol) => ctx.call('markets/quote', { symbol })))
     const quotes = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
     if (quotes.length === 0 && settled[0]?.status === 'rejected') throw settled[0].reason
     return html`<section class="markets markets--shares" data-fragment="fragments/share-prices">

@@ -1,8 +1,6 @@
-import { fragment, html, NanoError } from 'nanoweb'
+import { type CallOutput, fragment, html, NanoError } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, isNotFound, sectionHref, sectionLabel, timeTag } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Story from '../news/story.ts'
 
 export default fragment({
   description: 'A full story: headline, byline, summary and body; 404 (NANO_E_NOT_FOUND) for an unknown id',
@@ -12,9 +10,9 @@ export default fragment({
   cache: { ttl: '60s', staleWhileRevalidate: '10m' },
   async render({ id, ...flags }, ctx) {
     await demoEffects('fragments/story-body', flags, ctx.signal)
-    let story: Out<typeof Story>
+    let story: CallOutput<'news/story'>
     try {
-      story = (await ctx.call('news/story', { id })) as Out<typeof Story>
+      story = await ctx.call('news/story', { id })
     } catch (error) {
       // The page's status follows this fragment: an unknown story is this fragment's own 404.
       if (isNotFound(error)) throw new NanoError('NANO_E_NOT_FOUND', `No story with id '${id}'`)

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionLabel, storyHref, timeTag } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Story from '../news/story.ts'
 
 export default fragment({
   description: 'Stories related to a story (same section), as a short list of links',
@@ -12,7 +10,7 @@ export default fragment({
   cache: { ttl: '60s', staleWhileRevalidate: '10m' },
   async render({ id, ...flags }, ctx) {
     await demoEffects('fragments/story-related', flags, ctx.signal)
-    const story = (await ctx.call('news/story', { id })) as Out<typeof Story>
+    const story = await ctx.call('news/story', { id })
     return html`<aside class="story-related" data-fragment="fragments/story-related" data-story="${story.id}">
   <h2 class="story-related__heading">More from ${sectionLabel(story.section)}</h2>
   ${

@@ -2,8 +2,6 @@ import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionHref, sectionLabel, storyHref, timeTag } from '../_lib/fragments.ts'
 import { Section } from '../_lib/news.ts'
-import type { Out } from '../_lib/types.ts'
-import type TopStory from '../news/top-story.ts'
 
 export default fragment({
   description: 'The lead story: big headline, summary, opening paragraph and related links',
@@ -13,7 +11,7 @@ export default fragment({
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ section, ...flags }, ctx) {
     await demoEffects('fragments/top-story', flags, ctx.signal)
-    const lead = (await ctx.call('news/top-story', section === undefined ? {} : { section })) as Out<typeof TopStory>
+    const lead = await ctx.call('news/top-story', section === undefined ? {} : { section })
     return html`<article class="top-story" data-fragment="fragments/top-story" data-story="${lead.id}">
   <a class="top-story__section" href="${sectionHref(lead.section)}">${sectionLabel(lead.section)}</a>
   <h2 class="top-story__title"><a href="${storyHref(lead.id)}">${lead.title}</a></h2>

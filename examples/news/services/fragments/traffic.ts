@@ -1,8 +1,6 @@
-import { fragment, html } from 'nanoweb'
+import { type CallOutput, fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, isNotFound } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Traffic from '../traffic/status.ts'
 
 export default fragment({
   description: 'Traffic on a UK city’s main roads: overall level and incidents with their delays',
@@ -16,9 +14,9 @@ export default fragment({
   cache: { ttl: '1m', staleWhileRevalidate: '10m' },
   async render({ city, limit = 4, ...flags }, ctx) {
     await demoEffects('fragments/traffic', flags, ctx.signal)
-    let t: Out<typeof Traffic>
+    let t: CallOutput<'traffic/status'>
     try {
-      t = (await ctx.call('traffic/status', { city })) as Out<typeof Traffic>
+      t = await ctx.call('traffic/status', { city })
     } catch (error) {
       if (!isNotFound(error)) throw error
       return html`<section class="traffic" data-fragment="fragments/traffic" data-city="${city}">

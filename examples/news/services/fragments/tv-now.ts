@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type Schedule from '../tv/schedule.ts'
 
 const CHANNELS = ['one', 'two', 'news'] as const
 
@@ -14,9 +12,7 @@ export default fragment({
   cache: { ttl: '1m', staleWhileRevalidate: '10m' },
   async render(flags, ctx) {
     await demoEffects('fragments/tv-now', flags, ctx.signal)
-    const guides = await Promise.all(
-      CHANNELS.map((channel) => ctx.call('tv/schedule', { channel }) as Promise<Out<typeof Schedule>>),
-    )
+    const guides = await Promise.all(CHANNELS.map((channel) => ctx.call('tv/schedule', { channel })))
     return html`<section class="tv-now" data-fragment="fragments/tv-now">
   <h2 class="tv-now__heading">On TV now</h2>
   <ul class="tv-now__channels">

@@ -1,8 +1,6 @@
 import { fragment, html } from 'nanoweb'
 import { z } from 'zod'
 import { conditionLabel, DEMO_FLAGS, demoEffects, formatNumber, weatherIcon } from '../_lib/fragments.ts'
-import type { Out } from '../_lib/types.ts'
-import type CurrentWeather from '../weather/current.ts'
 
 export default fragment({
   description: 'Current weather in a city: condition, temperature, feels-like, wind and humidity',
@@ -12,7 +10,7 @@ export default fragment({
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ city, ...flags }, ctx) {
     await demoEffects('fragments/weather-box', flags, ctx.signal)
-    const w = (await ctx.call('weather/current', { city })) as Out<typeof CurrentWeather>
+    const w = await ctx.call('weather/current', { city })
     return html`<section class="weather-box weather-box--${w.condition}" data-fragment="fragments/weather-box" data-city="${w.city}">
   <h2 class="weather-box__heading">Weather <span class="weather-box__city">${w.city}</span></h2>
   <div class="weather-box__now">

@@ -1,6 +1,6 @@
 import { NanoError, service } from 'nanoweb'
 import { z } from 'zod'
-import { allCities, findCity } from '../_lib/geo.ts'
+import { cities, findCity } from '../_lib/geo.ts'
 
 export default service({
   description: 'Resolves a city name or alias to its canonical name, country, coordinates and time zone',
@@ -17,7 +17,7 @@ export default service({
   run({ city }) {
     const found = findCity(city)
     if (found === undefined) {
-      const known = allCities().map((c) => c.name)
+      const known = cities.map((c) => c.name)
       throw new NanoError('NANO_E_NOT_FOUND', `Unknown city '${city}'. Known cities: ${known.join(', ')}`)
     }
     return { name: found.name, country: found.country, lat: found.lat, lon: found.lon, timezone: found.timezone }

@@ -25,8 +25,8 @@ export default service({
   }),
   run({ region }) {
     const at = Date.now()
-    const indices = markets()
-      .indices.filter((i) => region === undefined || i.region === region)
+    const indices = markets.indices
+      .filter((i) => region === undefined || i.region === region)
       .map((i) => {
         const s = session(i.opens, i.closes, at)
         const { level, previousClose } = levelAt(i.symbol, i.base, s, at)

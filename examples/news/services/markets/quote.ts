@@ -2,8 +2,6 @@ import { NanoError, service } from 'nanoweb'
 import { z } from 'zod'
 import { closeOn, markets, session } from '../_lib/markets.ts'
 import { round } from '../_lib/random.ts'
-import type { Out } from '../_lib/types.ts'
-import type Indices from './indices.ts'
 
 export default service({
   description: 'Quote for an index or a share (simulated); a share moves with its index, scaled by its beta',
@@ -25,7 +23,7 @@ export default service({
   }),
   async run({ symbol }, ctx) {
     const wanted = symbol.trim().toUpperCase()
-    const board = (await ctx.call('markets/indices', {})) as Out<typeof Indices>
+    const board = await ctx.call('markets/indices', {})
     const index = board.indices.find((i) => i.symbol === wanted)
     if (index !== undefined) {
       const { name, currency, level, change, changePct, open } = index
@@ -42,9 +40,9 @@ export default service({
         asOf: board.asOf,
       }
     }
-    const share = markets().stocks.find((s) => s.symbol === wanted)
+    const share = markets.stocks.find((s) => s.symbol === wanted)
     const parent = board.indices.find((i) => i.symbol === share?.index)
-    const market = markets().indices.find((i) => i.symbol === share?.index)
+    const market = markets.indices.find((i) => i.symbol === share?.index)
     if (share === undefined || parent === undefined || market === undefined)
       throw new NanoError('NANO_E_NOT_FOUND', `No index or share with symbol '${symbol}'`)
     const s = session(market.opens, market.closes, Date.parse(board.asOf))

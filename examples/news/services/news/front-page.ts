@@ -1,14 +1,7 @@
 import { service } from 'nanoweb'
 import { z } from 'zod'
 import { Headline, SECTION_INFO, SECTIONS, Section } from '../_lib/news.ts'
-import type { Out } from '../_lib/types.ts'
 import { Condition } from '../_lib/weather.ts'
-import type Indices from '../markets/indices.ts'
-import type Table from '../sport/table.ts'
-import type CurrentWeather from '../weather/current.ts'
-import type Headlines from './headlines.ts'
-import type MostRead from './most-read.ts'
-import type TopStory from './top-story.ts'
 
 export default service({
   description: 'Everything the home page shows, in one call: lead story, sections, most read, weather, markets, league',
@@ -26,20 +19,18 @@ export default service({
   }),
   async run({ city = 'London' }, ctx) {
     // The side panels are optional: a page without the weather beats no page at all.
-    const optional = <T>(part: string, call: Promise<unknown>) =>
-      (call as Promise<T>).catch((error: unknown) => {
+    const optional = <T>(part: string, call: Promise<T>) =>
+      call.catch((error: unknown) => {
         ctx.log.warn('front page part unavailable', { part, error: String(error) })
         return null
       })
-    const sectionLists = Promise.all(
-      SECTIONS.map((section) => ctx.call('news/headlines', { section, limit: 3 }) as Promise<Out<typeof Headlines>>),
-    )
+    const sectionLists = Promise.all(SECTIONS.map((section) => ctx.call('news/headlines', { section, limit: 3 })))
     const [lead, mostRead, weather, markets, league] = await Promise.all([
-      ctx.call('news/top-story', {}) as Promise<Out<typeof TopStory>>,
-      ctx.call('news/most-read', { limit: 5 }) as Promise<Out<typeof MostRead>>,
-      optional<Out<typeof CurrentWeather>>('weather', ctx.call('weather/current', { city })),
-      optional<Out<typeof Indices>>('markets', ctx.call('markets/indices', { region: 'uk' })),
-      optional<Out<typeof Table>>('league', ctx.call('sport/table', {})),
+      ctx.call('news/top-story', {}),
+      ctx.call('news/most-read', { limit: 5 }),
+      optional('weather', ctx.call('weather/current', { city })),
+      optional('markets', ctx.call('markets/indices', { region: 'uk' })),
+      optional('league', ctx.call('sport/table', {})),
     ])
     return {
       lead: { id: lead.id, section: lead.section, title: lead.title, summary: lead.summary, published: lead.published },

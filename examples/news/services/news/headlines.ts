@@ -12,7 +12,7 @@ export default service({
   }),
   output: z.object({ section: Section.nullable(), stories: z.array(Headline) }),
   run({ section, limit = 10 }) {
-    const list = section === undefined ? stories() : stories().filter((s) => s.section === section)
+    const list = section === undefined ? stories : stories.filter((s) => s.section === section)
     return { section: section ?? null, stories: list.slice(0, limit).map(toHeadline) }
   },
 })

@@ -22,7 +22,7 @@ export default service({
     ),
   }),
   run({ section, limit = 10 }) {
-    const ranked = stories()
+    const ranked = stories
       .filter((s) => section === undefined || s.section === section)
       .toSorted((a, b) => b.readCount - a.readCount)
       .slice(0, limit)

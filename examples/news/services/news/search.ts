@@ -23,7 +23,7 @@ export default service({
       .toLowerCase()
       .split(/[^\p{L}\p{N}]+/u)
       .filter((w) => w.length >= 2)
-    const hits = stories()
+    const hits = stories
       .filter((s) => section === undefined || s.section === section)
       .map((s) => ({ story: s, score: score(s, words) }))
       .filter((h) => h.score > 0)

@@ -19,7 +19,7 @@ export default service({
     ),
   }),
   run() {
-    const all = stories()
+    const all = stories
     return {
       sections: SECTIONS.map((id) => {
         const own = all.filter((s) => s.section === id)

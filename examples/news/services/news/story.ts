@@ -9,9 +9,9 @@ export default service({
   input: z.object({ id: z.string().min(1).max(120) }),
   output: Story.extend({ related: z.array(Headline) }),
   run({ id }) {
-    const story = stories().find((s) => s.id === id)
+    const story = stories.find((s) => s.id === id)
     if (story === undefined) throw new NanoError('NANO_E_NOT_FOUND', `No story with id '${id}'`)
-    const related = stories()
+    const related = stories
       .filter((s) => s.section === story.section && s.id !== id)
       .slice(0, 3)
       .map(toHeadline)

@@ -1,9 +1,6 @@
 import { NanoError, service } from 'nanoweb'
 import { z } from 'zod'
 import { Headline, Section, Story } from '../_lib/news.ts'
-import type { Out } from '../_lib/types.ts'
-import type Headlines from './headlines.ts'
-import type StoryService from './story.ts'
 
 /** How many of the latest stories compete for the top slot. */
 const CANDIDATES = 5
@@ -16,11 +13,9 @@ export default service({
   input: z.object({ section: Section.optional() }),
   output: Story.extend({ related: z.array(Headline) }),
   async run({ section }, ctx) {
-    const latest = (await ctx.call('news/headlines', { section, limit: CANDIDATES })) as Out<typeof Headlines>
+    const latest = await ctx.call('news/headlines', { section, limit: CANDIDATES })
     if (latest.stories.length === 0) throw new NanoError('NANO_E_NOT_FOUND', `No stories in section '${section}'`)
-    const full = await Promise.all(
-      latest.stories.map((h) => ctx.call('news/story', { id: h.id }) as Promise<Out<typeof StoryService>>),
-    )
+    const full = await Promise.all(latest.stories.map((h) => ctx.call('news/story', { id: h.id })))
     return full.reduce((best, s) => (s.readCount > best.readCount ? s : best))
   },
 })

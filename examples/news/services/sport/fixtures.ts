@@ -33,7 +33,7 @@ export default service({
   run(input) {
     if (input.club !== undefined && findClub(input.club) === undefined)
       throw new NanoError('NANO_E_NOT_FOUND', `No club with id '${input.club}'`)
-    const data = league()
+    const data = league
     const fixtures = data.fixtures
       .filter((f) => input.club === undefined || f.home === input.club || f.away === input.club)
       .filter((f) => input.round === undefined || f.round === input.round)

@@ -30,7 +30,7 @@ export default service({
     goals: z.array(z.object({ minute: z.number().int(), side: z.enum(['home', 'away']), scorer: z.string() })),
   }),
   run({ match, at }) {
-    const f = league().fixtures.find((x) => x.id === match)
+    const f = league.fixtures.find((x) => x.id === match)
     if (f === undefined) throw new NanoError('NANO_E_NOT_FOUND', `No match with id '${match}'`)
     const { status, minute, goals } = progress(f, at ?? Date.now())
     return {

@@ -1,7 +1,5 @@
 import { service } from 'nanoweb'
 import { z } from 'zod'
-import type { Out } from '../_lib/types.ts'
-import type Fixtures from './fixtures.ts'
 
 const Row = z.object({
   position: z.number().int(),
@@ -26,7 +24,7 @@ export default service({
   input: z.object({}),
   output: z.object({ league: z.string(), season: z.string(), rows: z.array(Row) }),
   async run(_input, ctx) {
-    const played = (await ctx.call('sport/fixtures', { status: 'played' })) as Out<typeof Fixtures>
+    const played = await ctx.call('sport/fixtures', { status: 'played' })
     const rows = new Map<string, Row>()
     const record = (side: { id: string; name: string }, scored: number, conceded: number) => {
       const row = rows.get(side.id) ?? blankRow(side)

@@ -1,13 +1,11 @@
 import { NanoError, service } from 'nanoweb'
 import { z } from 'zod'
-import { dataFile } from '../_lib/data.ts'
+import { readData } from '../_lib/data.ts'
 import { isoDay, localHour } from '../_lib/dates.ts'
 import { pick, poisson, seeded, shuffled } from '../_lib/random.ts'
-import type { Out } from '../_lib/types.ts'
-import type GeoLookup from '../geo/lookup.ts'
 
 const Level = z.enum(['light', 'moderate', 'heavy', 'severe'])
-const network = dataFile(
+const network = readData(
   'roads',
   z.object({ roads: z.record(z.string(), z.array(z.string()).min(1)), kinds: z.array(z.string()).min(1) }),
 )
@@ -28,15 +26,15 @@ export default service({
     ),
   }),
   async run({ city }, ctx) {
-    const place = (await ctx.call('geo/lookup', { city })) as Out<typeof GeoLookup>
-    const roads = network().roads[place.name]
+    const place = await ctx.call('geo/lookup', { city })
+    const roads = network.roads[place.name]
     if (roads === undefined) throw new NanoError('NANO_E_NOT_FOUND', `No traffic information for ${place.name}`)
     const quarter = Math.floor(Date.now() / 900_000)
     const r = seeded(`${place.name}:${quarter}`)
     const busy = isRushHour(quarter * 900_000, place.timezone)
     const affected = shuffled(roads, r).slice(0, poisson(busy ? 3 : 1.2, r))
     const incidents = affected.map((road) => {
-      const kind = pick(network().kinds, r)
+      const kind = pick(network.kinds, r)
       const delayMinutes = Math.round(3 + r() * (busy ? 35 : 15))
       const junction = 2 + Math.floor(r() * 20)
       const where = /^M\d/.test(road) ? ` between junctions ${junction} and ${junction + 1}` : ''

@@ -1,12 +1,12 @@
 import { NanoError, service } from 'nanoweb'
 import { z } from 'zod'
-import { dataFile } from '../_lib/data.ts'
+import { readData } from '../_lib/data.ts'
 import { addDays, isoDay, localTime } from '../_lib/dates.ts'
 import { pick, seeded } from '../_lib/random.ts'
 
 const Channel = z.enum(['one', 'two', 'news'])
 const TIME_ZONE = 'Europe/London'
-const guide = dataFile(
+const guide = readData(
   'tv',
   z.object({
     channels: z.array(
@@ -31,7 +31,7 @@ export default service({
     programmes: z.array(z.object({ start: z.string(), end: z.string(), title: z.string(), onNow: z.boolean() })),
   }),
   run({ channel, daysAhead = 0 }) {
-    const found = guide().channels.find((c) => c.id === channel)
+    const found = guide.channels.find((c) => c.id === channel)
     if (found === undefined) throw new NanoError('NANO_E_NOT_FOUND', `No schedule for channel '${channel}'`)
     const now = Date.now()
     const date = addDays(isoDay(now, TIME_ZONE), daysAhead)

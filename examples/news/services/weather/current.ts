@@ -1,8 +1,6 @@
 import { service } from 'nanoweb'
 import { z } from 'zod'
-import type { Out } from '../_lib/types.ts'
 import { Condition, station, weatherAt } from '../_lib/weather.ts'
-import type GeoLookup from '../geo/lookup.ts'
 
 export default service({
   description: 'Current weather for a city: condition, temperature, feels-like, wind and humidity',
@@ -23,7 +21,7 @@ export default service({
     humidityPct: z.number().int(),
   }),
   async run({ city }, ctx) {
-    const place = (await ctx.call('geo/lookup', { city })) as Out<typeof GeoLookup>
+    const place = await ctx.call('geo/lookup', { city })
     const now = Date.now()
     const observed = new Date(now - (now % 60_000)).toISOString()
     return { city: place.name, country: place.country, observed, ...weatherAt(station(place), now) }

@@ -1,9 +1,7 @@
 import { service } from 'nanoweb'
 import { z } from 'zod'
 import { addDays, isoDay, weekday } from '../_lib/dates.ts'
-import type { Out } from '../_lib/types.ts'
 import { Condition, dayWeather, station } from '../_lib/weather.ts'
-import type GeoLookup from '../geo/lookup.ts'
 
 export default service({
   description: 'Daily forecast for a city, 1 to 7 days from today (5 when not given)',
@@ -31,7 +29,7 @@ export default service({
     ),
   }),
   async run({ city, days = 5 }, ctx) {
-    const place = (await ctx.call('geo/lookup', { city })) as Out<typeof GeoLookup>
+    const place = await ctx.call('geo/lookup', { city })
     const where = station(place)
     const today = isoDay(Date.now(), place.timezone)
     const forecast = Array.from({ length: days }, (_, i) => {

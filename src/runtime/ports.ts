@@ -1,0 +1,225 @@
+import type { ServiceDefinition } from '../define/service.ts'
+import type { CallInput, CallOptions, CallOutput, RequestContext } from '../define/types.ts'
+import type { CatalogEntry } from '../registry/catalog.ts'
+import type { LogSink } from './logger.ts'
+import type { TopicBus } from './topics.ts'
+
+export type { CacheEntry, CacheStore } from './cache/store.ts'
+export type { LogRecord, LogSink } from './logger.ts'
+export type { TopicBus, TopicListener } from './topics.ts'
+
+/**
+ * The runtime's sense of time: tests inject a manual clock instead of sleeping.
+ *
+ * @example
+ * const clock: Clock = { now: () => 0, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+/**
+ * The clock of the machine: `Date.now` and Node's timers (unref'd, so they never keep a process alive).
+ *
+ * @example
+ * systemClock.now()
+ */
+export const systemClock: Clock = Object.freeze({
+  now: Date.now,
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (handle: unknown): void => clearTimeout(handle as NodeJS.Timeout),
+})
+
+/**
+ * A call as it crosses a boundary (a process, a machine, an isolate): plain data, JSON-safe.
+ * `deadline` is absolute (ms since the epoch) or null when nothing limits the call.
+ *
+ * @example
+ * const d: CallDescriptor = { service: 'geo/lookup', version: undefined, depth: 2, deadline: Date.now() + 100,
+ *   traceId: '4bf92f3577b34da6a3ce929d0e0e4736', caller: 'weather/current', request: { locale: 'en' } }
+ */
+export interface CallDescriptor {
+  readonly service: string
+  /** Content hash of the callee's code when the caller knows it, else undefined. */
+  readonly version: string | undefined
+  /** Nesting of this call (1 for a call from outside). */
+  readonly depth: number
+  readonly deadline: number | null
+  readonly traceId: string
+  /** The calling service, or the outside caller's label (`http`, `page`, `live`). */
+  readonly caller: string | undefined
+  readonly request: RequestContext
+}
+
+/**
+ * Where a service's code comes from, as the registry found it.
+ *
+ * @example
+ * const source: ServiceSource = { name: 'weather/current', file: '/app/services/weather/current.ts', root: '/app', reload: 0 }
+ */
+export interface ServiceSource {
+  readonly name: string
+  /** Absolute path of the service file. */
+  readonly file: string
+  /** The project folder (error messages name files relative to it). */
+  readonly root: string
+  /** 0 for the first load; counts reloads, so a reload gets fresh code. */
+  readonly reload: number
+}
+
+/**
+ * How a service is loaded and run. The in-process executor imports the file; an isolate executor
+ * returns a definition whose `run` runs inside an isolate. Loading never counts against a deadline.
+ *
+ * @example
+ * const executor: Executor = { load: async (source) => (await import(source.file)).default }
+ */
+export interface Executor {
+  /** The service's definition; rejects with `NANO_E_BAD_DEFINITION` for a file that is not a service. */
+  load(source: ServiceSource): Promise<ServiceDefinition>
+}
+
+/**
+ * A runtime as a transport sees it when it serves calls from elsewhere: the services it runs, and
+ * the entry point for a call that arrived (input validated, the descriptor's deadline enforced).
+ *
+ * @example
+ * const node: ServingNode = { names: () => rt.names(), serve: (descriptor, input) => rt.serve(descriptor, input) }
+ */
+export interface ServingNode {
+  names(): string[]
+  serve(descriptor: CallDescriptor, input: unknown): Promise<unknown>
+}
+
+/**
+ * How a call reaches a service that this runtime does not run (another process or machine), and
+ * how this runtime's services are offered to the others. The callee validates the input and
+ * enforces the descriptor's deadline; errors come back as `NanoError`s with their code.
+ *
+ * @example
+ * if (transport.has('sport/score')) await transport.call(descriptor, { match: 'r7' }, signal)
+ */
+export interface Transport {
+  /** True when some node reachable through this transport runs `name`. Synchronous: a look-up. */
+  has(name: string): boolean
+  call(descriptor: CallDescriptor, input: unknown, signal: AbortSignal | undefined): Promise<unknown>
+  /** Offers a runtime's services to the other nodes; returns a function that withdraws them. */
+  serve?(node: ServingNode): () => void
+}
+
+/**
+ * What a {@link CallObserver} sees of one call. The runtime fills it; `state` is the observer's own
+ * (a span, a start time).
+ *
+ * @example
+ * const seen: ObservedCall = { service: 'a', caller: 'http', depth: 1, traceId: undefined, remote: false, state: undefined }
+ */
+export interface ObservedCall {
+  readonly service: string
+  readonly caller: string | undefined
+  readonly depth: number
+  readonly traceId: string | undefined
+  /** True when the call goes over the transport. */
+  readonly remote: boolean
+  state: unknown
+}
+
+/**
+ * Watches every call: `start` before it is dispatched, `end` once it has an answer or an error.
+ * One hook around the whole call path, called once per call; nothing is paid when none is set.
+ *
+ * @example
+ * const observer: CallObserver = { start: (c) => { c.state = performance.now() }, end: (c, error) => record(c, error) }
+ */
+export interface CallObserver {
+  start(call: ObservedCall): void
+  end(call: ObservedCall, error: unknown): void
+}
+
+/**
+ * A time scope made by {@link Caller.scope}: an absolute deadline and an abort signal shared by
+ * many calls (a page's budget), armed at most once however many calls run under it.
+ *
+ * @example
+ * const scope = caller.scope({ deadline: Date.now() + 2000, signal: controller.signal, label: 'page /' })
+ */
+export interface CallScope {
+  readonly at: number
+  readonly signal: AbortSignal
+  dispose(): void
+}
+
+/**
+ * Options of {@link Caller.invoke}: the public call options and a shared {@link CallScope}.
+ *
+ * @example
+ * caller.invoke('fragments/weather', input, { caller: 'page', within: scope, timeout: '100ms' })
+ */
+export interface InvokeOptions extends CallOptions {
+  /** Calls run under this scope's deadline and signal (and any earlier limit of their own). */
+  readonly within?: CallScope
+}
+
+/**
+ * What compose and http need of a runtime: call services, read their definitions, publish, log,
+ * tell the time. A remote or clustered runtime implements just this.
+ *
+ * @example
+ * const out = caller.invoke('fragments/weather', { city: 'Leeds' }, { caller: 'page' })
+ */
+export interface Caller {
+  /**
+   * Calls a service from outside; answers synchronously (the output itself) when nothing had to
+   * wait, else a promise. Never throws.
+   */
+  invoke(name: string, input: unknown, options?: InvokeOptions): unknown
+  /** The definition of a service whose code is loaded, or undefined: a synchronous look-up. */
+  loaded(name: string): ServiceDefinition | undefined
+  /** The definition of a service, loading it and everything it uses first. */
+  resolve(name: string): Promise<ServiceDefinition>
+  /** Loads services (and all they use) ahead of their first call; all when no names are given. Never rejects. */
+  warm(names?: readonly string[]): Promise<void>
+  /** The absolute path of a local service's file, or undefined. */
+  fileOf(name: string): string | undefined
+  /** A deadline and signal many calls can share; see {@link CallScope}. */
+  scope(options: { readonly deadline: number; readonly signal?: AbortSignal; readonly label: string }): CallScope
+  readonly topics: TopicBus
+  readonly log: LogSink
+  readonly clock: Clock
+}
+
+/**
+ * A catalog entry, or the error of a service file that does not load (the rest still list).
+ *
+ * @example
+ * const broken: BrokenService = { name: 'f/broken', file: 'services/f/broken.ts', error: { code: 'NANO_E_BAD_DEFINITION', message: '…' } }
+ */
+export interface BrokenService {
+  readonly name: string
+  readonly file: string
+  readonly error: { readonly code: string; readonly message: string }
+}
+
+/**
+ * What the gateway and the CLI use of a runtime: the {@link Caller} and the project around it.
+ *
+ * @example
+ * const rt: RuntimeApi = createRuntime({ root: './app' })
+ */
+export interface RuntimeApi extends Caller {
+  /** Project folder. */
+  readonly root: string
+  /** Calls a service from outside (input and output validated). */
+  call<N extends string>(name: N, input: CallInput<N>, options?: CallOptions): Promise<CallOutput<N>>
+  /** Publishes `data` on `topic` (live fragments with `live: { on: topic }` re-render). */
+  publish(topic: string, data?: unknown): void
+  names(): string[]
+  catalog(): Promise<CatalogEntry[]>
+  /** Services whose file does not load, with their error; empty when all load. */
+  broken(): Promise<BrokenService[]>
+  reload(name?: string): Promise<void>
+  close(): Promise<void>
+}
