@@ -2,16 +2,9 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Duration, toMs } from './duration.ts'
 import { escapeHtml, type Html, isHtml } from './html.ts'
 import { type ServiceDefinition, service } from './service.ts'
-import type { Context, MaybePromise, SpecBase } from './types.ts'
+import type { Context, MaybePromise, SpecBase, VaryKey } from './types.ts'
 
-/**
- * Parts of the request a fragment may depend on. Each enters a cached fragment's key only when
- * the fragment names it in `vary`.
- *
- * @example
- * const v: VaryKey[] = ['locale', 'device']
- */
-export type VaryKey = 'locale' | 'device' | 'user'
+export type { VaryKey } from './types.ts'
 
 /**
  * How a fragment re-renders itself in open pages: on a schedule (`every`), when a topic is
@@ -93,14 +86,15 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
   spec: FragmentSpec<I, U>,
 ): FragmentDefinition<I, U[number]> {
   if (typeof spec?.render !== 'function') throw new TypeError('fragment(): `render` must be a function')
+  const vary = Object.freeze([...(spec.vary ?? spec.cache?.vary ?? [])])
   if (spec.live !== undefined) {
     if (spec.live.every === undefined && typeof spec.live.on !== 'string') {
       throw new TypeError("fragment(): `live` needs `every` (e.g. '5s') or `on` (a topic), or both")
     }
     if (spec.live.every !== undefined) toMs(spec.live.every, 'live.every')
-    if (spec.vary !== undefined && spec.vary.length > 0) {
+    if (vary.length > 0) {
       throw new TypeError(
-        `fragment(): a \`live\` fragment cannot \`vary\` (it varies by ${spec.vary.join(', ')}): live updates are ` +
+        `fragment(): a \`live\` fragment cannot \`vary\` (it varies by ${vary.join(', ')}): live updates are ` +
           'rendered once, without a request, and pushed to every page showing the fragment, so a visitor could ' +
           "be sent another's content. Drop `vary` or drop `live`.",
       )
@@ -112,7 +106,7 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
     input: spec.input,
     output: HTML_OUTPUT,
     uses: spec.uses,
-    cache: spec.cache,
+    cache: spec.cache === undefined ? undefined : { ...spec.cache, vary },
     timeout: spec.timeout,
     visibility: spec.visibility,
     idempotent: true,
@@ -126,7 +120,7 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
     kind: 'fragment' as const,
     css: list(spec.css),
     js: list(spec.js),
-    vary: Object.freeze([...(spec.vary ?? [])]),
+    vary,
     live: spec.live,
   }) as unknown as FragmentDefinition<I, U[number]>
 }

@@ -109,6 +109,12 @@ function assertSpec(spec: ServiceSpec<StandardSchemaV1, StandardSchemaV1, readon
     if (spec.cache.staleWhileRevalidate !== undefined)
       toMs(spec.cache.staleWhileRevalidate, 'cache.staleWhileRevalidate')
     if (spec.cache.staleIfError !== undefined) toMs(spec.cache.staleIfError, 'cache.staleIfError')
+    const vary: readonly unknown[] = spec.cache.vary ?? []
+    const unknown = vary.find((fact) => fact !== 'locale' && fact !== 'device' && fact !== 'user')
+    if (unknown !== undefined)
+      throw new TypeError(
+        `service(): \`cache.vary\` names request facts: 'locale', 'device' or 'user', not ${JSON.stringify(unknown)}`,
+      )
   }
 }
 

@@ -124,13 +124,24 @@ export interface Context<Uses extends string = string> {
  * background for `staleWhileRevalidate`, or served stale when a refresh fails for `staleIfError`.
  *
  * @example
- * cache: { ttl: '60s', staleWhileRevalidate: '10m', staleIfError: '1h' }
+ * cache: { ttl: '60s', staleWhileRevalidate: '10m', staleIfError: '1h', vary: ['locale'] }
  */
 export interface CachePolicy {
   readonly ttl: Duration
   readonly staleWhileRevalidate?: Duration
   readonly staleIfError?: Duration
+  /** Request facts the result depends on: each enters the cache key (e.g. `['locale']`). */
+  readonly vary?: readonly VaryKey[]
 }
+
+/**
+ * Parts of the request a cached result may depend on (`cache.vary`, or a fragment's `vary`).
+ * Each enters the cache key only when named.
+ *
+ * @example
+ * const v: VaryKey[] = ['locale', 'device']
+ */
+export type VaryKey = 'locale' | 'device' | 'user'
 
 /**
  * A value, or a promise of it: what a `run`, `render` or `data` function may return.

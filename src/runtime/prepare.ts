@@ -1,18 +1,10 @@
 import { toMs } from '../define/duration.ts'
 import type { ServiceDefinition } from '../define/service.ts'
-import type { RequestContext } from '../define/types.ts'
+import type { RequestContext, VaryKey } from '../define/types.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
 import type { LogSink } from './logger.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
 import { Validator } from './validate/validator.ts'
-
-/**
- * A request fact a cached result may depend on (see `cache.vary`).
- *
- * @example
- * const key: VaryFact = 'locale'
- */
-export type VaryFact = 'locale' | 'device' | 'user'
 
 /**
  * A loaded service in the shape the call path wants: sets, milliseconds and validators ready.
@@ -34,7 +26,7 @@ export interface PreparedService {
   /** Prefix of this version's cache keys: a shared store never serves another version's results. */
   readonly cacheKeyPrefix: string
   /** Request facts that enter the cache key. */
-  readonly vary: readonly VaryFact[]
+  readonly vary: readonly VaryKey[]
   readonly input: Validator
   readonly output: Validator
 }
@@ -95,7 +87,7 @@ export function prepareService(source: PrepareSource): PreparedService {
             staleIfError: cache.staleIfError === undefined ? 0 : toMs(cache.staleIfError),
           },
     cacheKeyPrefix: `${name}@${version}\u0000`,
-    vary: varyOf(definition),
+    vary: definition.cache?.vary ?? [],
     input: new Validator(definition.input, { compiler, code: 'NANO_E_INVALID_INPUT', service: name, fastAfter, log }),
     output: new Validator(definition.output, {
       compiler,
@@ -107,17 +99,12 @@ export function prepareService(source: PrepareSource): PreparedService {
   }
 }
 
-function varyOf(definition: ServiceDefinition): readonly VaryFact[] {
-  const vary = (definition.cache as { vary?: readonly VaryFact[] } | undefined)?.vary
-  return vary ?? (definition as { vary?: readonly VaryFact[] }).vary ?? []
-}
-
 /**
  * The request fact named by `fact`, as it enters a cache key.
  *
  * @example
  * varyValue({ userId: 'u1' }, 'user') // 'u1'
  */
-export function varyValue(request: RequestContext, fact: VaryFact): string {
+export function varyValue(request: RequestContext, fact: VaryKey): string {
   return (fact === 'user' ? request.userId : request[fact]) ?? ''
 }

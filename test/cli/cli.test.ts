@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
 import { BIN, nanoweb, serve, until } from '../helpers/cli.ts'
 import { post, request } from '../helpers/http.ts'
-import { svc, tempProject, writeFiles } from '../helpers/project.ts'
+import { REPO, svc, tempProject, writeFiles } from '../helpers/project.ts'
 
 const run = promisify(execFile)
 
@@ -84,6 +84,35 @@ test('every command has --help', async () => {
     assert.equal(help.code, 0)
     assert.match(help.stdout, new RegExp(`Usage: nanoweb ${command}`))
   }
+})
+
+test("--version prints nanoweb's own version, not the served app's", async () => {
+  const own = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version
+  const env = { ...process.env, npm_package_version: '9.9.9-the-app' }
+  const { stdout } = await run(process.execPath, [BIN, '--version'], { cwd: REPO, env })
+  assert.equal(stdout.trim(), own)
+})
+
+test('start and dev refuse a folder with neither services/ nor pages/, and one that does not exist', async (t) => {
+  const empty = await tempProject(t, { 'README.md': '# not a nanoweb project\n' })
+  for (const command of ['start', 'dev']) {
+    const r = await nanoweb([command, empty, '--port', '0'])
+    assert.equal(r.code, 2, r.stderr)
+    assert.ok(r.stderr.includes(empty), `names the folder: ${r.stderr}`)
+    assert.match(r.stderr, /neither services\/ nor pages\/.*must contain services\/.*or pages\//)
+    assert.equal(r.stdout, '', 'serves nothing')
+  }
+  const missing = await nanoweb(['start', join(empty, 'nowhere'), '--port', '0'])
+  assert.equal(missing.code, 2)
+  assert.match(missing.stderr, /nowhere is not a folder/)
+})
+
+test('start serves a folder that has only pages/', { timeout: 60_000 }, async (t) => {
+  const root = await tempProject(t, { 'pages/index.html': '<html><body><h1>only pages</h1></body></html>' })
+  const { url } = await serve(t, ['start', root, '--port', '0'])
+  const page = await request(`${url}/`)
+  assert.equal(page.status, 200)
+  assert.match(page.text, /only pages/)
 })
 
 test('types writes nanoweb-env.d.ts', async (t) => {

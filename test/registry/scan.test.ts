@@ -41,12 +41,15 @@ test('scanServices follows serviceNameOf and reports invalid names relative to t
     'services/news/top.mjs': source,
     'services/Bad Name.ts': source,
   })
-  assert.throws(() => scanServices(root), (error: NanoError) => {
-    assert.equal(error.code, 'NANO_E_BAD_DEFINITION')
-    assert.match(error.message, /^services\/Bad Name\.ts: invalid service name 'Bad Name'/)
-    assert.ok(!error.message.includes(root), error.message)
-    return true
-  })
+  assert.throws(
+    () => scanServices(root),
+    (error: NanoError) => {
+      assert.equal(error.code, 'NANO_E_BAD_DEFINITION')
+      assert.match(error.message, /^services\/Bad Name\.ts: invalid service name 'Bad Name'/)
+      assert.ok(!error.message.includes(root), error.message)
+      return true
+    },
+  )
   const invalid: string[] = []
   const found = scanServices(root, (error) => invalid.push(error.message))
   assert.deepEqual(

@@ -4,7 +4,7 @@ import type { Instance } from './instance.ts'
 /**
  * The stored instances nobody watches, oldest first. Each is handed to `expire` once it has been
  * idle for `graceMs` (one timer of the clock for the oldest), or earlier through `oldest()` when
- * the hub needs room.
+ * the hub needs room (`oldestFirst`).
  *
  * @example
  * const idle = new IdleInstances({ clock, graceMs: 30_000, expire: (instance) => drop(instance) })
@@ -39,13 +39,15 @@ export class IdleInstances {
   delete(instance: Instance): void {
     instance.idleSince = undefined
     this.#set.delete(instance)
+    if (this.#set.size === 0) this.clear()
   }
 
-  /** The instance idle the longest. */
-  oldest(): Instance | undefined {
-    return this.#set.values().next().value
+  /** The idle instances, the one idle the longest first. */
+  oldestFirst(): IterableIterator<Instance> {
+    return this.#set.values()
   }
 
+  /** Forgets every idle instance and stops the timer. */
   clear(): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
@@ -53,7 +55,7 @@ export class IdleInstances {
   }
 
   #arm(): void {
-    const first = this.oldest()
+    const first = this.#set.values().next().value
     if (this.#timer !== undefined || first === undefined) return
     const wait = Math.max(0, (first.idleSince as number) + this.#graceMs - this.#clock.now())
     this.#timer = this.#clock.setTimeout(() => this.#sweep(), wait)

@@ -108,7 +108,10 @@ export function readInstanceId(id: string): { name: string; input: unknown } | u
   const tilde = id.indexOf('~')
   if (tilde <= 0) return undefined
   try {
-    return { name: id.slice(0, tilde), input: JSON.parse(Buffer.from(id.slice(tilde + 1), 'base64url').toString('utf8')) }
+    return {
+      name: id.slice(0, tilde),
+      input: JSON.parse(Buffer.from(id.slice(tilde + 1), 'base64url').toString('utf8')),
+    }
   } catch {
     return undefined
   }

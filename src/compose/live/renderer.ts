@@ -1,7 +1,6 @@
 import { toMs } from '../../define/duration.ts'
 import { NanoError } from '../../define/errors.ts'
-import type { InvokeOptions } from '../../runtime/ports.ts'
-import type { Caller } from '../../runtime/ports.ts'
+import type { Caller, InvokeOptions } from '../../runtime/ports.ts'
 import type { Instance } from './instance.ts'
 
 const OWN_TIMEOUT: InvokeOptions = Object.freeze({ caller: 'live', refresh: true })

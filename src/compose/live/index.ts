@@ -1,0 +1,13 @@
+/**
+ * Live fragments: {@link LiveHub} keeps fragment instances current in open pages; the framing
+ * of changes for the wire is the http side's (`src/http/sse.ts`).
+ */
+export { LiveHub, type LiveHubInit, type LiveOptions, type LiveSeed } from './hub.ts'
+export {
+  instanceId,
+  type LiveChange,
+  type LiveFormat,
+  type LiveInstance,
+  type LiveStream,
+  type Viewer,
+} from './instance.ts'
