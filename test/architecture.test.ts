@@ -59,5 +59,9 @@ test('compose and http reach the runtime through its ports, never the Runtime cl
       if (found !== null) importers.push(`${relative(SRC, file)}: ${(found[1] as string).replace(/\s+/g, ' ').trim()}`)
     }
   }
-  assert.deepEqual(importers, ['http/server.ts: createRuntime, type RuntimeOptions'], 'only createServer makes a runtime')
+  assert.deepEqual(
+    importers,
+    ['http/server.ts: createRuntime, type RuntimeOptions'],
+    'only createServer makes a runtime',
+  )
 })

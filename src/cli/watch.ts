@@ -38,7 +38,7 @@ const SETTLE_MS = 40
 export function watchServices(
   rt: WatchedRuntime,
   report: (line: string) => void,
-  onChange: (change: ServiceChange) => void = () => {},
+  onChange: (change: ServiceChange) => void | Promise<void> = () => {},
 ): () => void {
   const dir = join(rt.root, 'services')
   const pending = new Map<string, string>()
@@ -51,7 +51,10 @@ export function watchServices(
     const all = rescan
     pending.clear()
     rescan = false
-    applying = applying.then(() => applyChanges(rt, dir, files, all, report).then(onChange))
+    applying = applying
+      .then(() => applyChanges(rt, dir, files, all, report))
+      .then(onChange)
+      .catch((error: unknown) => report(`✗ ${error instanceof Error ? error.message : String(error)}`))
   }
   const stop = watchTree(rt.root, 'services', (path, isFolder) => {
     if (isFolder) rescan = true

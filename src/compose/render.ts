@@ -3,7 +3,7 @@ import { escapeHtml } from '../define/html.ts'
 import type { RequestContext } from '../define/types.ts'
 import type { Caller, CallScope, InvokeOptions } from '../runtime/ports.ts'
 import { fill, type PageVars } from './interpolate.ts'
-import type { LiveHub } from './live.ts'
+import type { LiveHub } from './live/index.ts'
 import type { PagePlan } from './plan.ts'
 
 const PENDING = 0
@@ -290,10 +290,11 @@ export class PageRender {
     const markup = done ? (this.#html[i] as string) : slot.spec.fallback
     const hub = this.#init.live?.hub
     if (slot.live === undefined || hub === undefined || this.#inputs[i] === undefined) return markup
-    const { id, after } = hub.seed(slot.spec.src, this.#inputs[i], slot.live, done ? markup : undefined)
-    this.#liveIds.push(id)
-    if (after < this.#liveAfter) this.#liveAfter = after
-    return `<div data-nano-live="${escapeHtml(id)}" style="display:contents">${markup}</div>`
+    const seeded = hub.seed({ name: slot.spec.src, input: this.#inputs[i], html: done ? markup : undefined })
+    if (seeded === undefined) return markup
+    this.#liveIds.push(seeded.id)
+    if (seeded.after < this.#liveAfter) this.#liveAfter = seeded.after
+    return `<div data-nano-live="${escapeHtml(seeded.id)}" style="display:contents">${markup}</div>`
   }
 
   #liveScript(): string {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import FindMyWay from 'find-my-way'
 import { AssetRegistry } from '../compose/assets.ts'
-import { LiveHub, type LiveOptions } from '../compose/live.ts'
+import { LiveHub, type LiveOptions } from '../compose/live/index.ts'
 import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
@@ -12,6 +12,7 @@ import { LiveEndpoint, type LiveLimits } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
+import { fragmentEvent } from './sse.ts'
 import { serveAsset, serveStatic } from './static-route.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 import { NANO_URLS } from './urls.ts'
@@ -79,10 +80,10 @@ export class GatewayApp {
     this.runtime = runtime
     this.assets = new AssetRegistry({ servicesDir: join(runtime.root, 'services'), urlPrefix: NANO_URLS.assets })
     this.pages = new PageIndex({ root: runtime.root, caller: runtime, assets: this.assets })
-    this.live = new LiveHub(runtime, options.live)
+    this.live = new LiveHub({ ...options.live, caller: runtime, format: fragmentEvent })
     this.#warmMode = options.warm ?? 'pages'
     this.#ready = this.#warmMode === false
-    this.#liveEndpoint = new LiveEndpoint(this.live, options.live)
+    this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
     this.#user = options.user
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const info = { title: options.title ?? 'nanoweb', version: options.version ?? '1.0.0' }

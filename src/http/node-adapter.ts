@@ -71,7 +71,9 @@ function write(app: GatewayApp, req: IncomingMessage, res: ServerResponse, reply
       open = false
       app.inFlight -= 1
     }
-    res.once('close', done)
+    const closed = (): boolean => res.destroyed || req.socket.destroyed
+    if (closed()) done()
+    else res.once('close', done)
     stream({
       write: (chunk) => {
         res.write(chunk)
@@ -81,7 +83,8 @@ function write(app: GatewayApp, req: IncomingMessage, res: ServerResponse, reply
         res.end()
       },
       onClose: (listener) => {
-        res.once('close', listener)
+        if (closed()) queueMicrotask(listener)
+        else res.once('close', listener)
       },
       buffered: () => res.writableLength,
       drop: () => {

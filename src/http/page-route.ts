@@ -1,5 +1,5 @@
 import type { PageVars } from '../compose/interpolate.ts'
-import type { LiveHub } from '../compose/live.ts'
+import type { LiveHub } from '../compose/live/index.ts'
 import type { CompiledPage, PageEntry, PageIndex } from '../compose/pages.ts'
 import type { PagePlan } from '../compose/plan.ts'
 import { type Fallback, PageRender } from '../compose/render.ts'

@@ -17,20 +17,6 @@ export const SSE_RETRY = 'retry: 2000\n\n'
 export const SSE_HEARTBEAT = ': ping\n\n'
 
 /**
- * One Server-Sent Event, framed: optional `id` and `event` lines, the data (one `data:` line
- * per line of it) and the blank line that ends it.
- *
- * @example
- * sseEvent({ id: 'a1-3', event: 'fragment', data: '{"id":"x","html":"<b>1</b>"}' })
- * // 'id: a1-3\nevent: fragment\ndata: {"id":"x","html":"<b>1</b>"}\n\n'
- */
-export function sseEvent(event: { readonly id?: string; readonly event?: string; readonly data: string }): string {
-  const id = event.id === undefined ? '' : `id: ${oneLine(event.id)}\n`
-  const type = event.event === undefined ? '' : `event: ${oneLine(event.event)}\n`
-  return `${id}${type}data: ${event.data.split(/\r\n|\r|\n/).join('\ndata: ')}\n\n`
-}
-
-/**
  * The event of a live fragment change, as the browser script reads it: `event: fragment`, the
  * event id, and `{ id, html }` as JSON. The hub calls it once per change.
  *
@@ -52,8 +38,4 @@ export function streamHeaders(headers: Record<string, string>): Record<string, s
   headers['cache-control'] = 'no-store'
   headers['x-accel-buffering'] = 'no'
   return headers
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]/g, '')
 }

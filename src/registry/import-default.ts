@@ -60,7 +60,7 @@ async function importFailure(source: ImportSource, error: unknown): Promise<stri
   const message = error instanceof Error ? error.message : String(error)
   const stack = error instanceof Error ? (error.stack ?? '') : ''
   let at = codeFrameLocation(stack) ?? stackFrameLocation(stack, source.root)
-  if (at === undefined && error instanceof SyntaxError) at = await compileLocation(source.file)
+  if (at === undefined && error instanceof SyntaxError) at = await compileLocationOnce(source)
   const path = appPath(source.root, source.file)
   let text: string
   if (at === undefined) text = `${path}: could not be imported: ${message}`
@@ -105,6 +105,16 @@ const [file, url] = process.argv.slice(1)
 const code = readFileSync(file, 'utf8')
 new SourceTextModule(/\\.[mc]?ts$/.test(file) ? stripTypeScriptTypes(code) : code, { identifier: url })
 `
+
+const compiled = new Map<string, { reload: number; at: Promise<Location | undefined> }>()
+
+function compileLocationOnce(source: ImportSource): Promise<Location | undefined> {
+  const known = compiled.get(source.file)
+  if (known !== undefined && known.reload === source.reload) return known.at
+  const at = compileLocation(source.file)
+  compiled.set(source.file, { reload: source.reload, at })
+  return at
+}
 
 /**
  * V8 reports some syntax errors (all of them in `.js` files, early errors such as a duplicate

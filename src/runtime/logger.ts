@@ -125,8 +125,13 @@ export function foldRepeats(sink: LogSink, options: FoldOptions): LogSink {
     }
     const { last, repeats } = fold
     fold.repeats = 0
-    clock.setTimeout(() => close(key), windowMs)
-    sink({ ...last, message: `${last.message} (repeated ${repeats} times)`, time: clock.now(), repeated: repeats })
+    background(clock.setTimeout(() => close(key), windowMs))
+    sink({
+      ...last,
+      message: `${last.message} (repeated ${repeats} ${repeats === 1 ? 'time' : 'times'})`,
+      time: clock.now(),
+      repeated: repeats,
+    })
   }
   return (record) => {
     const key = `${record.level}\u0000${record.message}`
@@ -138,8 +143,13 @@ export function foldRepeats(sink: LogSink, options: FoldOptions): LogSink {
     }
     if (folds.size < maxKinds) {
       folds.set(key, { repeats: 0, last: record })
-      clock.setTimeout(() => close(key), windowMs)
+      background(clock.setTimeout(() => close(key), windowMs))
     }
     sink(record)
   }
+}
+
+/** Lets a timer handle (a Node timer) not keep the process alive: folding logs is never work to wait for. */
+function background(handle: unknown): void {
+  ;(handle as { unref?: () => void } | null)?.unref?.()
 }

@@ -22,7 +22,8 @@ export interface Clock {
 }
 
 /**
- * The clock of the machine: `Date.now` and Node's timers (unref'd, so they never keep a process alive).
+ * The clock of the machine: `Date.now` and Node's timers (a pending deadline keeps the process
+ * alive, as the work it bounds does).
  *
  * @example
  * systemClock.now()

@@ -9,7 +9,7 @@ import { type CacheStore, type MemoryCacheLimits, MemoryCacheStore } from './cac
 import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
 import { contentVersion, importExecutor } from './executor.ts'
-import { jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
 import { observed } from './observed.ts'
 import { CallPipeline, notFound } from './pipeline.ts'
 import {
@@ -47,7 +47,7 @@ export interface RuntimeOptions {
   readonly validateInternalCalls?: boolean
   /** Compile plain schemas into fast JSON Schema checks after this many calls; 0 turns it off. Default 8. */
   readonly fastValidationAfter?: number
-  /** Where logs go; `false` drops them. Default: JSON lines on stderr at `logLevel`. */
+  /** Where logs go; `false` drops them. Default: JSON lines on stderr at `logLevel`, repeats folded. */
   readonly logger?: LogSink | false
   /** Least severe level the default logger writes. Default 'info'. */
   readonly logLevel?: LogLevel
@@ -107,11 +107,8 @@ export class Runtime implements RuntimeApi {
 
   constructor(options: RuntimeOptions) {
     this.root = resolve(options.root)
-    this.log =
-      options.logger === false
-        ? () => {}
-        : (options.logger ?? jsonLineSink(options.logLevel ?? 'info', (l) => process.stderr.write(l)))
     this.clock = options.clock ?? systemClock
+    this.log = logSinkFor(options, this.clock)
     this.#maxDepth = options.maxCallDepth ?? 32
     this.#observer = options.observer
     this.#index = this.#makeIndex(options)
@@ -157,8 +154,7 @@ export class Runtime implements RuntimeApi {
       loader: {
         async load({ name, file, reload }) {
           const source = { name, file, root, reload }
-          const version = await contentVersion(source)
-          const definition = await executor.load(source)
+          const [version, definition] = await Promise.all([contentVersion(source), executor.load(source)])
           return prepareService({ definition, name, file, version, settings })
         },
         usesOf: (svc) => svc.uses,
@@ -419,6 +415,15 @@ export class Runtime implements RuntimeApi {
   #entries(): IndexEntry<PreparedService>[] {
     return this.#index.names().map((n) => this.#index.get(n) as IndexEntry<PreparedService>)
   }
+}
+
+function logSinkFor(options: RuntimeOptions, clock: Clock): LogSink {
+  if (options.logger === false) return () => {}
+  if (options.logger !== undefined) return options.logger
+  return foldRepeats(
+    jsonLineSink(options.logLevel ?? 'info', (line) => process.stderr.write(line)),
+    { clock },
+  )
 }
 
 function asPromise(value: unknown): Promise<unknown> {

@@ -189,8 +189,16 @@ test('dev: edited or new services and pages are live on the next request; a brok
   })
   await until(async () => (await post(`${url}/api/fresh`, {})).body === 'new here')
 
-  await writeFiles(root, { 'services/ver.ts': 'export default service({ input: \n' })
+  await writeFiles(root, {
+    'services/ver.ts': "import { service } from 'nanoweb'\nexport default service({ input: ]\n",
+  })
   await until(async () => /✗ .*ver\.ts/.test(stderr()))
+  const reported =
+    stderr()
+      .split('\n')
+      .find((line) => line.startsWith('✗')) ?? ''
+  assert.match(reported, /^✗ services\/ver\.ts:2:\d+: could not be imported: /)
+  assert.ok(!reported.includes(root), `no absolute path: ${reported}`)
   const broken = await post(`${url}/api/ver`, {})
   assert.equal(broken.status, 500)
   assert.equal((broken.body as { error: { code: string } }).error.code, 'NANO_E_BAD_DEFINITION')

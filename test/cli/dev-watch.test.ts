@@ -12,7 +12,7 @@ function answering(text: string): string {
 
 /** Saves like an editor's safe-write or `sed -i`: a temp file beside the target, renamed over it. */
 async function atomicSave(root: string, path: string, text: string): Promise<void> {
-  const temp = join(root, `${path}.${process.pid}.tmp`)
+  const temp = join(root, `${path}.save-${process.pid}`)
   await writeFile(temp, text)
   await rename(temp, join(root, path))
 }
@@ -38,7 +38,7 @@ test('dev: every one of several atomic saves (temp file renamed over the service
     await atomicSave(root, 'services/news/item.ts', answering(version))
     await until(async () => (await answer(url, 'news/item')) === version)
   }
-  assert.doesNotMatch(stderr(), /\.tmp/, 'temp files are not services')
+  assert.doesNotMatch(stderr(), /save-/, 'temp files are not services')
 })
 
 test('dev: files the registry does not count as services are ignored', { timeout: 60_000 }, async (t) => {
@@ -52,7 +52,7 @@ test('dev: files the registry does not count as services are ignored', { timeout
   })
   await atomicSave(root, 'services/ver.ts', answering('v2'))
   await until(async () => (await answer(url, 'ver')) === 'v2')
-  await until(async () => /↻ ver reloaded/.test(stderr()))
+  await until(async () => /↻ ver reloaded/.test(stderr())).catch(() => assert.fail(stderr()))
   assert.doesNotMatch(stderr(), /helper|ver\.test|idea|types\.d/)
   assert.equal((await post(`${url}/api/_lib/helper`, {})).status, 404)
 })

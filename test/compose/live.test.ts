@@ -1,14 +1,27 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { createServer, type NanoServer } from '../../src/index.ts'
+import { ManualClock } from '../helpers/clock.ts'
 import { request } from '../helpers/http.ts'
 import { tempProject } from '../helpers/project.ts'
 import { openSse } from '../helpers/sse.ts'
+import { until } from '../helpers/wait.ts'
 
 type State = { score: string; big: number }
-const state = (): State => ((globalThis as { liveState?: State }).liveState ??= { score: '0-0', big: 0 })
+type Hooks = { liveState?: State; liveRendered?: (name: string) => void; scoreRenders?: number; clockRenders?: number }
+const hooks = globalThis as Hooks
+const state = (): State => (hooks.liveState ??= { score: '0-0', big: 0 })
+
+const waiting: { name: string; resolve: () => void }[] = []
+hooks.liveRendered = (name) => {
+  for (const w of waiting.filter((w) => w.name === name)) {
+    waiting.splice(waiting.indexOf(w), 1)
+    w.resolve()
+  }
+}
+/** Resolves when the fragment `live/<name>` next runs its render (an event, not a span of time). */
+const nextRender = (name: 'score' | 'clock'): Promise<void> => new Promise((resolve) => waiting.push({ name, resolve }))
 
 const FILES: Record<string, string> = {
   'services/live/score.ts': `import { fragment, html } from 'nanoweb'
@@ -19,6 +32,7 @@ export default fragment({
   render: ({ match }) => {
     const s = (globalThis.liveState ??= { score: '0-0', big: 0 })
     globalThis.scoreRenders = (globalThis.scoreRenders ?? 0) + 1
+    globalThis.liveRendered?.('score')
     return html\`<b class="score">\${match} \${s.score}</b>\${s.big > 0 ? 'x'.repeat(s.big) : ''}\`
   },
 })
@@ -30,7 +44,8 @@ export default fragment({
   live: { every: '100ms' },
   render: ({ steady }) => {
     globalThis.clockRenders = (globalThis.clockRenders ?? 0) + 1
-    return html\`<i>\${steady ? 'same' : Date.now()}</i>\`
+    globalThis.liveRendered?.('clock')
+    return html\`<i>\${steady ? 'same' : globalThis.clockRenders}</i>\`
   },
 })
 `,
@@ -46,11 +61,21 @@ export default service({
 <nano-fragment src="live/clock" steady="true"></nano-fragment></body></html>`,
 }
 
-async function start(t: import('node:test').TestContext, live: Record<string, number> = {}): Promise<NanoServer> {
+async function start(
+  t: import('node:test').TestContext,
+  live: Record<string, number> = {},
+  clock?: ManualClock,
+): Promise<NanoServer> {
   state().score = '0-0'
   state().big = 0
   const root = await tempProject(t, FILES)
-  const server = await createServer({ root, port: 0, logger: false, live: { streamsPerAddress: 100, ...live } })
+  const server = await createServer({
+    root,
+    port: 0,
+    logger: false,
+    live: { streamsPerAddress: 100, ...live },
+    ...(clock === undefined ? {} : { clock }),
+  })
   t.after(() => server.close())
   return server
 }
@@ -62,7 +87,13 @@ async function liveUrl(server: NanoServer, path = '/match'): Promise<string> {
   return server.url + src.replaceAll('&amp;', '&')
 }
 
-const scoreId = (match = 'r7') => `live/score~${Buffer.from(JSON.stringify({ match })).toString('base64url')}`
+const idOf = (name: string, input: unknown) => `${name}~${Buffer.from(JSON.stringify(input)).toString('base64url')}`
+const scoreId = (match = 'r7') => idOf('live/score', { match })
+const htmlOf = (data: string): string => JSON.parse(data).html
+const quiet = (server: NanoServer) =>
+  until(() => (server.app.live.stats().rendering === 0 ? true : undefined), 'no render under way')
+const viewers = (server: NanoServer, n: number) =>
+  until(() => (server.app.live.stats().viewers === n ? true : undefined), `${n} viewers`)
 
 test('a page wraps live fragments and opens one stream for all of them', async (t) => {
   const server = await start(t)
@@ -72,7 +103,7 @@ test('a page wraps live fragments and opens one stream for all of them', async (
     new RegExp(`<div data-nano-live="${scoreId()}" style="display:contents"><b class="score">r7 0-0</b></div>`),
   )
   const url = await liveUrl(server)
-  assert.match(url, /\/_nano\/live\?f=live%2Fscore~[\w-]+&f=live%2Fclock~[\w-]+&since=[\w]+-\d+$/)
+  assert.match(url, /\/_nano\/live\?f=live%2Fscore~[\w-]+&f=live%2Fclock~[\w-]+&since=[0-9a-f]+-\d+$/)
   const js = await request(`${server.url}/_nano/live.js`)
   assert.match(js.headers.get('content-type') ?? '', /javascript/)
   assert.ok(js.text.length < 2048, `the browser script is ${js.text.length} bytes`)
@@ -80,22 +111,31 @@ test('a page wraps live fragments and opens one stream for all of them', async (
 
 test('the stream pushes a change once, as an SSE event with the new HTML; no change, no push', async (t) => {
   const server = await start(t)
-  const sse = await openSse(await liveUrl(server))
+  const url = await liveUrl(server)
+  const attached = nextRender('score')
+  const sse = await openSse(url)
   t.after(() => sse.close())
   assert.equal(sse.status, 200)
-  await sleep(100)
-  assert.equal(sse.events.length, 0, 'nothing changed since the page rendered')
+  await attached
   state().score = '1-0'
   server.runtime.publish('scores')
   const event = await sse.next()
   assert.equal(event.event, 'fragment')
-  assert.match(event.id ?? '', /^\w+-\d+$/)
-  assert.deepEqual(JSON.parse(event.data), { id: scoreId(), html: '<b class="score">r7 1-0</b>' })
+  assert.match(event.id ?? '', /^[0-9a-f]+-\d+$/)
+  assert.deepEqual(
+    JSON.parse(event.data),
+    { id: scoreId(), html: '<b class="score">r7 1-0</b>' },
+    'the first event is the change: the render on attach (same HTML as the page) pushed nothing',
+  )
+  const same = nextRender('score')
   server.runtime.publish('scores')
-  await sleep(150)
-  assert.equal(sse.events.length, 1, 'a re-render with the same HTML is not pushed')
+  await same
   await server.runtime.call('live/goal', { score: '2-0' })
-  assert.match(JSON.parse((await sse.next()).data).html, /2-0/, 'ctx.publish from a service drives it too')
+  assert.match(
+    htmlOf((await sse.next()).data),
+    /2-0/,
+    'the next event is the change ctx.publish made: the re-render with the same HTML was not pushed',
+  )
 })
 
 test('reconnecting with Last-Event-ID gets the latest state and nothing older', async (t) => {
@@ -106,21 +146,23 @@ test('reconnecting with Last-Event-ID gets the latest state and nothing older', 
   server.runtime.publish('scores')
   const seen = await first.next()
   first.close()
-  await sleep(50)
+  await viewers(server, 0)
+  const attached = nextRender('score')
   const again = await openSse(url, { 'last-event-id': seen.id as string })
   t.after(() => again.close())
-  await sleep(100)
-  assert.equal(again.events.length, 0, 'nothing new since the last event seen')
+  await attached
+  state().score = '1-1'
+  server.runtime.publish('scores')
+  const latest = await again.next()
+  assert.equal(htmlOf(latest.data), '<b class="score">r7 1-1</b>', 'nothing older came before it')
   again.close()
-  await sleep(50)
+  await viewers(server, 0)
   state().score = '2-0'
-  const third = await openSse(url, { 'last-event-id': seen.id as string })
+  const third = await openSse(url, { 'last-event-id': latest.id as string })
   t.after(() => third.close())
-  await sleep(100)
-  const resumed = third.events.filter((e) => e.event === 'fragment').map((e) => JSON.parse(e.data).html)
-  assert.deepEqual(
-    resumed,
-    ['<b class="score">r7 2-0</b>'],
+  assert.equal(
+    htmlOf((await third.next()).data),
+    '<b class="score">r7 2-0</b>',
     'the instance is rendered afresh for the returning viewer: only the latest',
   )
 })
@@ -132,32 +174,37 @@ test('render once, fan out: 50 subscribers cost one render per change', async (t
   t.after(() => {
     for (const c of clients) c.close()
   })
-  await sleep(100)
-  const before = (globalThis as { scoreRenders?: number }).scoreRenders ?? 0
+  await viewers(server, 50)
+  await quiet(server)
+  const before = hooks.scoreRenders ?? 0
   state().score = '3-2'
   server.runtime.publish('scores')
   const received = await Promise.all(clients.map((c) => c.next()))
-  assert.ok(received.every((e) => JSON.parse(e.data).html.includes('3-2')))
-  assert.equal(((globalThis as { scoreRenders?: number }).scoreRenders ?? 0) - before, 1)
+  assert.ok(received.every((e) => htmlOf(e.data).includes('3-2')))
+  assert.equal((hooks.scoreRenders ?? 0) - before, 1)
   assert.equal(server.app.live.stats().viewers, 50)
 })
 
-test('a live fragment stops rendering when its last viewer leaves', async (t) => {
-  const server = await start(t)
-  const sse = await openSse(
-    `${server.url}/_nano/live?f=${encodeURIComponent(`live/clock~${Buffer.from('{}').toString('base64url')}`)}`,
-  )
+test('a live fragment renders on its schedule only while someone watches (injected clock)', async (t) => {
+  const clock = new ManualClock()
+  const server = await start(t, {}, clock)
+  const sse = await openSse(`${server.url}/_nano/live?f=${encodeURIComponent(idOf('live/clock', {}))}`)
   const a = await sse.next()
+  const tick = nextRender('clock')
+  clock.advance(100)
+  await tick
   const b = await sse.next()
-  assert.notEqual(JSON.parse(a.data).html, JSON.parse(b.data).html, 'every 100ms, pushed when it changed')
+  assert.notEqual(htmlOf(a.data), htmlOf(b.data), 'every 100ms, pushed when it changed')
   sse.close()
-  await sleep(100)
+  await viewers(server, 0)
   const stats = server.app.live.stats()
-  assert.equal(stats.viewers, 0)
-  assert.equal(stats.watched, 0)
-  const renders = (globalThis as { clockRenders?: number }).clockRenders ?? 0
-  await sleep(350)
-  assert.equal((globalThis as { clockRenders?: number }).clockRenders, renders, 'no renders without viewers')
+  assert.deepEqual([stats.watched, stats.idle], [0, 1])
+  await quiet(server)
+  const renders = hooks.clockRenders
+  clock.advance(5_000)
+  assert.equal(hooks.clockRenders, renders, 'no renders without viewers')
+  clock.advance(30_000)
+  assert.equal(server.app.live.stats().instances, 0, 'dropped once idle for the grace (30 s by default)')
 })
 
 test('a slow consumer is dropped instead of buffered without limit', async (t) => {
@@ -168,21 +215,22 @@ test('a slow consumer is dropped instead of buffered without limit', async (t) =
   socket.on('error', () => {})
   t.after(() => socket.destroy())
   socket.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nhost: x\r\n\r\n`)
-  await sleep(100)
-  assert.equal(server.app.live.stats().viewers, 1)
+  await viewers(server, 1)
   state().big = 1_000_000
   let pushes = 0
   while (server.app.live.stats().viewers > 0 && pushes < 200) {
     pushes += 1
     state().score = `${pushes}-0`
+    const rendered = nextRender('score')
     server.runtime.publish('scores')
-    await sleep(10)
+    await rendered
+    await quiet(server)
   }
   assert.equal(server.app.live.stats().viewers, 0, `still subscribed after ${pushes} pushes of 1 MB`)
   assert.ok(pushes > 1, 'the kernel buffers took some before the drop')
 })
 
-test('streams per client address are limited; unknown instances are 404', async (t) => {
+test('streams per client address are limited; unknown instances are 404; junk is refused', async (t) => {
   const server = await start(t, { streamsPerAddress: 2 })
   const url = await liveUrl(server)
   const a = await openSse(url)
@@ -194,6 +242,13 @@ test('streams per client address are limited; unknown instances are 404', async 
   const c = await request(url)
   assert.equal(c.status, 429)
   assert.equal((c.body as { error: { code: string } }).error.code, 'NANO_E_TOO_MANY_STREAMS')
-  assert.equal((await request(`${server.url}/_nano/live?f=nope~e30`)).status, 404)
-  assert.equal((await request(`${server.url}/_nano/live`)).status, 400)
+  const code = async (query: string) => {
+    const answer = await request(`${server.url}/_nano/live${query}`)
+    return `${answer.status} ${(answer.body as { error?: { code: string } }).error?.code}`
+  }
+  assert.equal(await code('?f=nope~e30'), '404 NANO_E_NOT_FOUND')
+  assert.equal(await code(''), '400 NANO_E_BAD_REQUEST')
+  assert.equal(await code(`?f=${encodeURIComponent(idOf('live/score', { match: 1 }))}`), '400 NANO_E_INVALID_INPUT')
+  const junk = idOf('live/score', { match: 'r7', junk: 1 })
+  assert.equal(await code(`?f=${encodeURIComponent(junk)}`), '400 NANO_E_BAD_REQUEST')
 })

@@ -1,20 +1,20 @@
-import type { Clock } from '../../src/runtime/ports.ts'
+import type { Clock } from '../../src/index.ts'
 
 /**
- * A clock for tests: time stands still until `advance` moves it, running every timer that falls
- * due on the way, in order (timers set by those timers too, when they fall due in the span).
+ * A clock that moves only when told: timers fire, in order, as `advance` passes their time
+ * (timers set by those timers too, when they fall due in the span).
  *
  * @example
  * const clock = new ManualClock()
- * clock.setTimeout(() => fired.push(clock.now()), 100)
- * clock.advance(100) // fired: [100]
+ * createRuntime({ root, clock })
+ * clock.advance(1500)
  */
 export class ManualClock implements Clock {
   #now: number
   #next = 1
   readonly #timers = new Map<number, { at: number; fn: () => void }>()
 
-  constructor(start = 0) {
+  constructor(start = 1_700_000_000_000) {
     this.#now = start
   }
 
@@ -42,7 +42,8 @@ export class ManualClock implements Clock {
     const end = this.#now + ms
     for (;;) {
       let first: [number, { at: number; fn: () => void }] | undefined
-      for (const entry of this.#timers) if (entry[1].at <= end && (first === undefined || entry[1].at < first[1].at)) first = entry
+      for (const entry of this.#timers)
+        if (entry[1].at <= end && (first === undefined || entry[1].at < first[1].at)) first = entry
       if (first === undefined) break
       this.#timers.delete(first[0])
       this.#now = first[1].at

@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { LiveHub, type LiveOptions, type LiveStream } from '../../src/compose/live/index.ts'
-import { type FragmentDefinition, fragment } from '../../src/define/fragment.ts'
 import { NanoError } from '../../src/define/errors.ts'
+import { type FragmentDefinition, fragment } from '../../src/define/fragment.ts'
+import { fragmentEvent } from '../../src/http/sse.ts'
 import type { Caller, InvokeOptions, LogRecord } from '../../src/runtime/ports.ts'
 import { LocalTopicBus } from '../../src/runtime/topics.ts'
-import { fragmentEvent } from '../../src/http/sse.ts'
 import { ManualClock } from './clock.ts'
 
 /** One call the fake caller received; `answer` settles it (a render that hangs until told). */
@@ -31,9 +31,7 @@ export const FRAGMENTS: Record<string, FragmentDefinition> = {
  * @example
  * const { hub, calls, clock } = fakeHub({ answer: (call) => `<b>${call.name}</b>` })
  */
-export function fakeHub(
-  options: LiveOptions & { answer?: (call: FakeCall) => unknown } = {},
-): {
+export function fakeHub(options: LiveOptions & { answer?: (call: FakeCall) => unknown } = {}): {
   hub: LiveHub
   calls: FakeCall[]
   clock: ManualClock
@@ -54,6 +52,7 @@ export function fakeHub(
       }),
     loaded: (name) => FRAGMENTS[name],
     resolve: async (name) => FRAGMENTS[name] ?? Promise.reject(new NanoError('NANO_E_NOT_FOUND', name)),
+    warm: async () => {},
     fileOf: () => undefined,
     scope: () => {
       throw new Error('not used')

@@ -6,10 +6,14 @@
  * @example
  * const aborted = await until(() => globalThis.seen?.aborted, 'the fragment saw its signal abort')
  */
-export async function until<T>(check: () => T | undefined, what: string, limitMs = 10_000): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  limitMs = 10_000,
+): Promise<T> {
   const end = Date.now() + limitMs
   for (;;) {
-    const value = check()
+    const value = await check()
     if (value !== undefined) return value
     if (Date.now() > end) throw new Error(`Timed out waiting for: ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 5))

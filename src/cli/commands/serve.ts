@@ -26,13 +26,16 @@ export interface ServeOptions {
  */
 export async function startCommand(root: string, options: ServeOptions): Promise<void> {
   const server = await listen(root, options, false)
-  if (server !== undefined) stopOnSignals(server, [])
+  if (server === undefined) return
+  stopOnSignals(server, [])
+  announce(server, 'start')
 }
 
 /**
  * `nanoweb dev [root]`: like start, and watches services/ and pages/: a changed or new file is
  * live on the next request; a file with an error is reported and the others keep serving.
- * `nanoweb-env.d.ts` is written at start and again whenever services are added or removed.
+ * `nanoweb-env.d.ts` is written at start and again whenever services are added or removed. The
+ * URL is printed once the watchers are armed.
  *
  * @example
  * await devCommand('examples/news', { port: 3000, host: '127.0.0.1' })
@@ -43,22 +46,23 @@ export async function devCommand(root: string, options: ServeOptions): Promise<v
   const report = (line: string): void => {
     process.stderr.write(`${line}\n`)
   }
-  const writeTypes = (): Promise<void> =>
-    generateTypes(server.runtime.root, () => {}).then(
-      (file) => report(`↻ ${relative('.', file)} updated`),
-      (error: unknown) => report(`✗ nanoweb-env.d.ts not written: ${(error as Error).message}`),
-    )
+  const writeTypes = (): Promise<string | undefined> =>
+    generateTypes(server.runtime.root, () => {}).catch((error: unknown) => {
+      report(`✗ nanoweb-env.d.ts not written: ${(error as Error).message}`)
+      return undefined
+    })
   const reloadPages = (): void => server.app.pages.reload()
-  const onServices = (change: ServiceChange): void => {
+  const onServices = async (change: ServiceChange): Promise<void> => {
     reloadPages()
-    if (change.added.length > 0 || change.removed.length > 0) void writeTypes()
+    if (change.added.length === 0 && change.removed.length === 0) return
+    const file = await writeTypes()
+    if (file !== undefined) report(`↻ ${relative('.', file)} updated`)
   }
-  await generateTypes(server.runtime.root, () => {}).catch((error: unknown) => {
-    report(`✗ nanoweb-env.d.ts not written: ${(error as Error).message}`)
-  })
   const stopServices = watchServices(server.runtime, report, onServices)
   const stopPages = watchPages(server.runtime.root, reloadPages, report)
   stopOnSignals(server, [stopServices, stopPages])
+  await writeTypes()
+  announce(server, 'dev')
 }
 
 async function listen(root: string, options: ServeOptions, dev: boolean): Promise<NanoServer | undefined> {
@@ -75,11 +79,6 @@ async function listen(root: string, options: ServeOptions, dev: boolean): Promis
       logger: jsonLineSink(dev ? 'debug' : 'info', (line) => process.stderr.write(line)),
       ...(dev ? { onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) } : {}),
     })
-    const count = server.runtime.names().length
-    const shown = server.url.replace('127.0.0.1', 'localhost')
-    process.stdout.write(
-      `nanoweb ${dev ? 'dev' : 'start'}: ${count} services from ${relative('.', server.runtime.root) || '.'} on ${shown}\n`,
-    )
     return server
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
@@ -91,12 +90,18 @@ async function listen(root: string, options: ServeOptions, dev: boolean): Promis
   }
 }
 
+function announce(server: NanoServer, command: string): void {
+  const count = server.runtime.names().length
+  const shown = server.url.replace('127.0.0.1', 'localhost')
+  const from = relative('.', server.runtime.root) || '.'
+  process.stdout.write(`nanoweb ${command}: ${count} services from ${from} on ${shown}\n`)
+}
+
 function projectProblem(root: string): string | undefined {
-  const shown = root
   const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true
-  if (!isFolder(root)) return `${shown} is not a folder. Pass the project folder, e.g. nanoweb start examples/news`
+  if (!isFolder(root)) return `${root} is not a folder. Pass the project folder, e.g. nanoweb start examples/news`
   if (isFolder(join(root, 'services')) || isFolder(join(root, 'pages'))) return undefined
-  return `${shown} has neither services/ nor pages/, so there is nothing to serve. A project folder must contain services/ (one file per service, e.g. services/hello.ts; nanoweb new hello --root ${shown} makes one) or pages/ (HTML pages)`
+  return `${root} has neither services/ nor pages/, so there is nothing to serve. A project folder must contain services/ (one file per service, e.g. services/hello.ts; nanoweb new hello --root ${root} makes one) or pages/ (HTML pages)`
 }
 
 function stopOnSignals(server: NanoServer, cleanups: (() => void)[]): void {

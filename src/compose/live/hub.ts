@@ -1,63 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { type Duration, toMs } from '../../define/duration.ts'
+import { toMs } from '../../define/duration.ts'
 import { NanoError } from '../../define/errors.ts'
 import type { LivePolicy } from '../../define/fragment.ts'
-import type { Caller } from '../../runtime/ports.ts'
 import { claimId, claimShown } from './claims.ts'
-import { IdleInstances } from './idle.ts'
-import {
-  type Instance,
-  type LiveClaim,
-  type LiveFormat,
-  type LiveInstance,
-  type LiveStream,
-  newInstance,
-  type Viewer,
-} from './instance.ts'
+import type { Instance, LiveClaim, LiveFormat, LiveInstance, LiveStream, Viewer } from './instance.ts'
+import type { LiveHubInit, LiveSeed, LiveStats } from './options.ts'
 import { LiveRenderer } from './renderer.ts'
+import { InstanceTable } from './table.ts'
 
 const NOTHING: ReadonlySet<string> = new Set()
-
-/**
- * Options of the live hub.
- *
- * @example
- * const options: LiveOptions = { bufferLimit: 1 << 20, renderTimeout: '5s', maxInstances: 20_000, idleGrace: '30s' }
- */
-export interface LiveOptions {
-  /** A client with more unsent bytes than this is dropped (it reconnects and catches up). Default 1 MiB. */
-  readonly bufferLimit?: number
-  /** Deadline of a render of a fragment without a `timeout` of its own. Default 10 s. */
-  readonly renderTimeout?: Duration
-  /** Instances held at once, watched or not; past it new ones are refused. Default 10,000. */
-  readonly maxInstances?: number
-  /** How long an instance nobody watches keeps its HTML for a returning viewer. Default 30 s. */
-  readonly idleGrace?: Duration
-}
-
-/**
- * What a {@link LiveHub} is made with: the runtime port it renders through and how a change is
- * framed for the wire, besides its {@link LiveOptions}.
- *
- * @example
- * const hub = new LiveHub({ caller: rt, format: fragmentEvent, maxInstances: 5000 })
- */
-export interface LiveHubInit extends LiveOptions {
-  readonly caller: Caller
-  readonly format: LiveFormat
-}
-
-/**
- * Where a page's stream resumes for an instance it shows: its id, and the sequence after which
- * changes are new to the page.
- *
- * @example
- * const seeded: LiveSeed | undefined = hub.seed('sport/score-box', { match: 'r7' }, { on: 'scores' }, html)
- */
-export interface LiveSeed {
-  readonly id: string
-  readonly after: number
-}
 
 /**
  * Keeps live fragments current in every open page. An instance (a fragment and one validated
@@ -75,12 +26,10 @@ export interface LiveSeed {
  */
 export class LiveHub {
   readonly boot = randomBytes(6).toString('hex')
-  readonly #caller: Caller
+  readonly #caller: LiveHubInit['caller']
   readonly #format: LiveFormat
   readonly #bufferLimit: number
-  readonly #maxInstances: number
-  readonly #instances = new Map<string, Instance>()
-  readonly #idle: IdleInstances
+  readonly #instances: InstanceTable
   readonly #renderer: LiveRenderer
   #seq = 0
   #viewers = 0
@@ -90,11 +39,10 @@ export class LiveHub {
     this.#caller = init.caller
     this.#format = init.format
     this.#bufferLimit = init.bufferLimit ?? 1024 * 1024
-    this.#maxInstances = init.maxInstances ?? 10_000
-    this.#idle = new IdleInstances({
+    this.#instances = new InstanceTable({
       clock: init.caller.clock,
       graceMs: toMs(init.idleGrace ?? 30_000, 'live.idleGrace'),
-      expire: (instance) => this.#forget(instance),
+      maxInstances: init.maxInstances ?? 10_000,
     })
     this.#renderer = new LiveRenderer({
       caller: init.caller,
@@ -109,14 +57,19 @@ export class LiveHub {
    * hub holds a newer HTML than the page showed). Undefined when the input does not pass the
    * fragment's schema: the page should not ask for it.
    */
-  seed(name: string, input: unknown, _policy: LivePolicy, html: string | undefined): LiveSeed | undefined {
+  seed(shown: {
+    readonly name: string
+    readonly input: unknown
+    readonly html: string | undefined
+  }): LiveSeed | undefined {
+    const { name, input, html } = shown
     const claim = claimShown(this.#caller, name, input)
     if (claim === undefined) return undefined
     const known = this.#instances.get(claim.id)
     if (known !== undefined) {
       return { id: claim.id, after: known.html !== undefined && known.html !== html ? known.seq - 1 : this.#seq }
     }
-    if (!this.#closed && this.#room(1, NOTHING)) this.#idle.add(this.#store(newInstance(claim, html)))
+    if (!this.#closed && this.#instances.room(1, NOTHING)) this.#instances.storeIdle(claim, html)
     return { id: claim.id, after: this.#seq }
   }
 
@@ -143,14 +96,16 @@ export class LiveHub {
     if (this.#closed) throw new NanoError('NANO_E_CLOSED', 'The server is shutting down')
     const ids = new Set(resolved.map((claim) => claim.id))
     let fresh = 0
-    for (const id of ids) if (!this.#instances.has(id)) fresh += 1
-    if (!this.#room(fresh, ids)) {
+    for (const id of ids) if (this.#instances.get(id) === undefined) fresh += 1
+    if (!this.#instances.room(fresh, ids)) {
       throw new NanoError(
         'NANO_E_TOO_MANY_STREAMS',
-        `The server holds too many live fragment instances (the limit is ${this.#maxInstances}); try again later`,
+        `The server holds too many live fragment instances (the limit is ${this.#instances.maxInstances}); try again later`,
       )
     }
-    return resolved.map((claim) => this.#instances.get(claim.id) ?? this.#idleNew(claim as LiveClaim))
+    return resolved.map(
+      (claim) => this.#instances.get(claim.id) ?? this.#instances.storeIdle(claim as LiveClaim, undefined),
+    )
   }
 
   /** Subscribes `stream` to instances and sends each one that changed after `since` (an event id). */
@@ -163,13 +118,12 @@ export class LiveHub {
     this.#viewers += 1
     const after = this.#sequenceAfter(since)
     for (const given of instances) {
-      const instance = this.#instances.get(given.id) ?? this.#store(newInstance(given as LiveClaim, undefined))
+      const instance = this.#instances.get(given.id) ?? this.#instances.storeWatched(given as LiveClaim)
       viewer.instances.push(instance)
       instance.viewers.add(viewer)
       if (instance.seq > after && instance.event !== '') stream.write(instance.event)
       if (instance.viewers.size > 1) continue
-      const wasIdle = instance.idleSince !== undefined
-      this.#idle.delete(instance)
+      const wasIdle = this.#instances.watched(instance)
       this.#renderer.start(instance)
       if (instance.html === undefined || wasIdle) this.#renderer.render(instance)
     }
@@ -188,16 +142,15 @@ export class LiveHub {
       if (!instance.viewers.delete(viewer) || instance.viewers.size > 0) continue
       instance.stop?.()
       instance.stop = undefined
-      if (this.#instances.get(instance.id) === instance) this.#idle.add(instance)
+      this.#instances.unwatched(instance)
     }
   }
 
   /** Ends every stream and timer (server shutdown); later streams are refused. */
   closeAll(): void {
     this.#closed = true
-    this.#idle.clear()
     for (const instance of this.#instances.values()) {
-      instance.stop?.()
+      this.#renderer.end(instance)
       for (const viewer of instance.viewers) viewer.stream.drop()
     }
     this.#instances.clear()
@@ -207,14 +160,7 @@ export class LiveHub {
    * Counts, for tests and the dashboard: instances held, watched and idle ones, those rendering
    * now, open viewers, and renders per instance id.
    */
-  stats(): {
-    instances: number
-    watched: number
-    idle: number
-    rendering: number
-    viewers: number
-    renders: Record<string, number>
-  } {
+  stats(): LiveStats {
     const renders: Record<string, number> = {}
     let rendering = 0
     for (const instance of this.#instances.values()) {
@@ -222,45 +168,12 @@ export class LiveHub {
       if (instance.rendering) rendering += 1
     }
     const size = this.#instances.size
-    const idle = this.#idle.size
+    const idle = this.#instances.idle
     return { instances: size, watched: size - idle, idle, rendering, viewers: this.#viewers, renders }
   }
 
-  /** Makes room for `needed` more instances by dropping idle ones not in `keep`, or says there is none. */
-  #room(needed: number, keep: ReadonlySet<string>): boolean {
-    const spare = this.#maxInstances - this.#instances.size
-    if (spare >= needed) return true
-    const victims: Instance[] = []
-    for (const instance of this.#idle.oldestFirst()) {
-      if (keep.has(instance.id)) continue
-      victims.push(instance)
-      if (spare + victims.length >= needed) break
-    }
-    if (spare + victims.length < needed) return false
-    for (const victim of victims) {
-      this.#idle.delete(victim)
-      this.#forget(victim)
-    }
-    return true
-  }
-
-  #forget(instance: Instance): void {
-    if (this.#instances.get(instance.id) === instance) this.#instances.delete(instance.id)
-  }
-
-  #store(instance: Instance): Instance {
-    this.#instances.set(instance.id, instance)
-    return instance
-  }
-
-  #idleNew(claim: LiveClaim): Instance {
-    const instance = this.#store(newInstance(claim, undefined))
-    this.#idle.add(instance)
-    return instance
-  }
-
   #changed(instance: Instance, html: string): void {
-    if (html === instance.html || this.#instances.get(instance.id) !== instance) return
+    if (html === instance.html || !this.#instances.holds(instance)) return
     instance.html = html
     instance.seq = ++this.#seq
     const event = this.#format({ id: instance.id, seq: instance.seq, html }, this.eventId(instance.seq))

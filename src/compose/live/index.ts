@@ -2,7 +2,7 @@
  * Live fragments: {@link LiveHub} keeps fragment instances current in open pages; the framing
  * of changes for the wire is the http side's (`src/http/sse.ts`).
  */
-export { LiveHub, type LiveHubInit, type LiveOptions, type LiveSeed } from './hub.ts'
+export { LiveHub } from './hub.ts'
 export {
   instanceId,
   type LiveChange,
@@ -11,3 +11,4 @@ export {
   type LiveStream,
   type Viewer,
 } from './instance.ts'
+export type { LiveHubInit, LiveOptions, LiveSeed, LiveStats } from './options.ts'

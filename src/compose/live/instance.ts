@@ -66,6 +66,8 @@ export interface Instance extends LiveClaim {
   readonly viewers: Set<Viewer>
   stop: (() => void) | undefined
   rendering: boolean
+  /** The clock timer of the deadline of the render under way. */
+  guard: unknown
   dirty: boolean
   /** Numbers renders, so that the answer of one given up on is ignored. */
   attempt: number
@@ -137,6 +139,7 @@ export function newInstance(claim: LiveClaim, html: string | undefined): Instanc
     viewers: new Set(),
     stop: undefined,
     rendering: false,
+    guard: undefined,
     dirty: false,
     attempt: 0,
     renders: 0,

@@ -62,12 +62,8 @@ export class LiveRenderer {
     instance.rendering = true
     const attempt = ++instance.attempt
     const ms = instance.timeoutMs ?? this.#renderTimeoutMs
-    const clock = this.#caller.clock
-    const guard = clock.setTimeout(() => this.#settled(instance, attempt, timedOut(instance.name, ms), false), ms)
-    const done = (value: unknown, ok: boolean): void => {
-      clock.clearTimeout(guard)
-      this.#settled(instance, attempt, value, ok)
-    }
+    const expire = () => this.#settled(instance, attempt, timedOut(instance.name, ms), false)
+    instance.guard = this.#caller.clock.setTimeout(expire, ms)
     let output: unknown
     try {
       const options = instance.timeoutMs === undefined ? this.#defaultTimeout : OWN_TIMEOUT
@@ -77,15 +73,28 @@ export class LiveRenderer {
     }
     if (output instanceof Promise) {
       output.then(
-        (html: unknown) => done(html, true),
-        (error: unknown) => done(error, false),
+        (html: unknown) => this.#settled(instance, attempt, html, true),
+        (error: unknown) => this.#settled(instance, attempt, error, false),
       )
-    } else done(output, true)
+    } else this.#settled(instance, attempt, output, true)
+  }
+
+  /** Ends an instance for good (shutdown): its schedule, and the render under way, whose answer is ignored. */
+  end(instance: Instance): void {
+    instance.stop?.()
+    instance.stop = undefined
+    this.#caller.clock.clearTimeout(instance.guard)
+    instance.guard = undefined
+    instance.attempt += 1
+    instance.rendering = false
+    instance.dirty = false
   }
 
   #settled(instance: Instance, attempt: number, value: unknown, ok: boolean): void {
     if (attempt !== instance.attempt || !instance.rendering) return
     instance.rendering = false
+    this.#caller.clock.clearTimeout(instance.guard)
+    instance.guard = undefined
     if (ok && typeof value === 'string') {
       instance.renders += 1
       this.#rendered(instance, value)

@@ -60,13 +60,14 @@ export function letsAnyDepthThrough(schema: unknown): boolean {
  */
 export function nestedDeeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return false
-  if (limit <= 0) return true
   if (Array.isArray(value)) {
+    if (limit <= 0) return true
     for (const item of value) if (nestedDeeperThan(item, limit - 1)) return true
     return false
   }
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return false
+  if (limit <= 0) return true
   for (const key in value) if (nestedDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true
   return false
 }

@@ -6,6 +6,9 @@ import { z } from 'zod'
  * are shared between callers). Call it at the top of a module, so the data is loaded and checked
  * when the service is imported, and no call pays for it. A file that does not match its schema
  * throws, naming the file and what is wrong.
+ *
+ * @example
+ * const { roads } = readData('roads', z.object({ roads: z.record(z.string(), z.array(z.string())) }))
  */
 export function readData<S extends z.ZodType>(name: string, schema: S): z.output<S> {
   const text = readFileSync(new URL(`../../data/${name}.json`, import.meta.url), 'utf8')
