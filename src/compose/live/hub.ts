@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { toMs } from '../../define/duration.ts'
 import { NanoError } from '../../define/errors.ts'
-import type { LivePolicy } from '../../define/fragment.ts'
 import { claimId, claimShown } from './claims.ts'
 import type { Instance, LiveClaim, LiveFormat, LiveInstance, LiveStream, Viewer } from './instance.ts'
 import type { LiveHubInit, LiveSeed, LiveStats } from './options.ts'
