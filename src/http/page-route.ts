@@ -131,11 +131,18 @@ function logFallback(call: PageCall, fallback: Fallback): void {
  * preloadHeader(plan) // '</_nano/assets/sport/score-box.css>; rel=preload; as=style'
  */
 export function preloadHeader(plan: PagePlan): string {
-  return [
-    ...plan.assets.css.map((url) => `<${url}>; rel=preload; as=style`),
-    ...plan.assets.js.map((url) => `<${url}>; rel=preload; as=script`),
-  ].join(', ')
+  let header = preloadHeaders.get(plan)
+  if (header === undefined) {
+    header = [
+      ...plan.assets.css.map((url) => `<${url}>; rel=preload; as=style`),
+      ...plan.assets.js.map((url) => `<${url}>; rel=preload; as=script`),
+    ].join(', ')
+    preloadHeaders.set(plan, header)
+  }
+  return header
 }
+
+const preloadHeaders = new WeakMap<PagePlan, string>()
 
 /**
  * A small HTML error page for a page request that could not be rendered at all.

@@ -117,34 +117,39 @@ export class ServiceIndex<T> {
   }
 
   async #closure(root: IndexEntry<T>): Promise<T> {
-    const seen = new Set<IndexEntry<T>>([root])
-    const done: [IndexEntry<T>, T, number][] = []
-    let frontier = [root]
-    let own: T | undefined
+    const rootReload = root.reload
+    const own = await this.load(root)
+    let frontier = this.#unready(own, new Set([root]))
+    if (frontier.length === 0) return own
+    const seen = new Set<IndexEntry<T>>([root, ...frontier])
+    const done: [IndexEntry<T>, T, number][] = [[root, own, rootReload]]
     while (frontier.length > 0) {
       const reloads = frontier.map((e) => e.reload)
       const results = await Promise.allSettled(frontier.map((e) => this.load(e)))
       const next: IndexEntry<T>[] = []
       results.forEach((result, i) => {
+        if (result.status === 'rejected') return
         const entry = frontier[i] as IndexEntry<T>
-        if (result.status === 'rejected') {
-          if (entry === root) throw result.reason
-          return
-        }
-        if (entry === root) own = result.value
         done.push([entry, result.value, reloads[i] as number])
-        for (const name of this.#loader.usesOf(result.value)) {
-          const callee = this.#entries.get(name)
-          if (callee !== undefined && !seen.has(callee) && callee.loaded === undefined) {
-            seen.add(callee)
-            next.push(callee)
-          }
+        for (const callee of this.#unready(result.value, seen)) {
+          seen.add(callee)
+          next.push(callee)
         }
       })
       frontier = next
     }
     for (const [entry, loaded, reload] of done) if (entry.reload === reload) entry.loaded ??= loaded
-    return own as T
+    return own
+  }
+
+  #unready(loaded: T, seen: ReadonlySet<IndexEntry<T>>): IndexEntry<T>[] {
+    const found: IndexEntry<T>[] = []
+    for (const name of this.#loader.usesOf(loaded)) {
+      const callee = this.#entries.get(name)
+      if (callee !== undefined && callee.loaded === undefined && !seen.has(callee) && !found.includes(callee))
+        found.push(callee)
+    }
+    return found
   }
 
   /**

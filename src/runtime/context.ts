@@ -71,38 +71,45 @@ export class CallContext implements Context<string>, CallOrigin {
   readonly prepared: PreparedService
   readonly depth: number
   readonly deadlineRef: Deadline | undefined
-  readonly caller: string | undefined
-  readonly request: RequestContext
-  readonly internal = true
   readonly #origin: CallOrigin | undefined
   readonly #host: CallHost
-  readonly #refresh: boolean
+  readonly #options: CallOptions | undefined
   #traceId: string | undefined
   #log: Logger | undefined
   #call: CallFn | undefined
 
-  constructor(init: CallContextInit) {
-    const { origin, options } = init
-    this.#host = init.host
-    this.prepared = init.prepared
-    this.service = init.prepared.name
+  constructor(
+    host: CallHost,
+    prepared: PreparedService,
+    origin: CallOrigin | undefined,
+    deadline: Deadline | undefined,
+    options: CallOptions | undefined,
+  ) {
+    this.#host = host
+    this.prepared = prepared
+    this.service = prepared.name
     this.#origin = origin
     this.depth = origin === undefined ? 1 : origin.depth + 1
-    this.deadlineRef = init.deadline
-    this.caller = origin === undefined ? options?.caller : origin.service
-    this.request = origin?.request ?? options?.request ?? NO_REQUEST
-    this.#traceId = options?.traceId
-    this.#refresh = options?.refresh === true
+    this.deadlineRef = deadline
+    this.#options = options
+  }
+
+  /** A call between services of this process. */
+  get internal(): true {
+    return true
+  }
+
+  get caller(): string | undefined {
+    return this.#origin === undefined ? this.#options?.caller : this.#origin.service
+  }
+
+  get request(): RequestContext {
+    return this.#origin?.request ?? this.#options?.request ?? NO_REQUEST
   }
 
   get call(): Context<string>['call'] {
     this.#call ??= (name, input, options) => this.#host.callFrom(this, name, input, options)
     return this.#call as Context<string>['call']
-  }
-
-  /** True when the caller asked to bypass cached results. */
-  get refresh(): boolean {
-    return this.#refresh
   }
 
   get deadline(): number {
@@ -118,7 +125,7 @@ export class CallContext implements Context<string>, CallOrigin {
   }
 
   get traceId(): string {
-    this.#traceId ??= this.#origin?.traceId ?? newTraceId()
+    this.#traceId ??= this.#options?.traceId ?? this.#origin?.traceId ?? newTraceId()
     return this.#traceId
   }
 

@@ -60,7 +60,8 @@ export class Deadline implements CallScope {
 
   /** True once the time has passed (whether or not anyone waited). */
   get passed(): boolean {
-    return this.#clock.now() >= this.at || this.#outer?.aborted === true
+    if (this.#outer?.aborted === true) return true
+    return this.at !== Number.POSITIVE_INFINITY && this.#clock.now() >= this.at
   }
 
   /** Stops the timer; call it when the call that set the deadline is over. */

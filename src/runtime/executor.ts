@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { NanoError } from '../define/errors.ts'
 import { isServiceDefinition, type ServiceDefinition } from '../define/service.ts'
@@ -20,16 +20,21 @@ export const importExecutor: Executor = Object.freeze({
 })
 
 /**
- * The version of a service's code: a hash of its file's bytes, the same in every process and
- * deployment that runs the same code, so cached results can be shared safely.
+ * The version of a service's code: a hash (66 bits, base64url) of its name and its file's bytes,
+ * the same in every process and deployment that runs the same code, so cached results can be
+ * shared safely; short, because it starts every cache key of the service.
  *
  * @example
- * await contentVersion({ file: '/app/services/a/b.ts', root: '/app' }) // 'f3a1c09e7b2d4e51'
+ * contentVersion({ name: 'a/b', file: '/app/services/a/b.ts', root: '/app' }) // 'Xq3Lk9_a1Bz'
  */
-export async function contentVersion(source: { readonly file: string; readonly root: string }): Promise<string> {
+export function contentVersion(source: {
+  readonly name: string
+  readonly file: string
+  readonly root: string
+}): string {
   let bytes: Buffer
   try {
-    bytes = await readFile(source.file)
+    bytes = readFileSync(source.file)
   } catch (error) {
     throw new NanoError(
       'NANO_E_BAD_DEFINITION',
@@ -37,5 +42,5 @@ export async function contentVersion(source: { readonly file: string; readonly r
       { cause: error },
     )
   }
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+  return createHash('sha256').update(source.name).update('\u0000').update(bytes).digest('base64url').slice(0, 11)
 }

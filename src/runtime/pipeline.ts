@@ -63,25 +63,35 @@ export class CallPipeline {
     return this.#index.ready(entry).then((loaded) => this.#execute(loaded, input, origin, options))
   }
 
-  #validates(origin: CallOrigin | undefined): boolean {
-    return origin === undefined || !origin.internal || this.#validateInternal
-  }
-
   #execute(svc: PreparedService, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
-    if (this.#validates(origin) && !svc.input.tryFast(input)) {
-      const value = svc.input.check(input)
-      if (value instanceof Promise) return value.then((checked) => this.#run(svc, checked, origin, options))
-      return this.#run(svc, value, origin, options)
-    }
-    return this.#run(svc, input, origin, options)
+    const validate = origin === undefined || !origin.internal || this.#validateInternal
+    if (validate && !svc.input.tryFast(input)) return this.#checkInput(svc, input, origin, options)
+    return this.#run(svc, input, origin, options, validate)
   }
 
-  #run(svc: PreparedService, value: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
-    const inherited = origin?.deadlineRef ?? (options?.within as Deadline | undefined)
+  #checkInput(
+    svc: PreparedService,
+    input: unknown,
+    origin: CallOrigin | undefined,
+    options: InvokeOptions | undefined,
+  ) {
+    const value = svc.input.check(input)
+    if (value instanceof Promise) return value.then((checked) => this.#run(svc, checked, origin, options, true))
+    return this.#run(svc, value, origin, options, true)
+  }
+
+  #run(
+    svc: PreparedService,
+    value: unknown,
+    origin: CallOrigin | undefined,
+    options: InvokeOptions | undefined,
+    validate: boolean,
+  ): unknown {
+    const inherited = origin === undefined ? (options?.within as Deadline | undefined) : origin.deadlineRef
     if (svc.cache !== undefined) return this.#cached(svc, value, origin, options, inherited)
     const deadline = deadlineFor(svc, inherited, options, this.#clock)
-    const ctx = new CallContext({ host: this.#host, prepared: svc, origin, deadline, options })
-    return this.#runIn(ctx, value, this.#validates(origin), deadline !== inherited)
+    const ctx = new CallContext(this.#host, svc, origin, deadline, options)
+    return this.#runIn(ctx, value, validate, deadline !== inherited)
   }
 
   /**
@@ -89,20 +99,23 @@ export class CallPipeline {
    * raced against the context's deadline. `owned`: the deadline is this call's own, disposed here.
    */
   #runIn(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
-    const svc = ctx.prepared
     const deadline = ctx.deadlineRef
-    if (deadline?.passed === true) return this.#fail(ctx, deadline.expired(), owned)
+    if (deadline !== undefined && deadline.passed) return this.#fail(ctx, deadline.expired(), owned)
+    const svc = ctx.prepared
     let output: unknown
     try {
       output = svc.run(value, ctx)
     } catch (error) {
-      if (owned) deadline?.dispose()
-      return Promise.reject(toServiceFailure(svc.name, error, ctx, this.#host.sink))
+      return this.#fail(ctx, Promise.reject(error), owned)
     }
-    if (!isThenable(output)) {
-      if (owned) deadline?.dispose()
-      return this.#checkOutput(svc, output, validate)
-    }
+    if (isThenable(output)) return this.#awaitOutput(ctx, output, validate, owned)
+    if (owned) deadline?.dispose()
+    return !validate || svc.output.tryFast(output) ? output : svc.output.check(output)
+  }
+
+  #awaitOutput(ctx: CallContext, output: PromiseLike<unknown>, validate: boolean, owned: boolean): Promise<unknown> {
+    const svc = ctx.prepared
+    const deadline = ctx.deadlineRef
     const settled = deadline === undefined ? Promise.resolve(output) : raceDeadline(output, deadline)
     return settled.then(
       (resolved) => {
@@ -131,11 +144,16 @@ export class CallPipeline {
     inherited: Deadline | undefined,
   ): unknown {
     const key = cacheKey(svc, value, origin?.request ?? options?.request)
-    const refresh = options?.refresh === true
-    if (!refresh) {
+    if (options?.refresh !== true) {
       const hit = this.#cache.fresh(key)
       if (hit !== MISS) return hit
     }
+    return this.#notFresh(key, { svc, value, origin, options, inherited })
+  }
+
+  #notFresh(key: string, call: CachedCall): Promise<unknown> {
+    const { svc, value, origin, options, inherited } = call
+    const refresh = options?.refresh === true
     const policy = svc.cache as NonNullable<PreparedService['cache']>
     const compute = (): Promise<unknown> => this.#computeShared(svc, value, origin, options)
     const shared = refresh ? this.#cache.refresh(key, policy, compute) : this.#cache.through(key, policy, compute)
@@ -155,7 +173,7 @@ export class CallPipeline {
   ): Promise<unknown> {
     const deadline = deadlineFor(svc, undefined, undefined, this.#clock)
     const detached = { caller: options?.caller, traceId: options?.traceId, request: options?.request }
-    const ctx = new CallContext({ host: this.#host, prepared: svc, origin, deadline, options: detached })
+    const ctx = new CallContext(this.#host, svc, origin, deadline, detached)
     const out = this.#runIn(ctx, value, true, true)
     return out instanceof Promise ? out : Promise.resolve(out)
   }
@@ -166,6 +184,14 @@ export class CallPipeline {
 }
 
 const NO_TIMEOUT = Object.freeze({ name: 'caller', timeoutMs: undefined })
+
+interface CachedCall {
+  readonly svc: PreparedService
+  readonly value: unknown
+  readonly origin: CallOrigin | undefined
+  readonly options: InvokeOptions | undefined
+  readonly inherited: Deadline | undefined
+}
 
 /**
  * `work`, unless the deadline ends first (then its `NANO_E_TIMEOUT` or abort reason). A deadline

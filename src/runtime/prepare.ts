@@ -23,7 +23,7 @@ export interface PreparedService {
   readonly uses: ReadonlySet<string>
   readonly timeoutMs: number | undefined
   readonly cache: CachePolicyMs | undefined
-  /** Prefix of this version's cache keys: a shared store never serves another version's results. */
+  /** Prefix of this version's cache keys (the version: it hashes the name too): a shared store never serves another version's or service's results. */
   readonly cacheKeyPrefix: string
   /** Request facts that enter the cache key. */
   readonly vary: readonly VaryKey[]
@@ -86,7 +86,7 @@ export function prepareService(source: PrepareSource): PreparedService {
             staleWhileRevalidate: cache.staleWhileRevalidate === undefined ? 0 : toMs(cache.staleWhileRevalidate),
             staleIfError: cache.staleIfError === undefined ? 0 : toMs(cache.staleIfError),
           },
-    cacheKeyPrefix: `${name}@${version}\u0000`,
+    cacheKeyPrefix: `${version}\u0000`,
     vary: definition.cache?.vary ?? [],
     input: new Validator(definition.input, { compiler, code: 'NANO_E_INVALID_INPUT', service: name, fastAfter, log }),
     output: new Validator(definition.output, {

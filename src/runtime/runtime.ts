@@ -10,7 +10,7 @@ import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
 import { contentVersion, importExecutor } from './executor.ts'
 import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
-import { observed } from './observed.ts'
+import { type AboutCall, observed } from './observed.ts'
 import { CallPipeline, notFound } from './pipeline.ts'
 import {
   type BrokenService,
@@ -154,7 +154,8 @@ export class Runtime implements RuntimeApi {
       loader: {
         async load({ name, file, reload }) {
           const source = { name, file, root, reload }
-          const [version, definition] = await Promise.all([contentVersion(source), executor.load(source)])
+          const version = contentVersion(source)
+          const definition = await executor.load(source)
           return prepareService({ definition, name, file, version, settings })
         },
         usesOf: (svc) => svc.uses,
@@ -164,7 +165,7 @@ export class Runtime implements RuntimeApi {
 
   #host(): CallHost {
     return {
-      callFrom: (ctx, name, input, options) => this.#callFrom(ctx, name, input, options),
+      callFrom: this.#callFrom,
       sink: this.log,
       idleSignal: new AbortController().signal,
       publish: (topic, data) => this.topics.publish(topic, data),
@@ -220,7 +221,12 @@ export class Runtime implements RuntimeApi {
     return asPromise(this.#dispatch(descriptor.service, input, origin, undefined)).finally(() => deadline?.dispose())
   }
 
-  #callFrom(ctx: CallContext, name: string, input: unknown, options: CallOptions | undefined): Promise<unknown> {
+  readonly #callFrom = (
+    ctx: CallContext,
+    name: string,
+    input: unknown,
+    options: CallOptions | undefined,
+  ): Promise<unknown> => {
     if (this.#closed) return Promise.reject(closedError())
     if (!ctx.prepared.uses.has(name)) {
       return Promise.reject(
@@ -244,16 +250,20 @@ export class Runtime implements RuntimeApi {
   }
 
   #dispatch(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
-    const observer = this.#observer
     try {
-      if (observer === undefined) return this.#pipeline.dispatch(name, input, origin, options)
-      const remote = this.#index.get(name) === undefined
-      return observed(observer, { name, origin, options, remote }, () =>
-        this.#pipeline.dispatch(name, input, origin, options),
+      if (this.#observer === undefined) return this.#pipeline.dispatch(name, input, origin, options)
+      return this.#observed(
+        this.#observer,
+        { name, origin, options, remote: this.#index.get(name) === undefined },
+        input,
       )
     } catch (error) {
       return Promise.reject(error)
     }
+  }
+
+  #observed(observer: CallObserver, about: AboutCall, input: unknown): unknown {
+    return observed(observer, about, () => this.#pipeline.dispatch(about.name, input, about.origin, about.options))
   }
 
   /**
