@@ -73,8 +73,26 @@ test('ls prints a table with endpoint, uses and visibility; --json the catalog',
   assert.match(lines[2] ?? '', /^weather\/now\s+GET\|POST \/api\/weather\/now\s+geo\/lookup\s+public\s+Weather now/)
   const json = await nanoweb(['ls', root, '--json'])
   assert.deepEqual(
-    (JSON.parse(json.stdout) as { name: string }[]).map((s) => s.name),
+    (JSON.parse(json.stdout) as { services: { name: string }[] }).services.map((s) => s.name),
     ['geo/lookup', 'weather/now'],
+  )
+})
+
+test('ls lists every service that loads, and each one that does not with its error (exit 1)', async (t) => {
+  const root = await tempProject(t, {
+    'services/ok.ts': svc(`input: z.object({}), output: z.number(), run: () => 1,`),
+    'services/broken.ts': 'export default service({ input: \n',
+  })
+  const ls = await nanoweb(['ls', root])
+  assert.equal(ls.code, 1)
+  assert.match(ls.stdout, /^ok\s+POST \/api\/ok/m)
+  assert.match(ls.stdout, /1 services, 1 not loading/)
+  assert.match(ls.stderr, /✗ broken: NANO_E_BAD_DEFINITION: services\/broken\.ts:\d+/)
+  assert.ok(!ls.stderr.includes(root), 'no absolute path')
+  const json = JSON.parse((await nanoweb(['ls', root, '--json'])).stdout) as { broken: { name: string }[] }
+  assert.deepEqual(
+    json.broken.map((b) => b.name),
+    ['broken'],
   )
 })
 

@@ -1,46 +1,10 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { promisify } from 'node:util'
 import { isPageDefinition, page } from '../../src/define/page.ts'
 import { generateTypes } from '../../src/index.ts'
-import { REPO, svc, tempProject, writeFiles } from '../helpers/project.ts'
-
-const run = promisify(execFile)
-
-const TSCONFIG = JSON.stringify({
-  compilerOptions: {
-    target: 'es2024',
-    module: 'nodenext',
-    moduleResolution: 'nodenext',
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
-    types: ['node'],
-    typeRoots: [join(REPO, 'node_modules/@types')],
-  },
-  include: ['**/*.ts'],
-})
-
-/**
- * Runs tsc on the project; `errors` are the diagnostics in the project's own files (nanoweb's
- * sources are checked too, through the `nanoweb` import, but their state is not this test's subject).
- */
-async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
-  let output = ''
-  try {
-    await run(join(REPO, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { cwd: root })
-  } catch (error) {
-    output = String((error as { stdout?: string }).stdout)
-  }
-  const own = output
-    .split('\n')
-    .filter((line) => /^[\w/.-]+\.ts\(\d+,\d+\): error/.test(line) && !line.startsWith('..'))
-  const unparsed = output.trim() !== '' && !/\.ts\(\d+,\d+\): error/.test(output)
-  return { ok: own.length === 0 && !unparsed, output: unparsed ? output : own.join('\n') }
-}
+import { svc, tempProject, writeFiles } from '../helpers/project.ts'
+import { TSCONFIG, tsc } from '../helpers/tsc.ts'
 
 const title = svc(`input: z.object({ id: z.string() }), output: z.object({ title: z.string(), words: z.number() }),
   run: ({ id }) => ({ title: 'Story ' + id, words: 100 }),`)

@@ -1,37 +1,10 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { promisify } from 'node:util'
 import { generateTypes } from '../../src/index.ts'
-import { REPO, svc, tempProject, writeFiles } from '../helpers/project.ts'
-
-const run = promisify(execFile)
-
-const TSCONFIG = JSON.stringify({
-  compilerOptions: {
-    target: 'es2024',
-    module: 'nodenext',
-    moduleResolution: 'nodenext',
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
-    types: ['node'],
-    typeRoots: [join(REPO, 'node_modules/@types')],
-  },
-  include: ['**/*.ts'],
-})
-
-async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
-  try {
-    await run(join(REPO, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { cwd: root })
-    return { ok: true, output: '' }
-  } catch (error) {
-    return { ok: false, output: String((error as { stdout?: string }).stdout) }
-  }
-}
+import { svc, tempProject, writeFiles } from '../helpers/project.ts'
+import { TSCONFIG, tsc } from '../helpers/tsc.ts'
 
 const geo = svc(`input: z.object({ city: z.string().min(1) }), output: z.object({ lat: z.number(), lon: z.number() }),
   run: () => ({ lat: 51.5, lon: -0.1 }),`)

@@ -1,18 +1,22 @@
 import { createRuntime } from '../../runtime/runtime.ts'
-import { fail } from '../output.ts'
+import { EXIT, fail } from '../output.ts'
 
 /**
  * `nanoweb ls [root]`: a table of services (name, endpoint, uses, visibility, description), or
- * the catalog as JSON with `--json`.
+ * the catalog as JSON with `--json` (`{ services, broken }`, as `/_nano/catalog`). A service file
+ * that does not load is listed with its error (on stderr) and the others still are; the exit code
+ * is then 1.
  *
  * @example
  * await lsCommand('examples/news', {})
  */
 export async function lsCommand(root: string, options: { json?: boolean }): Promise<void> {
   try {
-    const catalog = await createRuntime({ root, logger: false }).catalog()
+    const rt = createRuntime({ root, logger: false })
+    const [catalog, broken] = await Promise.all([rt.catalog(), rt.broken()])
+    if (broken.length > 0) process.exitCode = EXIT.FAILED
     if (options.json === true) {
-      process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify({ services: catalog, broken }, null, 2)}\n`)
       return
     }
     const rows = catalog.map((s) => [
@@ -23,7 +27,8 @@ export async function lsCommand(root: string, options: { json?: boolean }): Prom
       s.description ?? '',
     ])
     process.stdout.write(`${table([['NAME', 'ENDPOINT', 'USES', 'VISIBILITY', 'DESCRIPTION'], ...rows])}\n`)
-    process.stdout.write(`${catalog.length} services\n`)
+    process.stdout.write(`${catalog.length} services${broken.length > 0 ? `, ${broken.length} not loading` : ''}\n`)
+    for (const b of broken) process.stderr.write(`✗ ${b.name}: ${b.error.code}: ${b.error.message}\n`)
   } catch (error) {
     fail(error)
   }
