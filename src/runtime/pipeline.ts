@@ -100,7 +100,7 @@ export class CallPipeline {
    */
   #runIn(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
     const deadline = ctx.deadlineRef
-    if (deadline !== undefined && deadline.passed) return this.#fail(ctx, deadline.expired(), owned)
+    if (deadline?.passed) return this.#fail(ctx, deadline.expired(), owned)
     const svc = ctx.prepared
     let output: unknown
     try {

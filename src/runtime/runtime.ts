@@ -1,16 +1,18 @@
-import { relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { NanoError } from '../define/errors.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
-import { type CatalogEntry, catalogEntry } from '../registry/catalog.ts'
-import { type IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
+import type { CatalogEntry } from '../registry/catalog.ts'
+import type { ServiceIndex } from '../registry/index-of-services.ts'
 import { ResultCache } from './cache/result-cache.ts'
-import { type CacheStore, type MemoryCacheLimits, MemoryCacheStore } from './cache/store.ts'
+import { type CacheStore, MemoryCacheStore } from './cache/store.ts'
+import { refusal } from './capability.ts'
 import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
-import { contentVersion, importExecutor } from './executor.ts'
-import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import { brokenOf, catalogOf, warmUp } from './inventory.ts'
+import type { LogSink } from './logger.ts'
 import { type AboutCall, observed } from './observed.ts'
+import { logSinkFor, type RuntimeOptions, serviceIndexFor } from './options.ts'
 import { CallPipeline, notFound } from './pipeline.ts'
 import {
   type BrokenService,
@@ -18,55 +20,14 @@ import {
   type CallObserver,
   type CallScope,
   type Clock,
-  type Executor,
   type InvokeOptions,
   type RuntimeApi,
   systemClock,
-  type Transport,
 } from './ports.ts'
-import { type PreparedService, prepareService, type ValidationSettings } from './prepare.ts'
+import type { PreparedService } from './prepare.ts'
 import { LocalTopicBus, type TopicBus } from './topics.ts'
-import { JsonCheckerCompiler } from './validate/json-checker.ts'
 
-/**
- * Options of {@link createRuntime}. Only `root` is required; every port has an in-process default.
- *
- * @example
- * createRuntime({ root: './app', maxCallDepth: 16, cacheLimits: { maxBytes: 32 << 20 } })
- */
-export interface RuntimeOptions {
-  /** Project folder; services are the files under `<root>/services`. */
-  readonly root: string
-  /** Where cached results live; an in-memory LRU store by default (cleared by `close()` only then). */
-  readonly cacheStore?: CacheStore
-  /** Bounds of the default in-memory store. */
-  readonly cacheLimits?: MemoryCacheLimits
-  /** Nesting limit for calls between services (cycles, runaway recursion). Default 32. */
-  readonly maxCallDepth?: number
-  /** Validate input and output of calls between services, not only of outside calls. Default true. */
-  readonly validateInternalCalls?: boolean
-  /** Compile plain schemas into fast JSON Schema checks after this many calls; 0 turns it off. Default 8. */
-  readonly fastValidationAfter?: number
-  /** Where logs go; `false` drops them. Default: JSON lines on stderr at `logLevel`, repeats folded. */
-  readonly logger?: LogSink | false
-  /** Least severe level the default logger writes. Default 'info'. */
-  readonly logLevel?: LogLevel
-  /**
-   * Called for each service file with an invalid name, which is then skipped. Without it, such a
-   * file makes `createRuntime` throw (the default: fail fast).
-   */
-  readonly onInvalidFile?: (error: NanoError) => void
-  /** Where `publish` sends messages; in-process by default. */
-  readonly topics?: TopicBus
-  /** How service code is loaded and run; in-process `import()` by default. */
-  readonly executor?: Executor
-  /** How calls reach services this runtime does not run, and how its own are offered; none by default. */
-  readonly transport?: Transport
-  /** Watches every call (metrics, traces); none by default, at no cost. */
-  readonly observer?: CallObserver
-  /** The time source of deadlines and caches; the system clock by default. */
-  readonly clock?: Clock
-}
+export type { RuntimeOptions } from './options.ts'
 
 /**
  * Creates a runtime for the services under `<root>/services`. Start-up only lists file names;
@@ -111,7 +72,7 @@ export class Runtime implements RuntimeApi {
     this.log = logSinkFor(options, this.clock)
     this.#maxDepth = options.maxCallDepth ?? 32
     this.#observer = options.observer
-    this.#index = this.#makeIndex(options)
+    this.#index = serviceIndexFor(options, this.root, this.log)
     this.topics =
       options.topics ??
       new LocalTopicBus((error, topic) =>
@@ -136,30 +97,6 @@ export class Runtime implements RuntimeApi {
     this.#withdraw = options.transport?.serve?.({
       names: () => this.names(),
       serve: (descriptor, input) => this.serve(descriptor, input),
-    })
-  }
-
-  #makeIndex(options: RuntimeOptions): ServiceIndex<PreparedService> {
-    const fastAfter = options.fastValidationAfter ?? 8
-    const settings: ValidationSettings = {
-      compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined,
-      fastAfter,
-      log: this.log,
-    }
-    const executor = options.executor ?? importExecutor
-    const root = this.root
-    return new ServiceIndex<PreparedService>({
-      root,
-      onInvalid: options.onInvalidFile,
-      loader: {
-        async load({ name, file, reload }) {
-          const source = { name, file, root, reload }
-          const version = contentVersion(source)
-          const definition = await executor.load(source)
-          return prepareService({ definition, name, file, version, settings })
-        },
-        usesOf: (svc) => svc.uses,
-      },
     })
   }
 
@@ -228,24 +165,8 @@ export class Runtime implements RuntimeApi {
     options: CallOptions | undefined,
   ): Promise<unknown> => {
     if (this.#closed) return Promise.reject(closedError())
-    if (!ctx.prepared.uses.has(name)) {
-      return Promise.reject(
-        new NanoError(
-          'NANO_E_FORBIDDEN_CALL',
-          `'${ctx.service}' may not call '${name}': add it to \`uses\` in ${relative(this.root, ctx.prepared.file)}`,
-          { service: ctx.service },
-        ),
-      )
-    }
-    if (ctx.depth >= this.#maxDepth) {
-      return Promise.reject(
-        new NanoError(
-          'NANO_E_CALL_DEPTH',
-          `Call depth limit ${this.#maxDepth} reached calling '${name}' from '${ctx.service}' (a cycle or runaway recursion)`,
-          { service: ctx.service },
-        ),
-      )
-    }
+    const refused = refusal(ctx, name, { maxDepth: this.#maxDepth, root: this.root })
+    if (refused !== undefined) return Promise.reject(refused)
     return asPromise(this.#dispatch(name, input, ctx, options))
   }
 
@@ -284,15 +205,8 @@ export class Runtime implements RuntimeApi {
    * @example
    * (await rt.catalog()).map((s) => s.endpoint)
    */
-  async catalog(): Promise<CatalogEntry[]> {
-    const loaded = await Promise.allSettled(this.#entries().map((entry) => this.#index.load(entry)))
-    const entries: CatalogEntry[] = []
-    for (const result of loaded) {
-      if (result.status !== 'fulfilled') continue
-      const svc = result.value
-      entries.push(catalogEntry(svc.name, relative(this.root, svc.file), svc.definition))
-    }
-    return entries
+  catalog(): Promise<CatalogEntry[]> {
+    return catalogOf(this.#index)
   }
 
   /**
@@ -301,24 +215,8 @@ export class Runtime implements RuntimeApi {
    * @example
    * for (const b of await rt.broken()) console.error(b.file, b.error.message)
    */
-  async broken(): Promise<BrokenService[]> {
-    const entries = this.#entries()
-    const loaded = await Promise.allSettled(entries.map((entry) => this.#index.load(entry)))
-    const broken: BrokenService[] = []
-    loaded.forEach((result, i) => {
-      if (result.status === 'fulfilled') return
-      const entry = entries[i] as IndexEntry<PreparedService>
-      const error = result.reason as { code?: unknown; message?: unknown }
-      broken.push({
-        name: entry.name,
-        file: relative(this.root, entry.file),
-        error: {
-          code: typeof error?.code === 'string' ? error.code : 'NANO_E_BAD_DEFINITION',
-          message: typeof error?.message === 'string' ? error.message : String(result.reason),
-        },
-      })
-    })
-    return broken
+  broken(): Promise<BrokenService[]> {
+    return brokenOf(this.#index)
   }
 
   /**
@@ -328,22 +226,14 @@ export class Runtime implements RuntimeApi {
    * @example
    * await rt.warm(['news/top-story'])
    */
-  async warm(names?: readonly string[]): Promise<void> {
-    const entries = names === undefined ? this.#entries() : names.map((n) => this.#index.get(n))
-    await Promise.all(
-      entries.map(async (entry) => {
-        if (entry === undefined) return
-        try {
-          await this.#index.ready(entry)
-        } catch (error) {
-          this.log({
-            level: 'error',
-            message: `service '${entry.name}' could not be loaded`,
-            time: this.clock.now(),
-            service: entry.name,
-            error,
-          })
-        }
+  warm(names?: readonly string[]): Promise<void> {
+    return warmUp(this.#index, names, (name, error) =>
+      this.log({
+        level: 'error',
+        message: `service '${name}' could not be loaded`,
+        time: this.clock.now(),
+        service: name,
+        error,
       }),
     )
   }
@@ -421,19 +311,6 @@ export class Runtime implements RuntimeApi {
     this.#withdraw?.()
     if (this.#ownsStore) await this.#store.clear()
   }
-
-  #entries(): IndexEntry<PreparedService>[] {
-    return this.#index.names().map((n) => this.#index.get(n) as IndexEntry<PreparedService>)
-  }
-}
-
-function logSinkFor(options: RuntimeOptions, clock: Clock): LogSink {
-  if (options.logger === false) return () => {}
-  if (options.logger !== undefined) return options.logger
-  return foldRepeats(
-    jsonLineSink(options.logLevel ?? 'info', (line) => process.stderr.write(line)),
-    { clock },
-  )
 }
 
 function asPromise(value: unknown): Promise<unknown> {

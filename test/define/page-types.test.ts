@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { test } from 'node:test'
 import { isPageDefinition, page } from '../../src/define/page.ts'
 import { generateTypes } from '../../src/index.ts'

@@ -1,0 +1,95 @@
+import type { NanoError } from '../define/errors.ts'
+import { ServiceIndex } from '../registry/index-of-services.ts'
+import type { CacheStore, MemoryCacheLimits } from './cache/store.ts'
+import { contentVersion, importExecutor } from './executor.ts'
+import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import type { CallObserver, Clock, Executor, Transport } from './ports.ts'
+import { type PreparedService, prepareService, type ValidationSettings } from './prepare.ts'
+import type { TopicBus } from './topics.ts'
+import { JsonCheckerCompiler } from './validate/json-checker.ts'
+
+/**
+ * Options of {@link createRuntime}. Only `root` is required; every port has an in-process default.
+ *
+ * @example
+ * createRuntime({ root: './app', maxCallDepth: 16, cacheLimits: { maxBytes: 32 << 20 } })
+ */
+export interface RuntimeOptions {
+  /** Project folder; services are the files under `<root>/services`. */
+  readonly root: string
+  /** Where cached results live; an in-memory LRU store by default (cleared by `close()` only then). */
+  readonly cacheStore?: CacheStore
+  /** Bounds of the default in-memory store. */
+  readonly cacheLimits?: MemoryCacheLimits
+  /** Nesting limit for calls between services (cycles, runaway recursion). Default 32. */
+  readonly maxCallDepth?: number
+  /** Validate input and output of calls between services, not only of outside calls. Default true. */
+  readonly validateInternalCalls?: boolean
+  /** Compile plain schemas into fast JSON Schema checks after this many calls; 0 turns it off. Default 8. */
+  readonly fastValidationAfter?: number
+  /** Where logs go; `false` drops them. Default: JSON lines on stderr at `logLevel`, repeats folded. */
+  readonly logger?: LogSink | false
+  /** Least severe level the default logger writes. Default 'info'. */
+  readonly logLevel?: LogLevel
+  /**
+   * Called for each service file with an invalid name, which is then skipped. Without it, such a
+   * file makes `createRuntime` throw (the default: fail fast).
+   */
+  readonly onInvalidFile?: (error: NanoError) => void
+  /** Where `publish` sends messages; in-process by default. */
+  readonly topics?: TopicBus
+  /** How service code is loaded and run; in-process `import()` by default. */
+  readonly executor?: Executor
+  /** How calls reach services this runtime does not run, and how its own are offered; none by default. */
+  readonly transport?: Transport
+  /** Watches every call (metrics, traces); none by default, at no cost. */
+  readonly observer?: CallObserver
+  /** The time source of deadlines and caches; the system clock by default. */
+  readonly clock?: Clock
+}
+
+/**
+ * The log sink a runtime writes to: the one given, nothing (`logger: false`), or JSON lines on
+ * stderr with repeats folded.
+ *
+ * @example
+ * const log = logSinkFor({ root: '.', logLevel: 'warn' }, systemClock)
+ */
+export function logSinkFor(options: RuntimeOptions, clock: Clock): LogSink {
+  if (options.logger === false) return () => {}
+  if (options.logger !== undefined) return options.logger
+  return foldRepeats(
+    jsonLineSink(options.logLevel ?? 'info', (line) => process.stderr.write(line)),
+    { clock },
+  )
+}
+
+/**
+ * The index of a runtime's services, loading each through the executor: the content version is
+ * read first, then the code, then the validators are prepared.
+ *
+ * @example
+ * const index = serviceIndexFor(options, '/app', log)
+ */
+export function serviceIndexFor(options: RuntimeOptions, root: string, log: LogSink): ServiceIndex<PreparedService> {
+  const fastAfter = options.fastValidationAfter ?? 8
+  const settings: ValidationSettings = {
+    compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined,
+    fastAfter,
+    log,
+  }
+  const executor = options.executor ?? importExecutor
+  return new ServiceIndex<PreparedService>({
+    root,
+    onInvalid: options.onInvalidFile,
+    loader: {
+      async load({ name, file, reload }) {
+        const source = { name, file, root, reload }
+        const version = contentVersion(source)
+        const definition = await executor.load(source)
+        return prepareService({ definition, name, file, version, settings })
+      },
+      usesOf: (svc) => svc.uses,
+    },
+  })
+}
