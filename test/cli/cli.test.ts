@@ -166,11 +166,11 @@ test('start: port in use is a clear error; call --url reaches a running server',
 test('SIGTERM: stops accepting, finishes the request in flight, exits 0', { timeout: 60_000 }, async (t) => {
   const root = await tempProject(t, {
     'services/slow.ts': svc(`input: z.object({}), output: z.string(),
-      run: () => new Promise((resolve) => setTimeout(() => resolve('done'), 2500)),`),
+      run: (_, ctx) => { ctx.log.info('slow started'); return new Promise((resolve) => setTimeout(() => resolve('done'), 2500)) },`),
   })
-  const { url, child, exited } = await serve(t, ['start', root, '--port', '0'])
+  const { url, child, exited, stderr } = await serve(t, ['start', root, '--port', '0'])
   const inFlight = post(`${url}/api/slow`, {})
-  await new Promise((r) => setTimeout(r, 300))
+  await until(async () => stderr().includes('slow started'))
   child.kill('SIGTERM')
   let refused = false
   for (let i = 0; i < 40 && !refused; i++) {

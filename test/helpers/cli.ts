@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { REPO } from './project.ts'
+import { until as waitFor } from './wait.ts'
 
 const run = promisify(execFile)
 /** The nanoweb command's entry file. */
@@ -60,16 +61,11 @@ export async function serve(
 }
 
 /**
- * Polls `check` until it returns true or `ms` pass.
+ * Waits until `check` resolves true (a rejection counts as false), for at most `ms`.
  *
  * @example
  * await until(async () => (await fetch(url)).ok)
  */
 export async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error('condition not met in time')
+  await waitFor(async () => ((await check().catch(() => false)) ? true : undefined), 'the condition', ms)
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { beforeEach, test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { createRuntime, MemoryCacheStore } from '../../src/index.ts'
+import { ManualClock } from '../helpers/clock.ts'
 import { svc, tempProject } from '../helpers/project.ts'
+import { until } from '../helpers/wait.ts'
 
 type Counter = { runs: number; fail: boolean }
 const counter = (): Counter => ((globalThis as { counter?: Counter }).counter ??= { runs: 0, fail: false })
@@ -46,38 +47,44 @@ test('stale-while-revalidate serves the stale value and refreshes once in the ba
   const root = await tempProject(t, {
     'services/w.ts': countingService("{ ttl: 40, staleWhileRevalidate: '10s' }", 20),
   })
-  const rt = createRuntime({ root, logger: false })
+  const clock = new ManualClock()
+  const rt = createRuntime({ root, logger: false, clock })
   assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 1)
-  await sleep(60)
+  clock.advance(60)
   const stale = await Promise.all([rt.call('w', { city: 'a' }), rt.call('w', { city: 'a' })])
   assert.deepEqual(
     stale.map((s) => (s as { run: number }).run),
     [1, 1],
     'stale value served at once',
   )
-  await sleep(50)
-  assert.equal(counter().runs, 2, 'one background refresh for both stale reads')
-  assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 2, 'the refreshed value is served')
+  const fresh = await until(async () => {
+    const out = (await rt.call('w', { city: 'a' })) as { run: number }
+    return out.run === 2 ? out : undefined
+  }, 'the refreshed value')
+  assert.equal(fresh.run, 2, 'the refreshed value is served')
+  assert.equal(counter().runs, 2, 'one background refresh for every stale read')
 })
 
 test('stale-if-error serves the last good value when a refresh fails, then gives up after the window', async (t) => {
   const root = await tempProject(t, { 'services/w.ts': countingService('{ ttl: 50, staleIfError: 300 }') })
-  const rt = createRuntime({ root, logger: false })
+  const clock = new ManualClock()
+  const rt = createRuntime({ root, logger: false, clock })
   await rt.call('w', { city: 'a' })
   counter().fail = true
-  await sleep(100)
+  clock.advance(100)
   assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 1, 'stale value instead of the error')
   assert.equal(counter().runs, 2, 'the refresh was tried')
-  await sleep(400)
+  clock.advance(300)
   await assert.rejects(rt.call('w', { city: 'a' }), { code: 'NANO_E_SERVICE_FAILED' })
 })
 
 test('without staleIfError a failed refresh is an error', async (t) => {
   const root = await tempProject(t, { 'services/w.ts': countingService('{ ttl: 20 }') })
-  const rt = createRuntime({ root, logger: false })
+  const clock = new ManualClock()
+  const rt = createRuntime({ root, logger: false, clock })
   await rt.call('w', { city: 'a' })
   counter().fail = true
-  await sleep(40)
+  clock.advance(40)
   await assert.rejects(rt.call('w', { city: 'a' }), { code: 'NANO_E_SERVICE_FAILED' })
 })
 

@@ -40,7 +40,6 @@ test('reload(name) serves the changed file on the next call; running calls finis
   const rt = createRuntime({ root, logger: false })
   assert.equal(await rt.call('ver', { wait: 0 }), 'v1')
   const inFlight = rt.call('ver', { wait: 80 })
-  await sleep(10)
   await writeFiles(root, {
     'services/ver.ts': svc(`input: z.object({ wait: z.number() }), output: z.string(), run: () => 'v2',`),
   })

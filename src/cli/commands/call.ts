@@ -57,11 +57,8 @@ async function callRemote(name: string, input: unknown, base: string): Promise<u
       `Could not reach ${url} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}): is the server running?`,
     )
   }
-  const body = (await res.json().catch(() => undefined)) as
-    | { error?: { code: NanoError['code']; message: string; issues?: NanoError['issues'] } }
-    | undefined
+  const body = (await res.json().catch(() => undefined)) as { error?: unknown } | undefined
   if (res.ok) return body
-  const error = body?.error
-  if (error === undefined) throw new Error(`${url} answered ${res.status} without a nanoweb error body`)
-  throw new NanoError(error.code, error.message, error.issues === undefined ? {} : { issues: error.issues })
+  if (body?.error === undefined) throw new Error(`${url} answered ${res.status} without a nanoweb error body`)
+  throw NanoError.fromJSON(body)
 }
