@@ -84,3 +84,13 @@ test('dev: nanoweb-env.d.ts is written at start and again when services are adde
   await until(async () => !(await types()).includes('"b/c"'))
   await until(async () => (await post(`${url}/api/b/c`, {})).status === 404)
 })
+
+test('dev: a page that names a missing fragment is reported as soon as it is saved', { timeout: 60_000 }, async (t) => {
+  const root = await tempProject(t, { 'services/ver.ts': answering('v1'), 'pages/index.html': '<p>home</p>' })
+  const { stderr } = await serve(t, ['dev', root, '--port', '0'])
+  await writeFiles(root, {
+    'pages/index.html': '<html><body><nano-fragment src="frag/nowhere">gone</nano-fragment></body></html>',
+  })
+  await until(async () => /no service named 'frag\/nowhere'/.test(stderr())).catch(() => assert.fail(stderr()))
+  assert.match(stderr(), /pages\/index\.html/)
+})

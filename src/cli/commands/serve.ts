@@ -33,7 +33,8 @@ export async function startCommand(root: string, options: ServeOptions): Promise
 
 /**
  * `nanoweb dev [root]`: like start, and watches services/ and pages/: a changed or new file is
- * live on the next request; a file with an error is reported and the others keep serving.
+ * live on the next request; a file with an error is reported and the others keep serving; pages
+ * are compiled again after every change, so a slot naming a missing or broken fragment is logged.
  * `nanoweb-env.d.ts` is written at start and again whenever services are added or removed. The
  * URL is printed once the watchers are armed.
  *
@@ -51,7 +52,10 @@ export async function devCommand(root: string, options: ServeOptions): Promise<v
       report(`✗ nanoweb-env.d.ts not written: ${(error as Error).message}`)
       return undefined
     })
-  const reloadPages = (): void => server.app.pages.reload()
+  const reloadPages = (): void => {
+    server.app.pages.reload()
+    void server.app.pages.compileAll()
+  }
   const onServices = async (change: ServiceChange): Promise<void> => {
     reloadPages()
     if (change.added.length === 0 && change.removed.length === 0) return
