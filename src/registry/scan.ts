@@ -37,7 +37,7 @@ export function scanServices(root: string, onInvalid?: (error: NanoError) => voi
   }
   const found: ServiceFile[] = []
   for (const entry of entries) {
-    if (!entry.isFile()) continue
+    if (!entry.isFile() || !SERVICE_EXT.test(entry.name)) continue
     const file = join(entry.parentPath, entry.name)
     const name = serviceNameOf(relative(dir, file))
     if (name === undefined) continue
@@ -60,12 +60,15 @@ export function scanServices(root: string, onInvalid?: (error: NanoError) => voi
  * serviceNameOf('weather/current.test.ts') // undefined
  */
 export function serviceNameOf(relativePath: string): string | undefined {
-  const segments = relativePath.split(sep).join('/').split('/')
-  const base = segments.at(-1) ?? ''
+  const path = sep === '/' ? relativePath.replaceAll('\\', '/') : relativePath.split(sep).join('/')
+  const base = path.slice(path.lastIndexOf('/') + 1)
   if (!SERVICE_EXT.test(base) || IGNORED.test(base)) return undefined
-  if (segments.some((s) => s === '' || s.startsWith('_') || s.startsWith('.'))) return undefined
-  return segments.join('/').replace(SERVICE_EXT, '')
+  if (HIDDEN.test(path)) return undefined
+  return path.replace(SERVICE_EXT, '')
 }
+
+/** A path with an empty segment, or a segment starting with `_` or `.`. */
+const HIDDEN = /(?:^|\/)(?:[_.]|\/|$)|^$/
 
 /**
  * True for a well-formed service name such as `weather/current`: lowercase letters, digits, `-`

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path'
 import type { NanoError } from '../../define/errors.ts'
 import { createServer, type NanoServer } from '../../http/server.ts'
 import { generateTypes } from '../../registry/types-file.ts'
-import { jsonLineSink } from '../../runtime/logger.ts'
+import { foldRepeats, jsonLineSink } from '../../runtime/logger.ts'
+import { systemClock } from '../../runtime/ports.ts'
 import { EXIT, fail } from '../output.ts'
 import { type ServiceChange, watchPages, watchServices } from '../watch.ts'
 
@@ -80,7 +81,10 @@ async function listen(root: string, options: ServeOptions, dev: boolean): Promis
       root,
       port: options.port,
       host: options.host,
-      logger: jsonLineSink(dev ? 'debug' : 'info', (line) => process.stderr.write(line)),
+      logger: foldRepeats(
+        jsonLineSink(dev ? 'debug' : 'info', (line) => process.stderr.write(line)),
+        { clock: systemClock },
+      ),
       ...(dev ? { onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) } : {}),
     })
     return server
