@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Duration, toMs } from './duration.ts'
 import { escapeHtml, type Html, isHtml } from './html.ts'
+import { OWN_CHECK } from './schema.ts'
 import { type ServiceDefinition, service } from './service.ts'
 import type { Context, MaybePromise, SpecBase, VaryKey } from './types.ts'
 
@@ -65,7 +66,8 @@ export const HTML_OUTPUT: StandardSchemaV1<Html | string, string> = {
     validate: (value) =>
       typeof value === 'string' ? { value } : { issues: [{ message: 'render() must return html`…` or a string' }] },
   },
-}
+  [OWN_CHECK]: (value: unknown): boolean => typeof value === 'string',
+} as StandardSchemaV1<Html | string, string>
 
 /**
  * Defines a fragment: a service that renders one component of a page as HTML. Its endpoint

@@ -60,3 +60,23 @@ export function toIssues(issues: readonly StandardSchemaV1.Issue[]): SchemaIssue
 function toKey(key: PropertyKey): string | number {
   return typeof key === 'symbol' ? String(key) : key
 }
+
+/**
+ * Where a schema made by nanoweb itself carries an exact, synchronous check of its own (true
+ * exactly when `validate` would accept the value unchanged), so validation can skip the library.
+ *
+ * @example
+ * const schema = { '~standard': { version: 1, vendor: 'me', validate }, [OWN_CHECK]: (v: unknown) => typeof v === 'string' }
+ */
+export const OWN_CHECK: unique symbol = Symbol.for('nanoweb.ownCheck') as never
+
+/**
+ * The exact check a nanoweb schema carries (see {@link OWN_CHECK}), or undefined.
+ *
+ * @example
+ * ownCheckOf(HTML_OUTPUT)?.('<b>hi</b>') // true
+ */
+export function ownCheckOf(schema: StandardSchemaV1): ((value: unknown) => boolean) | undefined {
+  const check = (schema as { [OWN_CHECK]?: unknown })[OWN_CHECK]
+  return typeof check === 'function' ? (check as (value: unknown) => boolean) : undefined
+}

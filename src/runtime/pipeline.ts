@@ -1,6 +1,6 @@
 import { stringify } from 'safe-stable-stringify'
 import { NanoError } from '../define/errors.ts'
-import type { ServiceIndex } from '../registry/index-of-services.ts'
+import type { IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
 import { MISS, type ResultCache } from './cache/result-cache.ts'
 import { CallContext, type CallHost, type CallOrigin } from './context.ts'
 import { type Deadline, deadlineFor } from './deadline.ts'
@@ -57,9 +57,22 @@ export class CallPipeline {
   /** Resolves, checks, runs and validates one call; answers synchronously when nothing waits. */
   dispatch(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
     const entry = this.#index.get(name)
-    if (entry === undefined) return callRemote(this.#remote, { name, input, origin, options })
+    if (entry === undefined) return this.#elsewhere(name, input, origin, options)
     const svc = entry.loaded
     if (svc !== undefined) return this.#execute(svc, input, origin, options)
+    return this.#whenReady(entry, input, origin, options)
+  }
+
+  #elsewhere(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
+    return callRemote(this.#remote, { name, input, origin, options })
+  }
+
+  #whenReady(
+    entry: IndexEntry<PreparedService>,
+    input: unknown,
+    origin: CallOrigin | undefined,
+    options: InvokeOptions | undefined,
+  ): Promise<unknown> {
     return this.#index.ready(entry).then((loaded) => this.#execute(loaded, input, origin, options))
   }
 

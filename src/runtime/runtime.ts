@@ -11,7 +11,7 @@ import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
 import { brokenOf, catalogOf, warmUp } from './inventory.ts'
 import type { LogSink } from './logger.ts'
-import { type AboutCall, observed } from './observed.ts'
+import { observed } from './observed.ts'
 import { logSinkFor, type RuntimeOptions, serviceIndexFor } from './options.ts'
 import { CallPipeline, notFound } from './pipeline.ts'
 import {
@@ -60,7 +60,7 @@ export class Runtime implements RuntimeApi {
   readonly #index: ServiceIndex<PreparedService>
   readonly #store: CacheStore
   readonly #ownsStore: boolean
-  readonly #maxDepth: number
+  readonly #limits: { readonly maxDepth: number; readonly root: string }
   readonly #pipeline: CallPipeline
   readonly #observer: CallObserver | undefined
   readonly #withdraw: (() => void) | undefined
@@ -70,7 +70,7 @@ export class Runtime implements RuntimeApi {
     this.root = resolve(options.root)
     this.clock = options.clock ?? systemClock
     this.log = logSinkFor(options, this.clock)
-    this.#maxDepth = options.maxCallDepth ?? 32
+    this.#limits = { maxDepth: options.maxCallDepth ?? 32, root: this.root }
     this.#observer = options.observer
     this.#index = serviceIndexFor(options, this.root, this.log)
     this.topics =
@@ -165,26 +165,29 @@ export class Runtime implements RuntimeApi {
     options: CallOptions | undefined,
   ): Promise<unknown> => {
     if (this.#closed) return Promise.reject(closedError())
-    const refused = refusal(ctx, name, { maxDepth: this.#maxDepth, root: this.root })
+    const refused = refusal(ctx, name, this.#limits)
     if (refused !== undefined) return Promise.reject(refused)
     return asPromise(this.#dispatch(name, input, ctx, options))
   }
 
   #dispatch(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
+    if (this.#observer !== undefined) return this.#observed(name, input, origin, options)
     try {
-      if (this.#observer === undefined) return this.#pipeline.dispatch(name, input, origin, options)
-      return this.#observed(
-        this.#observer,
-        { name, origin, options, remote: this.#index.get(name) === undefined },
-        input,
-      )
+      return this.#pipeline.dispatch(name, input, origin, options)
     } catch (error) {
       return Promise.reject(error)
     }
   }
 
-  #observed(observer: CallObserver, about: AboutCall, input: unknown): unknown {
-    return observed(observer, about, () => this.#pipeline.dispatch(about.name, input, about.origin, about.options))
+  #observed(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
+    const about = { name, origin, options, remote: this.#index.get(name) === undefined }
+    try {
+      return observed(this.#observer as CallObserver, about, () =>
+        this.#pipeline.dispatch(name, input, origin, options),
+      )
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { isNanoError, NanoError, type SchemaIssue } from '../../define/errors.ts'
-import { exactJsonSchema, toIssues } from '../../define/schema.ts'
+import { exactJsonSchema, ownCheckOf, toIssues } from '../../define/schema.ts'
 import type { LogSink } from '../logger.ts'
 import type { Checker, JsonCheckerCompiler } from './json-checker.ts'
 import { letsAnyDepthThrough, MAX_NESTING, nestedDeeperThan } from './nesting.ts'
@@ -48,7 +48,7 @@ export class Validator {
     this.#schema = schema
     this.#options = options
     this.#anyDepth = letsAnyDepthThrough(schema)
-    this.#fast = options.compiler === undefined || !isPlainZodSchema(schema) ? NEVER : undefined
+    this.#fast = ownCheckOf(schema) ?? (options.compiler === undefined || !isPlainZodSchema(schema) ? NEVER : undefined)
   }
 
   /** True when the compiled check accepts `value` as it is; false means "ask `check`". */
