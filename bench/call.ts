@@ -18,7 +18,7 @@ const input = { id: 7, name: 'Leeds' }
 
 const root = await generateProject('call', {
   'services/bench/echo.ts': smallService(1),
-  'services/bench/outer.ts': `import { service } from 'nanoweb'
+  'services/bench/outer.ts': `import { service } from '@nanoweb/core'
 import { z } from 'zod'
 export default service({
   input: z.object({ times: z.number().int() }),

@@ -25,7 +25,7 @@ await run('wrk', ['--version']).catch((error: { code?: string }) => {
 })
 
 const root = await generateProject('http', {
-  'services/bench/echo.ts': `import { service } from 'nanoweb'
+  'services/bench/echo.ts': `import { service } from '@nanoweb/core'
 import { z } from 'zod'
 export default service({
   input: z.object({ id: z.number().int(), name: z.string().min(1) }),

@@ -16,7 +16,7 @@ const CLIENTS = Number(process.env.CLIENTS ?? 4)
 const PUBLISHES = Number(process.env.PUBLISHES ?? 5)
 
 const root = await generateProject('live', {
-  'services/bench/ticker.ts': `import { fragment, html } from 'nanoweb'
+  'services/bench/ticker.ts': `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 export default fragment({
   input: z.object({ channel: z.string() }),

@@ -18,7 +18,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 7)
 const PAGES = Number(process.env.PAGES ?? 200)
 
 function renderSource(i: number): string {
-  return `import { html } from 'nanoweb'
+  return `import { html } from '@nanoweb/core'
 export function render({ id, title }: { id: number; title: string }) {
   return html\`<article class="card c${i}"><h3>\${title}</h3><p>Item \${id} of fragment ${i}</p></article>\`
 }
@@ -26,7 +26,7 @@ export function render({ id, title }: { id: number; title: string }) {
 }
 
 function fragmentSource(i: number, cached: boolean): string {
-  return `import { fragment } from 'nanoweb'
+  return `import { fragment } from '@nanoweb/core'
 import { z } from 'zod'
 import { render } from '../_renders/r${i}.ts'
 export default fragment({

@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // The nanoweb command. Plain JavaScript so that it can refuse an old Node.js with a clear message
-// before any TypeScript is loaded.
-const [major] = process.versions.node.split('.').map(Number)
-if (major < 24) {
+// before anything else is loaded. In the nanoweb repository it runs the TypeScript sources; an
+// installed package (under node_modules, no src/) runs the compiled dist/.
+import { existsSync } from 'node:fs'
+
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
-    `nanoweb needs Node.js >= 24 (this is ${process.version}). Install Node 24 LTS, or run it through npm scripts / npx in a project that has the "node" package.`,
+    `nanoweb needs Node.js 22.18 or later (this is ${process.version}): it runs your services' .ts files by type stripping. Install Node 24 LTS, or add the "node" package (^24) as a dev dependency and run nanoweb through npm scripts.`,
   )
   process.exit(1)
 }
-const { buildProgram } = await import('../src/cli/main.ts')
+const sources = new URL('../src/cli/main.ts', import.meta.url)
+const fromSources = existsSync(sources) && !sources.pathname.includes('/node_modules/')
+const { buildProgram } = await import(fromSources ? '../src/cli/main.ts' : '../dist/cli/main.js')
 await buildProgram().parseAsync(process.argv)

@@ -3,7 +3,7 @@
  * discoverable, callable from the others, run on demand in one shared runtime.
  *
  * @example
- * import { createRuntime, service } from 'nanoweb'
+ * import { createRuntime, service } from '@nanoweb/core'
  */
 export { type Duration, toMs } from './define/duration.ts'
 export {

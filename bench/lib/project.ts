@@ -29,7 +29,7 @@ export async function generateProject(name: string, files: Record<string, string
  * smallService(7) // a service returning { id, name, n: 7 }
  */
 export function smallService(n: number): string {
-  return `import { service } from 'nanoweb'
+  return `import { service } from '@nanoweb/core'
 import { z } from 'zod'
 
 export default service({

@@ -6,7 +6,7 @@ import type { Duration } from './duration.ts'
  * `nanoweb-env.d.ts` that fills it, so `ctx.call` and `rt.call` check inputs and infer outputs.
  *
  * @example
- * declare module 'nanoweb' {
+ * declare module '@nanoweb/core' {
  *   interface ServiceRegistry { 'geo/lookup': typeof import('./services/geo/lookup.ts').default }
  * }
  */

@@ -12,7 +12,7 @@ import { REPO, svc, tempProject, writeFiles } from '../helpers/project.ts'
 const run = promisify(execFile)
 
 function cardSource(text: string): string {
-  return `import { fragment, html } from 'nanoweb'\nimport { z } from 'zod'\nexport default fragment({ input: z.object({}), render: () => html\`<p>${text}</p>\` })\n`
+  return `import { fragment, html } from '@nanoweb/core'\nimport { z } from 'zod'\nexport default fragment({ input: z.object({}), render: () => html\`<p>${text}</p>\` })\n`
 }
 
 test('new scaffolds a service and its passing test; call runs it in-process', { timeout: 60_000 }, async (t) => {
@@ -208,7 +208,7 @@ test('dev: edited or new services and pages are live on the next request; a brok
   await until(async () => (await post(`${url}/api/fresh`, {})).body === 'new here')
 
   await writeFiles(root, {
-    'services/ver.ts': "import { service } from 'nanoweb'\nexport default service({ input: ]\n",
+    'services/ver.ts': "import { service } from '@nanoweb/core'\nexport default service({ input: ]\n",
   })
   await until(async () => /✗ .*ver\.ts/.test(stderr()))
   const reported =
@@ -240,14 +240,14 @@ test('dev: edited or new services and pages are live on the next request; a brok
   assert.equal((await post(`${url}/api/other`, {})).body, 'other')
 })
 
-test('the command refuses Node older than 24 with a clear message', async () => {
+test('the command refuses Node older than 22.18 with a clear message', async () => {
   const old = '/usr/bin/node'
   const version = existsSync(old) ? (await run(old, ['--version'])).stdout.trim() : 'none'
-  assert.ok(/^v(1\d|2[0-3])\./.test(version), `this test needs an old Node at ${old}; found ${version}`)
+  assert.ok(/^v(1\d|2[01])\./.test(version), `this test needs a Node older than 22 at ${old}; found ${version}`)
   const result = await run(old, [BIN, 'ls']).then(
     () => ({ code: 0, stderr: '' }),
     (e: { code: number; stderr: string }) => e,
   )
   assert.equal(result.code, 1)
-  assert.match(result.stderr, /needs Node\.js >= 24/)
+  assert.match(result.stderr, /needs Node\.js 22\.18 or later/)
 })

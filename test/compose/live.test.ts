@@ -24,7 +24,7 @@ hooks.liveRendered = (name) => {
 const nextRender = (name: 'score' | 'clock'): Promise<void> => new Promise((resolve) => waiting.push({ name, resolve }))
 
 const FILES: Record<string, string> = {
-  'services/live/score.ts': `import { fragment, html } from 'nanoweb'
+  'services/live/score.ts': `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 export default fragment({
   input: z.object({ match: z.string() }),
@@ -37,7 +37,7 @@ export default fragment({
   },
 })
 `,
-  'services/live/clock.ts': `import { fragment, html } from 'nanoweb'
+  'services/live/clock.ts': `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 export default fragment({
   input: z.object({ steady: z.boolean().optional() }),
@@ -49,7 +49,7 @@ export default fragment({
   },
 })
 `,
-  'services/live/goal.ts': `import { service } from 'nanoweb'
+  'services/live/goal.ts': `import { service } from '@nanoweb/core'
 import { z } from 'zod'
 export default service({
   input: z.object({ score: z.string() }), output: z.string(),

@@ -10,7 +10,7 @@ import { until } from '../helpers/wait.ts'
 type Seen = Record<string, { deadline: number; aborted?: string }>
 const seen = (): Seen => ((globalThis as { pageSeen?: Seen }).pageSeen ??= {})
 
-const waiter = `import { fragment, html } from 'nanoweb'
+const waiter = `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 export default fragment({
   input: z.object({ key: z.string() }),
@@ -24,7 +24,7 @@ export default fragment({
   },
 })
 `
-const fast = `import { fragment, html } from 'nanoweb'
+const fast = `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 export default fragment({ input: z.object({}), render: () => html\`<p>fast</p>\` })
 `

@@ -6,7 +6,7 @@ import { tempProject } from '../helpers/project.ts'
 import { streamGet } from '../helpers/stream.ts'
 
 const frag = (body: string, prelude = ''): string =>
-  `import { fragment, html, NanoError } from 'nanoweb'\nimport { z } from 'zod'\n${prelude}\nexport default fragment({\n${body}\n})\n`
+  `import { fragment, html, NanoError } from '@nanoweb/core'\nimport { z } from 'zod'\n${prelude}\nexport default fragment({\n${body}\n})\n`
 
 const FILES: Record<string, string> = {
   'services/frag/fast.ts': frag(`input: z.object({ label: z.string() }), css: 'box.css',
@@ -25,7 +25,7 @@ const FILES: Record<string, string> = {
   'services/frag/who.ts': frag(`input: z.object({}), cache: { ttl: '1m' },
     render: (_, ctx) => html\`<p class="who">\${ctx.request.userId ?? 'anonymous'} \${ctx.request.device ?? '?'} \${ctx.request.locale ?? '?'}</p>\`,`),
   'pages/who.html': `<html><head></head><body><nano-fragment src="frag/who"></nano-fragment></body></html>`,
-  'services/news/title.ts': `import { service } from 'nanoweb'\nimport { z } from 'zod'\nexport default service({ input: z.object({ id: z.string() }), output: z.object({ title: z.string() }), run: ({ id }) => ({ title: 'Title <' + id + '>' }) })\n`,
+  'services/news/title.ts': `import { service } from '@nanoweb/core'\nimport { z } from 'zod'\nexport default service({ input: z.object({ id: z.string() }), output: z.object({ title: z.string() }), run: ({ id }) => ({ title: 'Title <' + id + '>' }) })\n`,
   'pages/index.html': `<!doctype html><html><head><title>t</title></head><body>
 <nano-fragment src="frag/fast" label="first"></nano-fragment>
 <nano-fragment src="frag/slow" ms="1200" label="slow"></nano-fragment>
@@ -58,7 +58,7 @@ const FILES: Record<string, string> = {
 <nano-fragment src="frag/fast" label="one"></nano-fragment><nano-fragment src="frag/fast" label="two"></nano-fragment>
 <nano-fragment src="frag/slow" ms="1" label="three"></nano-fragment></body></html>`,
   'pages/hello.html': `<html><head></head><body><nano-fragment src="frag/hello"></nano-fragment></body></html>`,
-  'pages/titled/[id].ts': `import { page } from 'nanoweb'
+  'pages/titled/[id].ts': `import { page } from '@nanoweb/core'
 export default page({
   uses: ['news/title'],
   async data({ params, call }) { return { title: (await call('news/title', { id: params.id })).title } },

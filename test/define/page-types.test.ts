@@ -9,7 +9,7 @@ const title = svc(`input: z.object({ id: z.string() }), output: z.object({ title
   run: ({ id }) => ({ title: 'Story ' + id, words: 100 }),`)
 
 function storyPage(body: string): string {
-  return `import { type PageDefinition, page } from 'nanoweb'
+  return `import { type PageDefinition, page } from '@nanoweb/core'
 
 const story = page({
   uses: ['news/title'],
@@ -61,7 +61,7 @@ test('a page without uses may call nothing', { timeout: 120_000 }, async (t) => 
   const root = await tempProject(t, {
     'tsconfig.json': TSCONFIG,
     'services/news/title.ts': title,
-    'pages/bare.ts': `import { page } from 'nanoweb'
+    'pages/bare.ts': `import { page } from '@nanoweb/core'
 export default page({ template: '<p>{data.x}</p>', async data({ call }) { return { x: await call('news/title', { id: '1' }) } } })
 `,
   })

@@ -42,7 +42,7 @@ export async function writeFiles(root: string, files: Record<string, string>): P
  * svc(`input: z.object({}), output: z.string(), run: () => 'hi'`)
  */
 export function svc(body: string, prelude = ''): string {
-  return `import { service } from 'nanoweb'\nimport { z } from 'zod'\n${prelude}\nexport default service({\n${body}\n})\n`
+  return `import { service } from '@nanoweb/core'\nimport { z } from 'zod'\n${prelude}\nexport default service({\n${body}\n})\n`
 }
 
 /** A log sink that keeps records for assertions. */

@@ -6,7 +6,7 @@ import { collectLogs, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
 const FILES = {
-  'services/t/counter.ts': `import { fragment, html } from 'nanoweb'
+  'services/t/counter.ts': `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 export default fragment({
   input: z.object({ n: z.number() }),

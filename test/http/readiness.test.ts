@@ -5,7 +5,7 @@ import { post, request } from '../helpers/http.ts'
 import { collectLogs, svc, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
-const slowFragment = `import { fragment, html } from 'nanoweb'
+const slowFragment = `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 await new Promise((r) => setTimeout(r, 300))
 export default fragment({ input: z.object({}), render: () => html\`<p>slow to load</p>\` })

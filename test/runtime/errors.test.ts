@@ -119,7 +119,7 @@ test('a NanoError a service throws on purpose passes through', async (t) => {
     'services/story.ts': svc(
       `input: z.object({ id: z.string() }), output: z.unknown(),
       run: ({ id }) => { throw new NanoError('NANO_E_NOT_FOUND', 'No story ' + id) },`,
-      "import { NanoError } from 'nanoweb'",
+      "import { NanoError } from '@nanoweb/core'",
     ),
   })
   const rt = createRuntime({ root, logger: false })
@@ -130,7 +130,7 @@ test('a NanoError a service throws on purpose passes through', async (t) => {
 test('NANO_E_BAD_DEFINITION names a file that does not export a service', async (t) => {
   const root = await tempProject(t, {
     'services/plain.ts': 'export default { run() { return 1 } }\n',
-    'services/broken.ts': "import { service } from 'nanoweb'\nexport default service({ run: 1 } as never)\n",
+    'services/broken.ts': "import { service } from '@nanoweb/core'\nexport default service({ run: 1 } as never)\n",
   })
   const rt = createRuntime({ root, logger: false })
   const plain = await rejectsWith(rt.call('plain', {}), 'NANO_E_BAD_DEFINITION', 500)

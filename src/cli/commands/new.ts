@@ -37,7 +37,7 @@ export async function newCommand(name: string, options: { root: string }): Promi
 }
 
 function serviceSource(name: string): string {
-  return `import { service } from 'nanoweb'
+  return `import { service } from '@nanoweb/core'
 import { z } from 'zod'
 
 export default service({
@@ -57,7 +57,7 @@ function testSource(name: string): string {
   return `import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { createRuntime } from 'nanoweb'
+import { createRuntime } from '@nanoweb/core'
 
 const root = fileURLToPath(new URL('${up}', import.meta.url))
 

@@ -1,4 +1,4 @@
-import { type Html, html, isNanoError } from 'nanoweb'
+import { type Html, html, isNanoError } from '@nanoweb/core'
 import { z } from 'zod'
 import { SECTION_INFO, type Section } from './news.ts'
 

@@ -1,4 +1,4 @@
-import { NanoError } from 'nanoweb'
+import { NanoError } from '@nanoweb/core'
 import { z } from 'zod'
 import { readData } from './data.ts'
 import { dayOfYear, isoDay, localHour } from './dates.ts'

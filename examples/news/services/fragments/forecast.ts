@@ -1,4 +1,4 @@
-import { fragment, html } from 'nanoweb'
+import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { conditionLabel, DEMO_FLAGS, demoEffects, formatNumber, weatherIcon } from '../_lib/fragments.ts'
 

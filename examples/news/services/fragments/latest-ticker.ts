@@ -1,4 +1,4 @@
-import { type CallOutput, fragment, type Html, html } from 'nanoweb'
+import { type CallOutput, fragment, type Html, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, storyHref } from '../_lib/fragments.ts'
 

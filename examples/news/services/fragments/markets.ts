@@ -1,4 +1,4 @@
-import { fragment, html } from 'nanoweb'
+import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, formatNumber, signed, trend } from '../_lib/fragments.ts'
 import { Region } from '../_lib/markets.ts'

@@ -1,4 +1,4 @@
-import { fragment, html } from 'nanoweb'
+import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, longDate } from '../_lib/fragments.ts'
 

@@ -1,4 +1,4 @@
-import { fragment, html } from 'nanoweb'
+import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, formatNumber, signed, trend } from '../_lib/fragments.ts'
 

@@ -1,4 +1,4 @@
-import { type CallOutput, fragment, html, NanoError } from 'nanoweb'
+import { type CallOutput, fragment, html, NanoError } from '@nanoweb/core'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, isNotFound, sectionHref, sectionLabel, timeTag } from '../_lib/fragments.ts'
 

@@ -1,4 +1,4 @@
-import { fragment, html } from 'nanoweb'
+import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionLabel, storyHref, timeTag } from '../_lib/fragments.ts'
 

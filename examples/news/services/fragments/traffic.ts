@@ -1,4 +1,4 @@
-import { type CallOutput, fragment, html } from 'nanoweb'
+import { type CallOutput, fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { clock, DEMO_FLAGS, demoEffects, isNotFound } from '../_lib/fragments.ts'
 

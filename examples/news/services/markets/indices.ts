@@ -1,4 +1,4 @@
-import { service } from 'nanoweb'
+import { service } from '@nanoweb/core'
 import { z } from 'zod'
 import { levelAt, markets, Region, session } from '../_lib/markets.ts'
 import { round } from '../_lib/random.ts'

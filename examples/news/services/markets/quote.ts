@@ -1,4 +1,4 @@
-import { NanoError, service } from 'nanoweb'
+import { NanoError, service } from '@nanoweb/core'
 import { z } from 'zod'
 import { closeOn, markets, session } from '../_lib/markets.ts'
 import { round } from '../_lib/random.ts'

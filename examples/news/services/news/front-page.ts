@@ -1,4 +1,4 @@
-import { service } from 'nanoweb'
+import { service } from '@nanoweb/core'
 import { z } from 'zod'
 import { Headline, SECTION_INFO, SECTIONS, Section } from '../_lib/news.ts'
 import { Condition } from '../_lib/weather.ts'

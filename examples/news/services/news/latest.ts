@@ -1,4 +1,4 @@
-import { service } from 'nanoweb'
+import { service } from '@nanoweb/core'
 import { z } from 'zod'
 import { LatestItem, latestItems } from '../_lib/latest.ts'
 

@@ -1,4 +1,4 @@
-import { service } from 'nanoweb'
+import { service } from '@nanoweb/core'
 import { z } from 'zod'
 import { Headline, Section, type StoryRecord, stories, toHeadline } from '../_lib/news.ts'
 

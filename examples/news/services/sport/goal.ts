@@ -1,4 +1,4 @@
-import { NanoError, service } from 'nanoweb'
+import { NanoError, service } from '@nanoweb/core'
 import { z } from 'zod'
 import { addGoal, LiveGoal, LiveMatch } from '../_lib/live-match.ts'
 

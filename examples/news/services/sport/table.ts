@@ -1,4 +1,4 @@
-import { service } from 'nanoweb'
+import { service } from '@nanoweb/core'
 import { z } from 'zod'
 
 const Row = z.object({

@@ -1,4 +1,4 @@
-import { NanoError, service } from 'nanoweb'
+import { NanoError, service } from '@nanoweb/core'
 import { z } from 'zod'
 import { readData } from '../_lib/data.ts'
 import { isoDay, localHour } from '../_lib/dates.ts'

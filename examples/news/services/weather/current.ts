@@ -1,4 +1,4 @@
-import { service } from 'nanoweb'
+import { service } from '@nanoweb/core'
 import { z } from 'zod'
 import { Condition, station, weatherAt } from '../_lib/weather.ts'
 

@@ -1,4 +1,4 @@
-import { service } from 'nanoweb'
+import { service } from '@nanoweb/core'
 import { z } from 'zod'
 import { addDays, isoDay, weekday } from '../_lib/dates.ts'
 import { Condition, dayWeather, station } from '../_lib/weather.ts'
