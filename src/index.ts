@@ -5,6 +5,7 @@
  * @example
  * import { createRuntime, service } from '@nanoweb/core'
  */
+export { defineConfig, type NanowebConfig } from './cli/config.ts'
 export { type Duration, toMs } from './define/duration.ts'
 export {
   ERROR_STATUS,

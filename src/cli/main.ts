@@ -1,13 +1,20 @@
-import { readFileSync } from 'node:fs'
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { callCommand } from './commands/call.ts'
+import { initCommand } from './commands/init.ts'
 import { lsCommand } from './commands/ls.ts'
 import { newCommand } from './commands/new.ts'
 import { devCommand, startCommand } from './commands/serve.ts'
 import { typesCommand } from './commands/types.ts'
+import { EXIT } from './output.ts'
+import { ownVersion } from './own-package.ts'
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
+const PRECEDENCE =
+  'Settings: a flag wins over its environment variable (PORT, HOST, LOG_LEVEL), which wins over nanoweb.config.ts at the project root (if there is one), which wins over the defaults.'
 
 /**
- * The `nanoweb` command line: one commander program, `--help` on every command.
+ * The `nanoweb` command line: one commander program, `--help` on every command. A command line
+ * commander refuses (unknown option, bad value, missing argument) exits 2.
  *
  * @example
  * await buildProgram().parseAsync(['node', 'nanoweb', 'ls', 'examples/news'])
@@ -17,17 +24,38 @@ export function buildProgram(): Command {
     .description('Run nanoservices: one function per file, each its own endpoint, composed into pages.')
     .version(ownVersion())
     .showHelpAfterError('(add --help for usage)')
+    .exitOverride((error) => process.exit(error.exitCode === EXIT.OK ? EXIT.OK : EXIT.USAGE))
 
-  for (const [name, description, action] of [
-    ['start', 'Serve the project: /api/<name> for every public service, pages, /_nano/* for tools', startCommand],
-    ['dev', 'Serve and watch: changed or new services and pages are live on the next request', devCommand],
+  program
+    .command('init')
+    .description('Create a new app: package.json, tsconfig.json, a service with its test, a fragment and a page')
+    .argument('[dir]', 'folder to create it in (made if missing; must be empty)', '.')
+    .option('-f, --force', 'write into a folder that is not empty (files of the same name are replaced)')
+    .action(initCommand)
+
+  for (const [name, description, action, level] of [
+    [
+      'start',
+      'Serve the project: /api/<name> for every public service, pages, /_nano/* for tools',
+      startCommand,
+      'info',
+    ],
+    ['dev', 'Serve and watch: changed or new services and pages are live on the next request', devCommand, 'debug'],
   ] as const) {
     program
       .command(name)
-      .description(description)
+      .summary(description)
+      .description(`${description}.\n\n${PRECEDENCE}`)
       .argument('[root]', 'project folder (holds services/ and pages/)', '.')
-      .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
-      .option('-H, --host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
+      .addOption(new Option('-p, --port <port>', 'port to listen on (default: 3000)').argParser(port).env('PORT'))
+      .addOption(
+        new Option('-H, --host <host>', 'interface to listen on (default: 127.0.0.1)').argParser(host).env('HOST'),
+      )
+      .addOption(
+        new Option('--log-level <level>', `least severe log level written (default: ${level})`)
+          .choices(LOG_LEVELS)
+          .env('LOG_LEVEL'),
+      )
       .action(action)
   }
 
@@ -63,20 +91,13 @@ export function buildProgram(): Command {
   return program
 }
 
-/**
- * nanoweb's own version, from its package.json (found from this file, not from the working
- * directory or `npm_package_version`, which name the app being served).
- *
- * @example
- * ownVersion() // '0.1.0'
- */
-export function ownVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  return pkg.version
-}
-
 function port(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('use a whole number from 0 to 65535')
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('use a whole number from 0 to 65535')
   return n
+}
+
+function host(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('use a host name or address, e.g. 127.0.0.1 or 0.0.0.0')
+  return value
 }

@@ -2,14 +2,12 @@ import { readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import FindMyWay from 'find-my-way'
-import { toMs } from '../define/duration.ts'
-import { NanoError } from '../define/errors.ts'
 import { isPageDefinition, type PageDefinition } from '../define/page.ts'
 import { importDefault } from '../registry/import-default.ts'
 import type { Caller } from '../runtime/ports.ts'
 import type { AssetRegistry } from './assets.ts'
+import { PageLayouts } from './layouts.ts'
 import { linkPage, type PagePlan } from './plan.ts'
-import { parsePage } from './template.ts'
 
 /**
  * A page file and its compiled form (made on first request, kept until a reload).
@@ -56,7 +54,8 @@ export interface PageIndexOptions {
  * The pages under `<root>/pages`, routed by file name: `index.html` is `/`,
  * `sport/[match].html` is `/sport/:match`, and a static page (`sport/live.html`) wins over a
  * parameter in the same folder; `.ts` files default-export `page({...})`. Files and folders
- * starting with `_` or `.` are not pages. Each page is parsed and linked once, on its first
+ * starting with `_` or `.` are not pages; a `_layout.html` wraps the pages of its folder and
+ * below ({@link PageLayouts}). Each page is parsed and linked once, on its first
  * request or at warm-up, with every service it reaches loaded; a slot naming a fragment that does
  * not exist or does not load is logged then. `reload()` forgets them all (development).
  *
@@ -70,12 +69,14 @@ export class PageIndex {
   readonly #assets: AssetRegistry
   #router = FindMyWay<FindMyWay.HTTPVersion.V1>()
   #entries: PageEntry[] = []
+  readonly #layouts: PageLayouts
   #version = 0
 
   constructor(options: PageIndexOptions) {
     this.root = options.root
     this.#caller = options.caller
     this.#assets = options.assets
+    this.#layouts = new PageLayouts({ root: this.root })
     this.#scan()
   }
 
@@ -125,7 +126,7 @@ export class PageIndex {
     return entry.compiled
   }
 
-  /** Forgets compiled pages and scans the folder again. */
+  /** Forgets compiled pages and layouts, and scans the folder again. */
   reload(): void {
     this.#version += 1
     this.#router = FindMyWay<FindMyWay.HTTPVersion.V1>()
@@ -134,6 +135,7 @@ export class PageIndex {
 
   #scan(): void {
     this.#entries = []
+    this.#layouts.clear()
     const dir = join(this.root, 'pages')
     let files: string[]
     try {
@@ -143,6 +145,7 @@ export class PageIndex {
       throw error
     }
     for (const rel of files.sort()) {
+      if (PageLayouts.isLayout(rel)) this.#layouts.add(rel)
       if (!isPageFile(rel)) continue
       const entry: PageEntry = { route: routeOf(rel), file: join(dir, rel), compiled: undefined, ready: undefined }
       try {
@@ -172,15 +175,7 @@ export class PageIndex {
       )
       source = definition.template
     }
-    let parsed: ReturnType<typeof parsePage>
-    try {
-      parsed = parsePage(source, file)
-      if (definition?.budget !== undefined && parsed.budgetMs === undefined) {
-        parsed = { ...parsed, budgetMs: toMs(definition.budget, `budget in ${file}`) }
-      }
-    } catch (error) {
-      throw new NanoError('NANO_E_BAD_DEFINITION', (error as Error).message, { cause: error })
-    }
+    const parsed = await this.#layouts.parse({ source, file: entry.file, budget: definition?.budget })
     const [plan] = await Promise.all([
       linkPage(parsed, { caller: this.#caller, assets: this.#assets, file }),
       this.#caller.warm(definition?.uses ?? []),

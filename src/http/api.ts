@@ -6,6 +6,7 @@ import type { RequestContext } from '../define/types.ts'
 import type { Caller } from '../runtime/ports.ts'
 import { type Exchange, json, type MaybeReply, type Reply } from './exchange.ts'
 import { queryToInput } from './query.ts'
+import { cacheable } from './service-cache.ts'
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 const querySchemas = new WeakMap<ServiceDefinition, Record<string, unknown>>()
@@ -26,7 +27,8 @@ export interface ApiCall {
 
 /**
  * Answers `/api/<name>`: `POST` with a JSON body for every public service, `GET`/`HEAD` with
- * query parameters for idempotent ones. Internal services are not found from outside.
+ * query parameters for idempotent ones (cacheable by HTTP caches when the service declares
+ * `cache`: see {@link cacheable}). Internal services are not found from outside.
  *
  * @example
  * const reply = await handleApi(rt, exchange, { name: 'weather/current', traceId, headers: {}, bodyLimit: 1 << 20 })
@@ -48,7 +50,9 @@ function answer(rt: Caller, ex: Exchange, call: ApiCall, def: ServiceDefinition)
     return run(rt, call, parseJson(body, type), def)
   }
   if ((method === 'GET' || method === 'HEAD') && def.idempotent) {
-    return run(rt, call, queryToInput(ex.search, querySchemaOf(def)), def)
+    const reply = run(rt, call, queryToInput(ex.search, querySchemaOf(def)), def)
+    if (def.cache === undefined) return reply
+    return reply instanceof Promise ? reply.then((settled) => cacheable(def, ex, settled)) : cacheable(def, ex, reply)
   }
   throw methodNotAllowed(method, def, call.headers)
 }

@@ -1,19 +1,22 @@
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import FindMyWay from 'find-my-way'
 import { AssetRegistry } from '../compose/assets.ts'
 import { LiveHub, type LiveOptions } from '../compose/live/index.ts'
 import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
-import type { RuntimeApi } from '../runtime/ports.ts'
+import type { LogSink, RuntimeApi } from '../runtime/ports.ts'
+import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
+import { FileServer } from './files.ts'
 import { LiveEndpoint, type LiveLimits } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
+import { settle } from './settle.ts'
 import { fragmentEvent } from './sse.ts'
-import { serveAsset, serveStatic } from './static-route.ts'
+import { serveAsset, serveDir } from './static-route.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 import { NANO_URLS } from './urls.ts'
 
@@ -45,6 +48,13 @@ export interface AppOptions {
   readonly live?: LiveOptions & LiveLimits
   /** What to load after start before reporting ready. Default 'pages'. */
   readonly warm?: WarmMode
+  /**
+   * One `info` record per request (`message: 'request'`, method, path, status, durationMs,
+   * requestId, bytes): `true` through the runtime's log sink, or through the sink given (e.g.
+   * one that does not fold repeated messages, which would fold every access record into one).
+   * Default false.
+   */
+  readonly accessLog?: boolean | LogSink
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -66,6 +76,8 @@ export class GatewayApp {
   readonly #ids = new IdSource()
   /** Requests received and not yet answered (kept by the server adapters). */
   inFlight = 0
+  /** Where the adapters report each answered request, when the `accessLog` option is on. */
+  readonly accessLog: AccessLog | undefined
 
   readonly assets: AssetRegistry
   readonly pages: PageIndex
@@ -73,6 +85,8 @@ export class GatewayApp {
   readonly #liveEndpoint: LiveEndpoint
   readonly #user: UserSource | undefined
   readonly #warmMode: WarmMode
+  readonly #files = new FileServer()
+  readonly #public: { readonly dir: string; readonly prefix: string }
   #warming: Promise<void> | undefined
   #ready = false
 
@@ -86,6 +100,9 @@ export class GatewayApp {
     this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
     this.#user = options.user
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
+    const accessLog = options.accessLog
+    this.accessLog = accessLog === true ? new AccessLog(runtime.log) : accessLog ? new AccessLog(accessLog) : undefined
+    this.#public = { dir: resolve(runtime.root, 'public'), prefix: '/' }
     const info = { title: options.title ?? 'nanoweb', version: options.version ?? '1.0.0' }
     this.#route(NANO_URLS.health, () =>
       json(200, { status: 'ok', services: runtime.names().length, uptimeMs: Date.now() - this.#started }),
@@ -96,15 +113,15 @@ export class GatewayApp {
       return json(200, { services, broken })
     })
     this.#route(NANO_URLS.openapi, async () => json(200, openApiDocument(await runtime.catalog(), info)))
-    this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.assets, ex.path, headers))
+    this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.#files, this.assets, ex, headers))
     this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
     this.#route(NANO_URLS.liveScript, (_ex, headers) => {
       headers['content-type'] = 'text/javascript; charset=utf-8'
       headers['cache-control'] = 'public, max-age=300'
       return { status: 200, headers, body: LIVE_CLIENT_JS }
     })
-    const staticDir = join(runtime.root, 'pages', '_assets')
-    this.#route(`${NANO_URLS.staticFiles}*`, (ex, headers) => serveStatic(staticDir, ex.path, headers))
+    const staticDir = { dir: resolve(runtime.root, 'pages', '_assets'), prefix: NANO_URLS.staticFiles }
+    this.#route(`${NANO_URLS.staticFiles}*`, (ex, headers) => serveDir(this.#files, staticDir, ex, headers))
   }
 
   /** True once warm-up is done (`/_nano/ready` answers 200). */
@@ -136,7 +153,9 @@ export class GatewayApp {
 
   /**
    * Answers one request; never throws. The reply is synchronous when nothing had to wait (the
-   * usual case for a loaded service with a synchronous `run`), else a promise.
+   * usual case for a loaded service with a synchronous `run` and a small answer), else a
+   * promise. Routes (`/api/*`, `/_nano/*`, `/_assets/*`) come first, then pages, then the files
+   * of `public/`. Answers are compressed as the client accepts ({@link settle}).
    */
   handle(ex: Exchange): MaybeReply {
     const fresh = this.#ids.next()
@@ -150,9 +169,12 @@ export class GatewayApp {
       return this.#failed(error, headers, traceId)
     }
     if (reply instanceof Promise) {
-      return reply.then(settled(ex), (error: unknown) => this.#failed(error, headers, traceId))
+      return reply.then(
+        (answered) => settle(ex, answered),
+        (error: unknown) => this.#failed(error, headers, traceId),
+      )
     }
-    return settled(ex)(reply)
+    return settle(ex, reply)
   }
 
   #failed(error: unknown, headers: Record<string, string>, traceId: string): Reply {
@@ -177,7 +199,12 @@ export class GatewayApp {
     const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
     if (found !== null) return (found.handler as unknown as NanoRoute)(ex, headers)
     const page = this.pages.match(path)
-    if (page === undefined) throw this.#missing(ex.method, path, headers)
+    if (page === undefined) {
+      if (path.startsWith('/_nano/') || path.startsWith(NANO_URLS.staticFiles)) {
+        throw this.#missing(ex.method, path, headers)
+      }
+      return serveDir(this.#files, this.#public, ex, headers)
+    }
     const call = {
       caller: this.runtime,
       pages: this.pages,
@@ -228,21 +255,6 @@ export class GatewayApp {
     headers.allow = allowed.join(', ')
     return new NanoError('NANO_E_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${headers.allow}`)
   }
-}
-
-function settled(ex: Exchange): (reply: Reply) => Reply {
-  return ex.method === 'HEAD' ? withoutBody : same
-}
-
-function same(reply: Reply): Reply {
-  return reply
-}
-
-function withoutBody(reply: Reply): Reply {
-  if (reply.stream !== undefined) reply.stream = undefined
-  else reply.headers['content-length'] = String(Buffer.byteLength(reply.body))
-  reply.body = ''
-  return reply
 }
 
 function serviceName(path: string): string {

@@ -25,7 +25,8 @@ export interface Exchange {
 }
 
 /**
- * What a handler answers: status, headers and a complete body.
+ * What a handler answers: status, headers and a complete body (text or bytes), or a body the
+ * server adapter streams (`stream`, `file`).
  *
  * @example
  * const reply: Reply = { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' }
@@ -33,9 +34,23 @@ export interface Exchange {
 export interface Reply {
   status: number
   headers: Record<string, string>
-  body: string
+  body: string | Uint8Array
   /** For a streamed body (a page still rendering, an event stream): writes it to the sink. */
-  stream?: (sink: StreamSink) => void
+  stream?: ((sink: ByteSink) => void) | undefined
+  /** For a file too large to hold: the adapter streams these bytes of it (`content-length` is set). */
+  file?: FileSpan | undefined
+}
+
+/**
+ * A byte range of a file on disk, both ends inclusive, as a reply's body.
+ *
+ * @example
+ * const span: FileSpan = { path: '/app/public/intro.mp4', start: 0, end: 1_048_575 }
+ */
+export interface FileSpan {
+  readonly path: string
+  readonly start: number
+  readonly end: number
 }
 
 /**
@@ -53,6 +68,17 @@ export interface StreamSink {
   buffered(): number
   /** Closes the connection at once, dropping what is unsent. */
   drop(): void
+}
+
+/**
+ * The sink a server adapter hands to a streamed reply: a {@link StreamSink} that also takes bytes
+ * (what a compressed stream writes). A function written for a `StreamSink` accepts it.
+ *
+ * @example
+ * const sink: ByteSink = { ...textSink, write: (chunk) => res.write(chunk) }
+ */
+export interface ByteSink extends StreamSink {
+  write(chunk: string | Uint8Array): void
 }
 
 /**

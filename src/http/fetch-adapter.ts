@@ -1,15 +1,22 @@
+import { openAsBlob } from 'node:fs'
 import type { GatewayApp } from './app.ts'
 import { type Exchange, type Reply, tooLarge } from './exchange.ts'
 
+const NO_BODY = new Set([204, 304])
+
 /**
  * The Web-standard entry: answers a `Request` with a `Response` through the same handlers as the
- * node:http server, for other runtimes and in-process tests.
+ * node:http server, for other runtimes and in-process tests. It behaves as the node:http server
+ * does: the same compression (node:zlib, streamed pages flushed chunk by chunk), validators and
+ * 304s, files read from disk (`fs.openAsBlob`), and access log records (once the body is built,
+ * or, for a stream, once it ends).
  *
  * @example
  * const res = await fetchHandler(app)(new Request('http://local/api/news/headlines?limit=2'))
  */
 export function fetchHandler(app: GatewayApp): (request: Request) => Promise<Response> {
   return async (request) => {
+    const started = app.accessLog === undefined ? 0 : performance.now()
     const url = new URL(request.url)
     const ex: Exchange = {
       method: request.method,
@@ -25,36 +32,61 @@ export function fetchHandler(app: GatewayApp): (request: Request) => Promise<Res
     } finally {
       app.inFlight -= 1
     }
-    const stream = reply.stream
-    if (stream !== undefined) {
-      const encoder = new TextEncoder()
-      const closers: (() => void)[] = []
-      const closed = (): void => {
-        for (const listener of closers.splice(0)) listener()
-      }
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          stream({
-            write: (chunk) => controller.enqueue(encoder.encode(chunk)),
-            end: () => {
-              controller.close()
-              closed()
-            },
-            onClose: (listener) => closers.push(listener),
-            buffered: () => Math.max(0, -(controller.desiredSize ?? 0)),
-            drop: () => {
-              controller.error(new Error('dropped'))
-              closed()
-            },
-          })
-        },
-        cancel: closed,
-      })
-      return new Response(request.method === 'HEAD' ? null : body, { status: reply.status, headers: reply.headers })
+    const log = (bytes: number | undefined): void => {
+      const requestId = reply.headers['x-request-id']
+      app.accessLog?.record({ method: ex.method, path: ex.path, status: reply.status, started, requestId, bytes })
     }
-    const empty = reply.body === '' && (request.method === 'HEAD' || reply.status === 204)
-    return new Response(empty ? null : reply.body, { status: reply.status, headers: reply.headers })
+    const init = { status: reply.status, headers: reply.headers }
+    const stream = reply.stream
+    if (stream !== undefined) return new Response(streamBody(stream, log), init)
+    const file = reply.file
+    if (file !== undefined) {
+      const blob = (await openAsBlob(file.path)).slice(file.start, file.end + 1)
+      log(blob.size)
+      return new Response(blob, init)
+    }
+    const body = reply.body
+    const empty = NO_BODY.has(reply.status) || (body.length === 0 && request.method === 'HEAD')
+    log(empty ? 0 : Buffer.byteLength(body))
+    return new Response(empty ? null : (body as ConstructorParameters<typeof Response>[0]), init)
   }
+}
+
+function streamBody(stream: NonNullable<Reply['stream']>, log: (bytes: number | undefined) => void): ReadableStream {
+  const encoder = new TextEncoder()
+  const closers: (() => void)[] = []
+  let bytes = 0
+  let open = true
+  const closed = (whole: boolean): void => {
+    if (open) log(whole ? bytes : undefined)
+    open = false
+    for (const listener of closers.splice(0)) listener()
+  }
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stream({
+        write: (chunk) => {
+          const bytesOf = typeof chunk === 'string' ? encoder.encode(chunk) : chunk
+          bytes += bytesOf.byteLength
+          controller.enqueue(bytesOf)
+        },
+        end: () => {
+          controller.close()
+          closed(true)
+        },
+        onClose: (listener) => {
+          if (open) closers.push(listener)
+          else queueMicrotask(listener)
+        },
+        buffered: () => Math.max(0, -(controller.desiredSize ?? 0)),
+        drop: () => {
+          controller.error(new Error('dropped'))
+          closed(false)
+        },
+      })
+    },
+    cancel: () => closed(false),
+  })
 }
 
 async function readBody(request: Request, limit: number): Promise<Uint8Array> {

@@ -1,14 +1,18 @@
+import { createReadStream } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream'
 import { NanoError } from '../define/errors.ts'
 import type { GatewayApp } from './app.ts'
-import { type Exchange, type MaybeReply, tooLarge } from './exchange.ts'
+import { type Exchange, type FileSpan, type MaybeReply, type Reply, tooLarge } from './exchange.ts'
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
  * The node:http fast path. A request body is read as it arrives (up to the app's limit), then
  * the app answers, synchronously when it can, and the reply is written with its length. A body
- * over the limit is answered with 413 and the connection closed, the rest unread.
+ * over the limit is answered with 413 and the connection closed, the rest unread. Streamed
+ * replies are written as they come, file replies piped from disk. With the access log on, each
+ * request is reported once its last byte is handed to the socket.
  *
  * @example
  * http.createServer(nodeHandler(app))
@@ -16,6 +20,7 @@ const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     app.inFlight += 1
+    const started = app.accessLog === undefined ? 0 : performance.now()
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     const method = req.method ?? 'GET'
@@ -35,7 +40,7 @@ export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: Server
         return bytes
       },
     }
-    const answer = (): void => write(app, req, res, app.handle(ex))
+    const answer = (): void => write({ app, req, res, ex, started }, app.handle(ex))
     if (!HAS_BODY.has(method)) {
       answer()
       return
@@ -50,58 +55,105 @@ export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: Server
 
 const EMPTY = new Uint8Array(0)
 
-function write(app: GatewayApp, req: IncomingMessage, res: ServerResponse, reply: MaybeReply): void {
+/** One request in flight, as {@link write} needs it. */
+interface Pending {
+  readonly app: GatewayApp
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly ex: Exchange
+  readonly started: number
+}
+
+function write(at: Pending, reply: MaybeReply): void {
   if (reply instanceof Promise) {
     reply.then(
-      (settled) => write(app, req, res, settled),
+      (settled) => write(at, settled),
       () => {
-        app.inFlight -= 1
-        res.destroy()
+        at.app.inFlight -= 1
+        at.res.destroy()
       },
     )
     return
   }
-  const headers = reply.headers
-  const stream = reply.stream
-  if (stream !== undefined) {
-    res.writeHead(reply.status, headers)
-    let open = true
-    const done = (): void => {
-      if (!open) return
-      open = false
-      app.inFlight -= 1
-    }
-    const closed = (): boolean => res.destroyed || req.socket.destroyed
-    if (closed()) done()
-    else res.once('close', done)
-    stream({
-      write: (chunk) => {
-        res.write(chunk)
-      },
-      end: () => {
-        done()
-        res.end()
-      },
-      onClose: (listener) => {
-        if (closed()) queueMicrotask(listener)
-        else res.once('close', listener)
-      },
-      buffered: () => res.writableLength,
-      drop: () => {
-        done()
-        res.destroy()
-      },
-    })
+  if (reply.stream !== undefined) {
+    writeStream(at, reply, reply.stream)
     return
   }
+  if (reply.file !== undefined) {
+    writeFile(at, reply, reply.file)
+    return
+  }
+  const { app, req, res } = at
   app.inFlight -= 1
-  if (reply.status === 413) {
+  const headers = reply.headers
+  const status = reply.status
+  if (status === 413) {
     headers.connection = 'close'
     res.on('finish', () => req.destroy())
   }
-  headers['content-length'] ??= String(Buffer.byteLength(reply.body))
-  res.writeHead(reply.status, headers)
-  res.end(reply.body)
+  const body = reply.body
+  if (status !== 304 && status !== 204) headers['content-length'] ??= String(Buffer.byteLength(body))
+  res.writeHead(status, headers)
+  res.end(body)
+  if (app.accessLog !== undefined) logged(at, status, headers, Buffer.byteLength(body))
+}
+
+function logged(at: Pending, status: number, headers: Record<string, string>, bytes: number | undefined): void {
+  const { method, path } = at.ex
+  at.app.accessLog?.record({ method, path, status, started: at.started, requestId: headers['x-request-id'], bytes })
+}
+
+function writeStream(at: Pending, reply: Reply, stream: NonNullable<Reply['stream']>): void {
+  const { app, req, res } = at
+  const counting = app.accessLog !== undefined
+  let bytes = 0
+  res.writeHead(reply.status, reply.headers)
+  let open = true
+  const done = (whole: boolean): void => {
+    if (!open) return
+    open = false
+    app.inFlight -= 1
+    if (counting) logged(at, reply.status, reply.headers, whole ? bytes : undefined)
+  }
+  const cut = (): void => done(false)
+  const closed = (): boolean => res.destroyed || req.socket.destroyed
+  if (closed()) cut()
+  else res.once('close', cut)
+  stream({
+    write: (chunk) => {
+      if (counting) bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength
+      res.write(chunk)
+    },
+    end: () => {
+      done(true)
+      res.end()
+    },
+    onClose: (listener) => {
+      if (closed()) queueMicrotask(listener)
+      else res.once('close', listener)
+    },
+    buffered: () => res.writableLength,
+    drop: () => {
+      cut()
+      res.destroy()
+    },
+  })
+}
+
+function writeFile(at: Pending, reply: Reply, file: FileSpan): void {
+  const { app, res } = at
+  res.writeHead(reply.status, reply.headers)
+  pipeline(createReadStream(file.path, { start: file.start, end: file.end }), res, (error) => {
+    app.inFlight -= 1
+    if (app.accessLog !== undefined) {
+      logged(
+        at,
+        reply.status,
+        reply.headers,
+        error === undefined || error === null ? file.end - file.start + 1 : undefined,
+      )
+    }
+  })
 }
 
 function readBody(

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import type { NanoError } from '../define/errors.ts'
 import { scanServices } from './scan.ts'
@@ -19,7 +19,11 @@ export async function generateTypes(root: string, onInvalid?: (error: NanoError)
   const out = join(absolute, 'nanoweb-env.d.ts')
   const text = typesFileText(absolute, onInvalid)
   const current = await readFile(out, 'utf8').catch(() => undefined)
-  if (current !== text) await writeFile(out, text)
+  if (current !== text) {
+    const temp = `${out}.${process.pid}.tmp`
+    await writeFile(temp, text)
+    await rename(temp, out)
+  }
   return out
 }
 

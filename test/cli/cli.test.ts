@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer as createNetServer } from 'node:net'
-import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
+import { nearestPackageJson } from '../../src/cli/package-type.ts'
 import { BIN, nanoweb, serve, until } from '../helpers/cli.ts'
 import { post, request } from '../helpers/http.ts'
 import { REPO, svc, tempProject, writeFiles } from '../helpers/project.ts'
@@ -96,12 +99,73 @@ test('ls lists every service that loads, and each one that does not with its err
   )
 })
 
-test('every command has --help', async () => {
-  for (const command of ['start', 'dev', 'new', 'ls', 'call', 'types']) {
+test('every command has --help; nanoweb --help lists them all', async () => {
+  const commands = ['init', 'start', 'dev', 'new', 'ls', 'call', 'types']
+  for (const command of commands) {
     const help = await nanoweb([command, '--help'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, new RegExp(`Usage: nanoweb ${command}`))
   }
+  const top = await nanoweb(['--help'])
+  assert.equal(top.code, 0)
+  for (const command of commands) assert.match(top.stdout, new RegExp(`^  ${command} `, 'm'))
+  const start = await nanoweb(['start', '--help'])
+  for (const part of ['--port', 'PORT', '--host', 'HOST', '--log-level', 'LOG_LEVEL', 'nanoweb.config.ts']) {
+    assert.ok(start.stdout.includes(part), `start --help mentions ${part}`)
+  }
+})
+
+test('a command line commander refuses exits 2', async () => {
+  const unknown = await nanoweb(['start', '--prot', '80'])
+  assert.equal(unknown.code, 2)
+  assert.match(unknown.stderr, /unknown option '--prot'/)
+  const badPort = await nanoweb(['start', '--port', '80a'])
+  assert.equal(badPort.code, 2)
+  assert.match(badPort.stderr, /whole number from 0 to 65535/)
+  assert.equal((await nanoweb(['nope'])).code, 2)
+})
+
+test('start and dev refuse an app whose package.json is not "type": "module" (exit 2, naming the file)', async (t) => {
+  for (const manifest of [{ name: 'app', type: 'commonjs' }, { name: 'app' }]) {
+    const root = await tempProject(t, {
+      'package.json': JSON.stringify(manifest),
+      'services/a.ts': svc(`input: z.object({}), output: z.number(), run: () => 1,`),
+    })
+    for (const command of ['start', 'dev']) {
+      const r = await nanoweb([command, root, '--port', '0'])
+      assert.equal(r.code, 2, r.stderr)
+      assert.match(r.stderr, /nanoweb apps are ES modules/)
+      assert.match(r.stderr, /add "type": "module" to \S*package\.json/i)
+      assert.ok(r.stderr.includes(`${basename(root)}/package.json`), `names the file: ${r.stderr}`)
+      assert.equal(r.stdout, '')
+    }
+  }
+  const garbled = await tempProject(t, { 'package.json': '{ "type": ', 'pages/index.html': '<p>hi</p>' })
+  const r = await nanoweb(['start', garbled, '--port', '0'])
+  assert.equal(r.code, 2)
+  assert.match(r.stderr, /package\.json could not be read as JSON/)
+})
+
+test('the nearest package.json decides: one above the app counts; none at all is fine', {
+  timeout: 60_000,
+}, async (t) => {
+  const parent = await tempProject(t, {
+    'package.json': JSON.stringify({ name: 'mono', type: 'commonjs' }),
+    'apps/web/pages/index.html': '<p>nested</p>',
+  })
+  const nested = await nanoweb(['start', join(parent, 'apps/web'), '--port', '0'])
+  assert.equal(nested.code, 2)
+  assert.ok(nested.stderr.includes(`${basename(parent)}/package.json`), nested.stderr)
+
+  const outside = await mkdtemp(join(tmpdir(), 'nanoweb-no-package-'))
+  t.after(() => rm(outside, { recursive: true, force: true }))
+  if (nearestPackageJson(outside) !== undefined) {
+    t.skip(`${nearestPackageJson(outside)} exists above ${outside}`)
+    return
+  }
+  await writeFiles(outside, { 'pages/index.html': '<html><body><h1>no package.json</h1></body></html>' })
+  const { url } = await serve(t, ['start', outside, '--port', '0'])
+  assert.match((await request(`${url}/`)).text, /no package\.json/)
 })
 
 test("--version prints nanoweb's own version, not the served app's", async () => {

@@ -1,26 +1,23 @@
 import { statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { NanoError } from '../../define/errors.ts'
-import { createServer, type NanoServer } from '../../http/server.ts'
+import { createServer, type NanoServer, type ServerOptions } from '../../http/server.ts'
 import { generateTypes } from '../../registry/types-file.ts'
 import { foldRepeats, jsonLineSink } from '../../runtime/logger.ts'
 import { systemClock } from '../../runtime/ports.ts'
+import { loadConfig } from '../config-file.ts'
 import { EXIT, fail } from '../output.ts'
+import { moduleTypeProblem } from '../package-type.ts'
+import { type ServeOptions, type ServeSettings, serveSettings } from '../serve-settings.ts'
 import { type ServiceChange, watchPages, watchServices } from '../watch.ts'
 
 /**
- * Options of `nanoweb start` and `nanoweb dev`.
- *
- * @example
- * const o: ServeOptions = { port: 3000, host: '127.0.0.1' }
- */
-export interface ServeOptions {
-  readonly port: number
-  readonly host: string
-}
-
-/**
  * `nanoweb start [root]`: serve until SIGTERM or SIGINT, then shut down gracefully and exit 0.
+ * Before anything is served, the app is checked: a folder with services/ or pages/, whose
+ * nearest package.json says `"type": "module"` (or that has none), and a valid config file if
+ * it has one (`nanoweb.config.ts`); else exit 2 saying what to fix. The options given (flags,
+ * environment) win over the config file, which wins over the defaults (port 3000 on 127.0.0.1,
+ * logs from `info` up, an access log).
  *
  * @example
  * await startCommand('examples/news', { port: 3000, host: '127.0.0.1' })
@@ -37,7 +34,8 @@ export async function startCommand(root: string, options: ServeOptions): Promise
  * live on the next request; a file with an error is reported and the others keep serving; pages
  * are compiled again after every change, so a slot naming a missing or broken fragment is logged.
  * `nanoweb-env.d.ts` is written at start and again whenever services are added or removed. The
- * URL is printed once the watchers are armed.
+ * URL is printed once the watchers are armed. The config file is read once, at start: restart to
+ * apply a change to it.
  *
  * @example
  * await devCommand('examples/news', { port: 3000, host: '127.0.0.1' })
@@ -71,30 +69,39 @@ export async function devCommand(root: string, options: ServeOptions): Promise<v
 }
 
 async function listen(root: string, options: ServeOptions, dev: boolean): Promise<NanoServer | undefined> {
-  const problem = projectProblem(root)
+  const problem = projectProblem(root) ?? moduleTypeProblem(root)
   if (problem !== undefined) {
     fail(new Error(problem), EXIT.USAGE)
     return undefined
   }
+  const loaded = await loadConfig(root)
+  if (!loaded.ok) {
+    for (const text of loaded.problems) fail(new Error(text), EXIT.USAGE)
+    return undefined
+  }
+  const settings = serveSettings({ options, config: loaded.config, dev })
   try {
-    const server = await createServer({
-      root,
-      port: options.port,
-      host: options.host,
-      logger: foldRepeats(
-        jsonLineSink(dev ? 'debug' : 'info', (line) => process.stderr.write(line)),
-        { clock: systemClock },
-      ),
-      ...(dev ? { onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) } : {}),
-    })
-    return server
+    return await createServer(serverOptions(root, settings, dev))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE')
-      fail(new Error(`Port ${options.port} is in use. Stop whatever uses it, or pass --port <another>.`))
-    else if (code === 'EACCES') fail(new Error(`Not allowed to listen on port ${options.port}. Use a port above 1023.`))
+      fail(new Error(`Port ${settings.port} is in use. Stop whatever uses it, or pass --port <another>.`))
+    else if (code === 'EACCES')
+      fail(new Error(`Not allowed to listen on port ${settings.port}. Use a port above 1023.`))
     else fail(error)
     return undefined
+  }
+}
+
+function serverOptions(root: string, settings: ServeSettings, dev: boolean): ServerOptions {
+  const { logLevel, accessLog, ...rest } = settings
+  const lines = jsonLineSink(logLevel, (line) => process.stderr.write(line))
+  return {
+    ...rest,
+    root,
+    logger: foldRepeats(lines, { clock: systemClock }),
+    accessLog: accessLog ? lines : false,
+    ...(dev ? { onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) } : {}),
   }
 }
 

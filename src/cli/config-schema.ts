@@ -1,0 +1,142 @@
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { NanowebConfig } from './config.ts'
+import { closest } from './did-you-mean.ts'
+
+/**
+ * A JSON Schema with a `description` saying, in words, what a value must be: the config check
+ * says `<option> must be <description> (got <value>)`.
+ *
+ * @example
+ * const port: DescribedSchema = { type: 'integer', minimum: 0, maximum: 65535, description: 'an integer from 0 to 65535' }
+ */
+export interface DescribedSchema {
+  readonly description: string
+  readonly properties?: Readonly<Record<string, DescribedSchema>>
+  readonly [keyword: string]: unknown
+}
+
+const atLeast = (minimum: number, what = 'an integer'): DescribedSchema => ({
+  type: 'integer',
+  minimum,
+  description: `${what} of ${minimum} or more`,
+})
+const flag: DescribedSchema = { type: 'boolean', description: 'true or false' }
+const name = (what: string): DescribedSchema => ({
+  type: 'string',
+  minLength: 1,
+  description: `${what} (a non-empty string)`,
+})
+const duration: DescribedSchema = {
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?(ms|s|m|h|d)\\s*$' },
+  ],
+  description: "a duration: milliseconds (a number of 0 or more) or a string such as '150ms', '10s', '5m', '1h'",
+}
+const object = (properties: Record<string, DescribedSchema>, description: string): DescribedSchema => ({
+  type: 'object',
+  properties,
+  additionalProperties: false,
+  description,
+})
+
+/** One schema per option: tsc checks that these are exactly the options of {@link NanowebConfig}. */
+const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema } = {
+  port: { type: 'integer', minimum: 0, maximum: 65535, description: 'an integer from 0 to 65535' },
+  host: name("an interface to listen on, such as '127.0.0.1' or '0.0.0.0'"),
+  logLevel: { enum: ['debug', 'info', 'warn', 'error'], description: "one of 'debug', 'info', 'warn', 'error'" },
+  accessLog: flag,
+  bodyLimit: atLeast(0, 'a number of bytes: an integer'),
+  title: { type: 'string', description: 'a string' },
+  version: { type: 'string', description: 'a string' },
+  user: object(
+    { cookie: name('a cookie name'), header: name('a header name') },
+    "an object naming where the user id comes from, such as { cookie: 'uid' } or { header: 'x-user-id' }",
+  ),
+  live: object(
+    {
+      bufferLimit: atLeast(1, 'a number of bytes: an integer'),
+      renderTimeout: duration,
+      maxInstances: atLeast(1),
+      idleGrace: duration,
+      streamsPerAddress: atLeast(1),
+      heartbeatMs: atLeast(1, 'milliseconds: an integer'),
+    },
+    'an object of live stream limits: { bufferLimit, renderTimeout, maxInstances, idleGrace, streamsPerAddress, heartbeatMs }',
+  ),
+  warm: { enum: ['pages', 'all', false], description: "'pages', 'all' or false" },
+  shutdownTimeoutMs: { type: 'number', minimum: 0, description: 'milliseconds: a number of 0 or more' },
+  maxCallDepth: atLeast(1),
+  validateInternalCalls: flag,
+  fastValidationAfter: atLeast(0, 'a number of calls: an integer'),
+  cacheLimits: object(
+    { maxEntries: atLeast(1), maxBytes: atLeast(1, 'a number of bytes: an integer') },
+    'an object bounding the in-memory cache: { maxEntries, maxBytes }',
+  ),
+}
+
+/**
+ * The JSON Schema of `nanoweb.config.ts`'s default export: an object of known options, each
+ * described in words for error messages. Unknown options are refused, at every level.
+ *
+ * @example
+ * CONFIG_SCHEMA.properties.port // { type: 'integer', minimum: 0, maximum: 65535, description: … }
+ */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  properties: OPTIONS,
+  additionalProperties: false,
+  description: 'an object of options: export default defineConfig({ … })',
+} as const satisfies DescribedSchema
+
+const check = new Ajv2020({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA)
+
+/**
+ * What is wrong with a config, one sentence per option, checked against {@link CONFIG_SCHEMA}:
+ * `port must be an integer from 0 to 65535 (got "80a")`, `unknown option 'prot' (did you mean
+ * 'port'?)`. Nested options are named with dots (`live.heartbeatMs`). Empty when it is valid.
+ *
+ * @example
+ * configProblems({ prot: 80 }) // ["unknown option 'prot' (did you mean 'port'?)"]
+ */
+export function configProblems(config: unknown): string[] {
+  if (check(config)) return []
+  const problems = new Set<string>()
+  for (const error of check.errors ?? []) {
+    const path = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    const schema = schemaAt(path)
+    if (error.keyword === 'additionalProperties') {
+      const unknown = String((error.params as { additionalProperty: string }).additionalProperty)
+      const near = closest(unknown, Object.keys(schema.properties ?? {}))
+      const hint = near === undefined ? '' : ` (did you mean '${[...path, near].join('.')}'?)`
+      problems.add(`unknown option '${[...path, unknown].join('.')}'${hint}`)
+    } else {
+      const label = path.length === 0 ? 'the default export' : path.join('.')
+      problems.add(`${label} must be ${schema.description} (got ${show(valueAt(config, path))})`)
+    }
+  }
+  return [...problems]
+}
+
+function schemaAt(path: readonly string[]): DescribedSchema {
+  let schema: DescribedSchema = CONFIG_SCHEMA
+  for (const part of path) schema = schema.properties?.[part] ?? schema
+  return schema
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let at = value
+  for (const part of path) at = (at as Record<string, unknown>)[part]
+  return at
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'bigint') return `${value}n`
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}

@@ -1,0 +1,48 @@
+import type { ServerOptions } from '../http/server.ts'
+
+/**
+ * The options of {@link createServer} that an app sets in `nanoweb.config.ts` (all but `runtime`
+ * and `root`, and the ones that take code rather than data: `logger`, `cacheStore`, `topics`,
+ * `executor`, `transport`, `observer`, `clock`, `onInvalidFile`), plus `accessLog`.
+ * `nanoweb start` and `nanoweb dev` read them; `PORT`, `HOST` and `LOG_LEVEL` override the
+ * file, and command-line flags override both.
+ *
+ * @example
+ * const config: NanowebConfig = { port: 8080, logLevel: 'warn', user: { cookie: 'uid' } }
+ */
+export interface NanowebConfig
+  extends Pick<
+    ServerOptions,
+    | 'port'
+    | 'host'
+    | 'bodyLimit'
+    | 'title'
+    | 'version'
+    | 'user'
+    | 'live'
+    | 'warm'
+    | 'shutdownTimeoutMs'
+    | 'logLevel'
+    | 'maxCallDepth'
+    | 'validateInternalCalls'
+    | 'fastValidationAfter'
+    | 'cacheLimits'
+  > {
+  /** One log record per request (method, path, status, duration, request id). Default true under the CLI. */
+  readonly accessLog?: boolean
+}
+
+/**
+ * Declares an app's configuration, in `nanoweb.config.ts` at the app root: returns it unchanged,
+ * typed, so the editor completes and checks every option. `nanoweb start`/`dev` load the file
+ * and check it against its schema at start.
+ *
+ * @example
+ * // nanoweb.config.ts
+ * import { defineConfig } from '@nanoweb/core'
+ *
+ * export default defineConfig({ port: 8080, host: '0.0.0.0', logLevel: 'info', warm: 'all' })
+ */
+export function defineConfig(config: NanowebConfig): NanowebConfig {
+  return config
+}
