@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { createRuntime } from '../../src/index.ts'
 import { svc, tempProject, writeFiles } from '../helpers/project.ts'
 
