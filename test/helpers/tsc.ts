@@ -5,12 +5,13 @@ import { REPO } from './project.ts'
 
 const run = promisify(execFile)
 
-/** The tsconfig a user's app would have: strict, nodenext, Node types. */
+/** The tsconfig a user's app would have (strict, nodenext, Node types), resolving nanoweb to its sources. */
 export const TSCONFIG = JSON.stringify({
   compilerOptions: {
     target: 'es2024',
     module: 'nodenext',
     moduleResolution: 'nodenext',
+    customConditions: ['nanoweb-source'],
     strict: true,
     noEmit: true,
     allowImportingTsExtensions: true,
