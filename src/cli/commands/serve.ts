@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import type { NanoError } from '../../define/errors.ts'
 import { createServer, type NanoServer, type ServerOptions } from '../../http/server.ts'
 import { generateTypes } from '../../registry/types-file.ts'
-import { foldRepeats, jsonLineSink } from '../../runtime/logger.ts'
+import { batchedWriter, foldRepeats, jsonLineSink } from '../../runtime/logger.ts'
 import { systemClock } from '../../runtime/ports.ts'
 import { loadConfig } from '../config-file.ts'
 import { EXIT, fail } from '../output.ts'
@@ -95,7 +95,7 @@ async function listen(root: string, options: ServeOptions, dev: boolean): Promis
 
 function serverOptions(root: string, settings: ServeSettings, dev: boolean): ServerOptions {
   const { logLevel, accessLog, ...rest } = settings
-  const lines = jsonLineSink(logLevel, (line) => process.stderr.write(line))
+  const lines = jsonLineSink(logLevel, batchedWriter())
   return {
     ...rest,
     root,
