@@ -3,6 +3,7 @@ import { isFragment } from '../define/fragment.ts'
 import { toJsonSchema } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { RequestContext } from '../define/types.ts'
+import { notFound } from '../runtime/not-found.ts'
 import type { Caller } from '../runtime/ports.ts'
 import { type Exchange, json, type MaybeReply, type Reply } from './exchange.ts'
 import { queryToInput } from './query.ts'
@@ -113,10 +114,6 @@ function unsupported(type: string | undefined): NanoError {
     'NANO_E_UNSUPPORTED_MEDIA_TYPE',
     `Send the input as JSON with 'content-type: application/json' (got ${got})`,
   )
-}
-
-function notFound(name: string): NanoError {
-  return new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`)
 }
 
 function methodNotAllowed(method: string, def: ServiceDefinition, headers: Record<string, string>): NanoError {

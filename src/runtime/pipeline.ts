@@ -1,5 +1,4 @@
 import { stringify } from 'safe-stable-stringify'
-import { NanoError } from '../define/errors.ts'
 import type { IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
 import { MISS, type ResultCache } from './cache/result-cache.ts'
 import { CallContext, type CallHost, type CallOrigin } from './context.ts'
@@ -232,14 +231,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     value instanceof Promise ||
     (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
   )
-}
-
-/**
- * The error for a service name nobody defined.
- *
- * @example
- * throw notFound('weather/nowhere')
- */
-export function notFound(name: string): NanoError {
-  return new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`, { service: name })
 }

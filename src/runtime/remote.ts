@@ -2,6 +2,7 @@ import { NanoError } from '../define/errors.ts'
 import type { CallOrigin } from './context.ts'
 import { newTraceId } from './context.ts'
 import { type Deadline, deadlineFor } from './deadline.ts'
+import { notFound } from './not-found.ts'
 import type { CallDescriptor, Clock, InvokeOptions, Transport } from './ports.ts'
 
 /**
@@ -43,7 +44,7 @@ export function callRemote(remote: RemoteCalls, call: RemoteCall): Promise<unkno
   const { name, origin, options } = call
   const transport = remote.transport
   if (transport === undefined) {
-    return Promise.reject(new NanoError('NANO_E_NOT_FOUND', `No service named '${name}'`, { service: name }))
+    return Promise.reject(notFound(name))
   }
   if (!transport.has(name)) {
     return Promise.reject(new NanoError('NANO_E_UNAVAILABLE', `No node runs the service '${name}'`, { service: name }))

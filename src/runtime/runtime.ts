@@ -11,9 +11,10 @@ import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
 import { brokenOf, catalogOf, warmUp } from './inventory.ts'
 import type { LogSink } from './logger.ts'
+import { notFound } from './not-found.ts'
 import { observed } from './observed.ts'
 import { logSinkFor, type RuntimeOptions, serviceIndexFor } from './options.ts'
-import { CallPipeline, notFound } from './pipeline.ts'
+import { CallPipeline } from './pipeline.ts'
 import {
   type BrokenService,
   type CallDescriptor,
