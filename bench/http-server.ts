@@ -3,12 +3,14 @@
  * Prints `ready <port>` when listening.
  *   bare     node:http, JSON.parse + JSON.stringify, no validation (the baseline)
  *   nanoweb  createServer over a project with the bench/echo service (validated input and output)
+ *   nanoweb-log  the same with the access log on, as `nanoweb start` writes it (JSON lines, to /dev/null)
  *   fastify  fastify 5 with JSON Schema body validation and response serialization (a peer)
  */
+import { openSync, writeSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
-import { createServer } from '../src/index.ts'
+import { batchedWriter, createServer, jsonLineSink } from '../src/index.ts'
 
 const [kind, root] = process.argv.slice(2)
 const ready = (port: number) => process.stdout.write(`ready ${port}\n`)
@@ -31,6 +33,11 @@ if (kind === 'bare') {
   server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port))
 } else if (kind === 'nanoweb') {
   const server = await createServer({ root: root as string, port: 0, logger: false })
+  ready(server.port)
+} else if (kind === 'nanoweb-log') {
+  const devNull = openSync('/dev/null', 'w')
+  const accessLog = jsonLineSink('info', batchedWriter({ write: (text: string) => writeSync(devNull, text) }))
+  const server = await createServer({ root: root as string, port: 0, logger: false, accessLog })
   ready(server.port)
 } else if (kind === 'fastify') {
   const app = Fastify({ logger: false })

@@ -49,7 +49,7 @@ export type { CacheEntry, CacheStore, MemoryCacheLimits } from './runtime/cache/
 export { MemoryCacheStore } from './runtime/cache/store.ts'
 export { InProcessTransport } from './runtime/in-process-transport.ts'
 export type { LogLevel, LogRecord, LogSink } from './runtime/logger.ts'
-export { jsonLineSink } from './runtime/logger.ts'
+export { batchedWriter, foldRepeats, jsonLineSink } from './runtime/logger.ts'
 export {
   type BrokenService,
   type CallDescriptor,

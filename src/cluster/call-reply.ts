@@ -31,7 +31,8 @@ export function okReply(value: unknown, service: string): string {
  * msg.respond(errorReply(error, 'geo/lookup'))
  */
 export function errorReply(error: unknown, service: string): string {
-  if (!isNanoError(error)) return JSON.stringify({ error: { code: 'NANO_E_INTERNAL', message: 'Internal error' }, service })
+  if (!isNanoError(error))
+    return JSON.stringify({ error: { code: 'NANO_E_INTERNAL', message: 'Internal error' }, service })
   return JSON.stringify({ error: error.toJSON(), service: error.service ?? service })
 }
 

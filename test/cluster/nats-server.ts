@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer, connect as tcpConnect } from 'node:net'
+import type { TestContext } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+
+const BINARY = process.env.NATS_SERVER ?? '/usr/sbin/nats-server'
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ port, host: '127.0.0.1' })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/**
+ * Starts a nats-server of this test's own on a free port (killed, by its pid, after the test) and
+ * returns its URL and a way to open connections that are closed after the test too.
+ *
+ * @example
+ * const nats = await startNats(t)
+ * const nc = await nats.connect()
+ */
+export async function startNats(t: TestContext): Promise<{ url: string; connect(): Promise<NatsConnection> }> {
+  const port = await freePort()
+  const child: ChildProcess = spawn(BINARY, ['-p', String(port), '-a', '127.0.0.1'], { stdio: 'ignore' })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const connections: NatsConnection[] = []
+  t.after(async () => {
+    await Promise.all(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())))
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid)
+    await exited
+  })
+  for (let tries = 0; !(await accepts(port)); tries += 1) {
+    if (tries > 100 || child.exitCode !== null) throw new Error(`nats-server did not start on port ${port}`)
+    await sleep(20)
+  }
+  const url = `nats://127.0.0.1:${port}`
+  return {
+    url,
+    connect: async () => {
+      const nc = await connect({ servers: url })
+      connections.push(nc)
+      return nc
+    },
+  }
+}
