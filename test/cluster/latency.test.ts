@@ -18,7 +18,9 @@ test(`latency: ${ROUNDS} sequential remote calls vs raw nc.request on the same c
   const serverTransport = new NatsTransport({ connection: serverNc })
   const server = createRuntime({
     root: await tempProject(t, {
-      'services/echo.ts': svc(`input: z.object({ n: z.number() }), output: z.object({ n: z.number() }), run: (x) => x,`),
+      'services/echo.ts': svc(
+        `input: z.object({ n: z.number() }), output: z.object({ n: z.number() }), run: (x) => x,`,
+      ),
     }),
     transport: serverTransport,
     logger: false,
