@@ -25,13 +25,17 @@ test(`latency: ${ROUNDS} sequential remote calls vs raw nc.request on the same c
     transport: serverTransport,
     logger: false,
   })
-  serverNc.subscribe('raw.echo', { callback: (_, msg) => msg.respond(msg.data) })
+  serverNc.subscribe('raw.echo', {
+    callback: (_, msg) => {
+      msg.respond(msg.data)
+    },
+  })
   await serverNc.flush()
   const clientNc = await nats.connect()
   const transport = new NatsTransport({ connection: clientNc })
   await transport.discover()
   const client = createRuntime({ root: await tempProject(t, {}), transport, logger: false })
-  t.after(async () => {
+  nats.after(async () => {
     await Promise.all([server.close(), client.close()])
     await Promise.all([serverTransport.close(), transport.close()])
   })

@@ -26,19 +26,36 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /**
+ * A nats-server started by {@link startNats}.
+ *
+ * @example
+ * const nats: NatsUnderTest = await startNats(t)
+ */
+export interface NatsUnderTest {
+  readonly url: string
+  /** A connection, closed after the test (before the server stops). */
+  connect(): Promise<NatsConnection>
+  /** Runs `cleanup` after the test, before the connections close and the server stops (last registered first). */
+  after(cleanup: () => unknown): void
+}
+
+/**
  * Starts a nats-server of this test's own on a free port (killed, by its pid, after the test) and
- * returns its URL and a way to open connections that are closed after the test too.
+ * returns its URL and a way to open connections that are closed after the test too. Clean up
+ * through `after` (not `t.after`): a connection must close before its server stops.
  *
  * @example
  * const nats = await startNats(t)
  * const nc = await nats.connect()
  */
-export async function startNats(t: TestContext): Promise<{ url: string; connect(): Promise<NatsConnection> }> {
+export async function startNats(t: TestContext): Promise<NatsUnderTest> {
   const port = await freePort()
   const child: ChildProcess = spawn(BINARY, ['-p', String(port), '-a', '127.0.0.1'], { stdio: 'ignore' })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const connections: NatsConnection[] = []
+  const cleanups: (() => unknown)[] = []
   t.after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup()
     await Promise.all(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())))
     if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid)
     await exited
@@ -50,6 +67,9 @@ export async function startNats(t: TestContext): Promise<{ url: string; connect(
   const url = `nats://127.0.0.1:${port}`
   return {
     url,
+    after: (cleanup) => {
+      cleanups.push(cleanup)
+    },
     connect: async () => {
       const nc = await connect({ servers: url })
       connections.push(nc)

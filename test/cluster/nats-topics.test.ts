@@ -30,9 +30,10 @@ test('topic subjects are one token, escaped one-to-one', () => {
 test('the NATS topic bus delivers to every node, this one included', async (t) => {
   const nats = await startNats(t)
   const errors: unknown[] = []
-  const a = new NatsTopicBus({ connection: await nats.connect(), onError: (e) => errors.push(e) })
-  const b = new NatsTopicBus({ connection: await nats.connect(), onError: (e) => errors.push(e) })
-  t.after(() => {
+  const [ncA, ncB] = [await nats.connect(), await nats.connect()]
+  const a = new NatsTopicBus({ connection: ncA, onError: (e) => errors.push(e) })
+  const b = new NatsTopicBus({ connection: ncB, onError: (e) => errors.push(e) })
+  nats.after(() => {
     a.close()
     b.close()
   })
@@ -45,11 +46,7 @@ test('the NATS topic bus delivers to every node, this one included', async (t) =
   })
   const other: unknown[] = []
   b.subscribe('other', (data) => other.push(data))
-  const nc = await nats.connect()
-  await nc.flush()
-  // The subscriptions are registered once each connection has flushed.
-  await Promise.all([a, b].map(() => nc.flush()))
-  await new Promise((r) => setTimeout(r, 50))
+  await Promise.all([ncA.flush(), ncB.flush()]) // the server has every subscription
   a.publish('sport/scores', { goal: 1 })
   a.publish('sport/scores', undefined)
   await until(() => gotA.length === 2 && gotB.length === 2)
@@ -69,7 +66,8 @@ test('the NATS topic bus delivers to every node, this one included', async (t) =
 test('ctx.publish of a runtime reaches a listener of another runtime', async (t) => {
   const nats = await startNats(t)
   const here = new NatsTopicBus({ connection: await nats.connect() })
-  const there = new NatsTopicBus({ connection: await nats.connect() })
+  const thereNc = await nats.connect()
+  const there = new NatsTopicBus({ connection: thereNc })
   const rt = createRuntime({
     root: await tempProject(t, {
       'services/goal.ts': svc(
@@ -79,14 +77,14 @@ test('ctx.publish of a runtime reaches a listener of another runtime', async (t)
     topics: here,
     logger: false,
   })
-  t.after(async () => {
+  nats.after(async () => {
     await rt.close()
     here.close()
     there.close()
   })
   const got: unknown[] = []
   there.subscribe('scores', (data) => got.push(data))
-  await new Promise((r) => setTimeout(r, 50))
+  await thereNc.flush()
   assert.equal(await rt.call('goal', {}), 'ok')
   await until(() => got.length === 1)
   assert.deepEqual(got, [{ goal: true }])

@@ -48,7 +48,7 @@ async function cluster(t: TestContext) {
     transport,
     logger: false,
   })
-  t.after(async () => {
+  nats.after(async () => {
     await Promise.all([server.close(), client.close()])
     await Promise.all([serverTransport.close(), transport.close()])
   })
@@ -148,7 +148,7 @@ test('nodes serving one service share its calls (queue group)', async (t) => {
   const caller = await connectNatsTransport({ servers: nats.url })
   transports.push(caller)
   const client = createRuntime({ root: await tempProject(t, {}), transport: caller, logger: false })
-  t.after(async () => {
+  nats.after(async () => {
     await Promise.all([client, ...runtimes].map((rt) => rt.close()))
     await Promise.all(transports.map((tr) => tr.close()))
   })
@@ -159,4 +159,22 @@ test('nodes serving one service share its calls (queue group)', async (t) => {
     seen.set(who, (seen.get(who) ?? 0) + 1)
   }
   assert.ok((seen.get('one') ?? 0) > 0 && (seen.get('two') ?? 0) > 0, `both nodes served: ${[...seen]}`)
+})
+
+test('a node that starts later is learnt from its announcement; closing withdraws it', async (t) => {
+  const nats = await startNats(t)
+  const caller = await connectNatsTransport({ servers: nats.url })
+  const late = await connectNatsTransport({ servers: nats.url })
+  nats.after(() => Promise.all([caller.close(), late.close()]))
+  assert.equal(caller.has('geo/probe'), false)
+  const server = createRuntime({ root: await tempProject(t, { 'services/geo/probe.ts': probe }), transport: late })
+  for (let i = 0; i < 100 && !caller.has('geo/probe'); i += 1) await new Promise((r) => setTimeout(r, 5))
+  assert.ok(caller.has('geo/probe'), 'the announcement arrived')
+  assert.equal(
+    ((await caller.call(descriptor('geo/probe'), { city: 'Hull' }, undefined)) as { city: string }).city,
+    'Hull',
+  )
+  await server.close()
+  for (let i = 0; i < 100 && caller.has('geo/probe'); i += 1) await new Promise((r) => setTimeout(r, 5))
+  assert.equal(caller.has('geo/probe'), false, 'the withdrawal arrived')
 })
