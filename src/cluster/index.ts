@@ -8,6 +8,12 @@
  */
 export { CALL_HEADERS } from './call-headers.ts'
 export { type ConnectNatsTransportOptions, connectNatsTransport } from './connect.ts'
+export {
+  KvCacheStore,
+  type KvCacheStoreOptions,
+  type OpenKvCacheStoreOptions,
+  openKvCacheStore,
+} from './kv-cache-store.ts'
 export { NatsTopicBus, type NatsTopicBusOptions } from './nats-topics.ts'
 export { NatsTransport, type NatsTransportOptions } from './nats-transport.ts'
 export { SUBJECTS, serviceSubject, topicSubject } from './subjects.ts'

@@ -86,6 +86,14 @@ export class Runtime implements RuntimeApi {
       clock: this.clock,
       onRefreshError: (key, error) =>
         this.log({ level: 'warn', message: 'background cache refresh failed', time: this.clock.now(), key, error }),
+      onStoreError: (key, error) =>
+        this.log({
+          level: 'warn',
+          message: 'the cache store failed to keep a result',
+          time: this.clock.now(),
+          key,
+          error,
+        }),
     })
     this.#pipeline = new CallPipeline({
       index: this.#index,

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, connect as tcpConnect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
@@ -40,6 +43,17 @@ export interface NatsUnderTest {
 }
 
 /**
+ * Options of {@link startNats}.
+ *
+ * @example
+ * const options: StartNatsOptions = { jetstream: true }
+ */
+export interface StartNatsOptions {
+  /** Runs JetStream (`-js`), storing in a temporary directory removed after the test; default false. */
+  readonly jetstream?: boolean
+}
+
+/**
  * Starts a nats-server of this test's own on a free port (killed, by its pid, after the test) and
  * returns its URL and a way to open connections that are closed after the test too. Clean up
  * through `after` (not `t.after`): a connection must close before its server stops.
@@ -47,10 +61,13 @@ export interface NatsUnderTest {
  * @example
  * const nats = await startNats(t)
  * const nc = await nats.connect()
+ * const withKv = await startNats(t, { jetstream: true })
  */
-export async function startNats(t: TestContext): Promise<NatsUnderTest> {
+export async function startNats(t: TestContext, options: StartNatsOptions = {}): Promise<NatsUnderTest> {
   const port = await freePort()
-  const child: ChildProcess = spawn(BINARY, ['-p', String(port), '-a', '127.0.0.1'], { stdio: 'ignore' })
+  const storeDir = options.jetstream === true ? await mkdtemp(join(tmpdir(), 'nanoweb-js-')) : undefined
+  const jetstream = storeDir === undefined ? [] : ['-js', '-sd', storeDir]
+  const child: ChildProcess = spawn(BINARY, ['-p', String(port), '-a', '127.0.0.1', ...jetstream], { stdio: 'ignore' })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const connections: NatsConnection[] = []
   const cleanups: (() => unknown)[] = []
@@ -59,6 +76,7 @@ export async function startNats(t: TestContext): Promise<NatsUnderTest> {
     await Promise.all(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())))
     if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid)
     await exited
+    if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true })
   })
   for (let tries = 0; !(await accepts(port)); tries += 1) {
     if (tries > 100 || child.exitCode !== null) throw new Error(`nats-server did not start on port ${port}`)

@@ -119,3 +119,17 @@ test('the in-memory store is bounded by bytes', () => {
   assert.equal(store.get('k0'), undefined, 'oldest evicted')
   assert.notEqual(store.get('k19'), undefined, 'newest kept')
 })
+
+test('a store that fails to keep a result does not fail the call; the failure is logged', async (t) => {
+  const root = await tempProject(t, { 'services/w.ts': countingService("{ ttl: '1m' }") })
+  const records: { message: string }[] = []
+  const failing = {
+    get: () => undefined,
+    set: () => Promise.reject(new Error('store out of reach')),
+    delete: () => {},
+    clear: () => {},
+  }
+  const rt = createRuntime({ root, cacheStore: failing, logger: (r) => records.push(r) })
+  assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 1)
+  assert.ok(records.some((r) => r.message === 'the cache store failed to keep a result'))
+})

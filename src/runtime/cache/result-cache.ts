@@ -37,16 +37,20 @@ export class ResultCache {
   readonly #store: CacheStore
   readonly #inflight = new Map<string, Promise<unknown>>()
   readonly #onRefreshError: (key: string, error: unknown) => void
+  readonly #onStoreError: (key: string, error: unknown) => void
   readonly #clock: Clock
 
   constructor(options: {
     readonly store: CacheStore
     readonly clock: Clock
     readonly onRefreshError: (key: string, error: unknown) => void
+    /** A store that fails to keep a result (a shared store out of reach): the call still answers. */
+    readonly onStoreError?: (key: string, error: unknown) => void
   }) {
     this.#store = options.store
     this.#clock = options.clock
     this.#onRefreshError = options.onRefreshError
+    this.#onStoreError = options.onStoreError ?? options.onRefreshError
   }
 
   /** The cached value for `key`, or the result of `compute` (stored under the policy). */
@@ -90,7 +94,11 @@ export class ResultCache {
     const started = compute().then(
       async (value) => {
         this.#inflight.delete(key)
-        await this.#store.set(key, makeEntry(value, policy, this.#clock.now()), keepFor(policy))
+        try {
+          await this.#store.set(key, makeEntry(value, policy, this.#clock.now()), keepFor(policy))
+        } catch (error) {
+          this.#onStoreError(key, error)
+        }
         return value
       },
       (error: unknown) => {
