@@ -3,7 +3,8 @@ import { test } from 'node:test'
 import { Kvm } from '@nats-io/kv'
 import { KvCacheStore, openKvCacheStore } from '../../src/cluster/kv-cache-store.ts'
 import { type CacheEntry, createRuntime, systemClock } from '../../src/index.ts'
-import { svc, tempProject } from '../helpers/project.ts'
+import { tempProject } from '../helpers/project.ts'
+import { assertStoreSharedBySameCode, countedService } from '../helpers/transport.ts'
 import { startNats } from './nats-server.ts'
 
 function entryAt(now: number, value: unknown): CacheEntry {
@@ -46,28 +47,12 @@ test('the bucket is created with history 1 and the store maximum keep as its max
 
 test('runtimes on separate connections share a KV bucket: results of the same code only', async (t) => {
   const nats = await startNats(t, { jetstream: true })
-  const counted = (answer: string): string =>
-    svc(
-      `input: z.object({}), output: z.string(), cache: { ttl: '1h' }, run: () => { globalThis.kvRuns = (globalThis.kvRuns ?? 0) + 1; return '${answer}' },`,
-    )
   const storeOne = await openKvCacheStore({ connection: await nats.connect() })
   const storeTwo = await openKvCacheStore({ connection: await nats.connect() })
-  const one = createRuntime({ root: await tempProject(t, { 'services/c.ts': counted('same') }), cacheStore: storeOne })
-  const two = createRuntime({ root: await tempProject(t, { 'services/c.ts': counted('same') }), cacheStore: storeTwo })
-  const other = createRuntime({
-    root: await tempProject(t, { 'services/c.ts': counted('other') }),
-    cacheStore: storeTwo,
-  })
   const runs = (): number => (globalThis as { kvRuns?: number }).kvRuns ?? 0
   const before = runs()
-  assert.equal(await one.call('c', {}), 'same')
-  assert.equal(await two.call('c', {}), 'same')
-  assert.equal(runs() - before, 1, 'the second runtime got the first one result from the bucket')
-  assert.equal(await other.call('c', {}), 'other', 'different code never gets another version result')
-  assert.equal(runs() - before, 2)
-  await one.close()
-  await two.close()
-  await other.close()
+  const runtimes = await assertStoreSharedBySameCode(t, [storeOne, storeTwo], 'kvRuns')
+  for (const rt of runtimes) await rt.close()
   const kv = await new Kvm(await nats.connect()).open('nano-cache')
   const count = async (): Promise<number> => {
     let n = 0
@@ -78,7 +63,7 @@ test('runtimes on separate connections share a KV bucket: results of the same co
   await storeOne.clear()
   assert.equal(await count(), 0, 'clear() empties the bucket')
   const again = createRuntime({
-    root: await tempProject(t, { 'services/c.ts': counted('same') }),
+    root: await tempProject(t, { 'services/c.ts': countedService('same', 'kvRuns') }),
     cacheStore: storeTwo,
   })
   assert.equal(await again.call('c', {}), 'same')

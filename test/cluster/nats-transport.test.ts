@@ -4,11 +4,9 @@ import { connectNatsTransport } from '../../src/cluster/connect.ts'
 import { NatsTransport } from '../../src/cluster/nats-transport.ts'
 import { type CallDescriptor, createRuntime } from '../../src/index.ts'
 import { svc, tempProject } from '../helpers/project.ts'
+import { assertCallCarriesContext, PROBE, WEATHER } from '../helpers/transport.ts'
 import { startNats } from './nats-server.ts'
 
-const probe = svc(`input: z.object({ city: z.string().min(1) }), output: z.object({
-    city: z.string(), deadline: z.number().nullable(), traceId: z.string(), caller: z.string().optional(), locale: z.string().optional() }),
-  run: ({ city }, ctx) => ({ city, deadline: Number.isFinite(ctx.deadline) ? ctx.deadline : null, traceId: ctx.traceId, caller: ctx.caller, locale: ctx.request.locale }),`)
 const fails = svc(
   `input: z.object({}), output: z.string(), run: () => { throw new NanoError('NANO_E_NOT_FOUND', 'No story 42') },`,
   `import { NanoError } from '@nanoweb/core'`,
@@ -28,7 +26,7 @@ async function cluster(t: TestContext) {
   const serverTransport = new NatsTransport({ connection: serverNc })
   const server = createRuntime({
     root: await tempProject(t, {
-      'services/geo/probe.ts': probe,
+      'services/geo/probe.ts': PROBE,
       'services/geo/fails.ts': fails,
       'services/geo/slow.ts': slow,
     }),
@@ -41,9 +39,7 @@ async function cluster(t: TestContext) {
   await transport.discover()
   const client = createRuntime({
     root: await tempProject(t, {
-      'services/weather.ts':
-        svc(`input: z.object({ city: z.string() }), output: z.unknown(), uses: ['geo/probe'], timeout: '5s',
-        run: (input, ctx) => ctx.call('geo/probe', input),`),
+      'services/weather.ts': WEATHER,
     }),
     transport,
     logger: false,
@@ -59,20 +55,7 @@ test('a call crosses NATS with its deadline, trace id, caller and request facts'
   const { client, transport } = await cluster(t)
   assert.ok(transport.has('geo/probe'), 'discovery found the service')
   assert.ok(!transport.has('geo/nowhere'), 'a name nobody serves is not listed')
-  const before = Date.now()
-  const out = (await client.call(
-    'weather',
-    { city: 'Leeds' },
-    { traceId: 'ab'.repeat(16), request: { locale: 'fr' } },
-  )) as Record<string, unknown>
-  assert.equal(out.city, 'Leeds')
-  assert.equal(out.traceId, 'ab'.repeat(16), 'trace context travels (as a traceparent)')
-  assert.equal(out.caller, 'weather', 'the caller travels')
-  assert.equal(out.locale, 'fr', 'request facts travel')
-  assert.ok(
-    typeof out.deadline === 'number' && out.deadline >= before + 4900 && out.deadline <= Date.now() + 5000,
-    'the deadline travels',
-  )
+  await assertCallCarriesContext(client)
   const direct = (await client.call('geo/probe', { city: 'York' }, { timeout: '2s' })) as Record<string, unknown>
   assert.equal(direct.city, 'York', 'rt.call reaches a remote service')
   assert.equal(direct.caller, undefined)
@@ -167,7 +150,7 @@ test('a node that starts later is learnt from its announcement; closing withdraw
   const late = await connectNatsTransport({ servers: nats.url })
   nats.after(() => Promise.all([caller.close(), late.close()]))
   assert.equal(caller.has('geo/probe'), false)
-  const server = createRuntime({ root: await tempProject(t, { 'services/geo/probe.ts': probe }), transport: late })
+  const server = createRuntime({ root: await tempProject(t, { 'services/geo/probe.ts': PROBE }), transport: late })
   for (let i = 0; i < 100 && !caller.has('geo/probe'); i += 1) await new Promise((r) => setTimeout(r, 5))
   assert.ok(caller.has('geo/probe'), 'the announcement arrived')
   assert.equal(
