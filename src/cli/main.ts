@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { workerCount } from '../cluster/workers/supervisor.ts'
 import { callCommand } from './commands/call.ts'
 import { initCommand } from './commands/init.ts'
 import { lsCommand } from './commands/ls.ts'
@@ -42,7 +43,7 @@ export function buildProgram(): Command {
     ],
     ['dev', 'Serve and watch: changed or new services and pages are live on the next request', devCommand, 'debug'],
   ] as const) {
-    program
+    const command = program
       .command(name)
       .summary(description)
       .description(`${description}.\n\n${PRECEDENCE}`)
@@ -57,6 +58,13 @@ export function buildProgram(): Command {
           .env('LOG_LEVEL'),
       )
       .action(action)
+    if (name === 'start') {
+      command.addOption(
+        new Option('-w, --workers <n|auto>', 'serve from n processes sharing the port (auto: one per core)').argParser(
+          workers,
+        ),
+      )
+    }
   }
 
   program
@@ -95,6 +103,14 @@ function port(value: string): number {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('use a whole number from 0 to 65535')
   return n
+}
+
+function workers(value: string): number {
+  try {
+    return workerCount(value)
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message)
+  }
 }
 
 function host(value: string): string {

@@ -13,6 +13,8 @@ export interface ServeOptions {
   readonly port?: number
   readonly host?: string
   readonly logLevel?: LogLevel
+  /** `nanoweb start --workers`: how many processes serve the one port (none: this process). */
+  readonly workers?: number
 }
 
 /**

@@ -1,7 +1,10 @@
+import cluster from 'node:cluster'
 import { statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { superviseWorkers, workerPorts } from '../../cluster/workers/index.ts'
 import type { NanoError } from '../../define/errors.ts'
-import { createServer, type NanoServer, type ServerOptions } from '../../http/server.ts'
+import { type AppServerOptions, createServer } from '../../assembly/create-server.ts'
+import type { NanoServer } from '../../http/server.ts'
 import { generateTypes } from '../../registry/types-file.ts'
 import { batchedWriter, foldRepeats, jsonLineSink } from '../../runtime/logger.ts'
 import { systemClock } from '../../runtime/ports.ts'
@@ -17,14 +20,25 @@ import { type ServiceChange, watchPages, watchServices } from '../watch.ts'
  * nearest package.json says `"type": "module"` (or that has none), and a valid config file if
  * it has one (`nanoweb.config.ts`); else exit 2 saying what to fix. The options given (flags,
  * environment) win over the config file, which wins over the defaults (port 3000 on 127.0.0.1,
- * logs from `info` up, an access log).
+ * logs from `info` up, an access log). With `workers`, this process supervises that many
+ * worker processes, which serve the port and share published topics (`superviseWorkers`).
  *
  * @example
  * await startCommand('examples/news', { port: 3000, host: '127.0.0.1' })
  */
 export async function startCommand(root: string, options: ServeOptions): Promise<void> {
-  const server = await listen(root, options, false)
-  if (server === undefined) return
+  if (options.workers !== undefined && cluster.isPrimary) {
+    const loaded = await loadConfig(root)
+    const shutdownTimeoutMs = (loaded.ok ? loaded.config.shutdownTimeoutMs : undefined) ?? 10_000
+    const log = (line: string): void => void process.stderr.write(`${line}\n`)
+    process.exit(await superviseWorkers({ count: options.workers, shutdownTimeoutMs, log }))
+  }
+  const ports = workerPorts()
+  const server = await listen(root, options, false, ports === undefined ? {} : { topics: ports.topics })
+  if (server === undefined) {
+    if (ports !== undefined) process.exit() // a worker's channel would keep it alive
+    return
+  }
   stopOnSignals(server, [])
   announce(server, 'start')
 }
@@ -68,7 +82,12 @@ export async function devCommand(root: string, options: ServeOptions): Promise<v
   announce(server, 'dev')
 }
 
-async function listen(root: string, options: ServeOptions, dev: boolean): Promise<NanoServer | undefined> {
+async function listen(
+  root: string,
+  options: ServeOptions,
+  dev: boolean,
+  extra: Partial<AppServerOptions> = {},
+): Promise<NanoServer | undefined> {
   const problem = projectProblem(root) ?? moduleTypeProblem(root)
   if (problem !== undefined) {
     fail(new Error(problem), EXIT.USAGE)
@@ -81,7 +100,7 @@ async function listen(root: string, options: ServeOptions, dev: boolean): Promis
   }
   const settings = serveSettings({ options, config: loaded.config, dev })
   try {
-    return await createServer(serverOptions(root, settings, dev))
+    return await createServer({ ...serverOptions(root, settings, dev), ...extra })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE')
@@ -93,7 +112,7 @@ async function listen(root: string, options: ServeOptions, dev: boolean): Promis
   }
 }
 
-function serverOptions(root: string, settings: ServeSettings, dev: boolean): ServerOptions {
+function serverOptions(root: string, settings: ServeSettings, dev: boolean): AppServerOptions {
   const { logLevel, accessLog, ...rest } = settings
   const lines = jsonLineSink(logLevel, batchedWriter())
   return {

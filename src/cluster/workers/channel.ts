@@ -58,9 +58,8 @@ export interface IpcChannel {
 }
 
 /**
- * This process's channel to its parent (`process.send` / `process.on('message')`). Listening does
- * not keep the process alive (the channel is unref'd): a worker lives by its server, not by its
- * channel. Sending on a closed channel (the worker is shutting down) returns false.
+ * This process's channel to its parent (`process.send` / `process.on('message')`). Sending on a
+ * closed channel (the worker is shutting down) returns false.
  *
  * @example
  * if (cluster.isWorker) processChannel().send({ nano: 'topic', topic: 't', data: 1 })
@@ -77,7 +76,6 @@ export function processChannel(): IpcChannel {
     },
     on(listener) {
       process.on('message', listener)
-      process.channel?.unref()
       return () => {
         process.off('message', listener)
       }

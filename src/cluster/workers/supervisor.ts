@@ -117,6 +117,8 @@ export function superviseWorkers(options: SuperviseOptions): Promise<number> {
       const worker = cluster.fork(env)
       live.set(worker.id, { worker, startedAt: Date.now() })
       worker.on('message', (message: unknown) => void answerWorker(worker, message, store))
+      // Sending to a worker that has just died (Node hands it a connection): its exit follows.
+      worker.on('error', () => {})
       worker.once('listening', () => {
         served = true
       })
