@@ -5,6 +5,10 @@
  * @example
  * import { createRuntime, service } from '@nanoweb/core'
  */
+
+export type { NatsOptions } from './assembly/cluster-link.ts'
+export { type AppRuntimeOptions, createRuntime } from './assembly/create-runtime.ts'
+export { type AppServerOptions, createServer } from './assembly/create-server.ts'
 export { defineConfig, type NanowebConfig } from './cli/config.ts'
 export { type Duration, toMs } from './define/duration.ts'
 export {
@@ -41,7 +45,7 @@ export type {
 export type { AppOptions, GatewayApp, WarmMode } from './http/app.ts'
 export type { Exchange, MaybeReply, Reply, StreamSink } from './http/exchange.ts'
 export type { UserSource } from './http/request-context.ts'
-export { createServer, type NanoServer, type ServerOptions } from './http/server.ts'
+export type { NanoServer, ServerOptions } from './http/server.ts'
 export type { CatalogEntry } from './registry/catalog.ts'
 export { isValidServiceName } from './registry/scan.ts'
 export { generateTypes } from './registry/types-file.ts'
@@ -66,5 +70,5 @@ export {
   systemClock,
   type Transport,
 } from './runtime/ports.ts'
-export { createRuntime, type Runtime, type RuntimeOptions } from './runtime/runtime.ts'
+export type { Runtime, RuntimeOptions } from './runtime/runtime.ts'
 export { LocalTopicBus, type TopicBus, type TopicListener } from './runtime/topics.ts'

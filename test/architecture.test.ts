@@ -5,13 +5,18 @@ import { test } from 'node:test'
 import { REPO } from './helpers/project.ts'
 
 const SRC = join(REPO, 'src')
-const LAYERS = ['define', 'registry', 'runtime', 'compose', 'http', 'cli'] as const
+const LAYERS = ['define', 'registry', 'runtime', 'compose', 'http', 'assembly', 'cli'] as const
 const ADAPTERS = ['isolate', 'cluster', 'observe'] as const
+/** Where adapters are chosen and plugged in: the assembly (createRuntime/createServer with every option) and the CLI. */
+const PLUGS_ADAPTERS = ['assembly', 'cli']
 
 /** What each folder may import from: the layers before it (adapters plug into the runtime's ports). */
 function allowed(folder: string): Set<string> {
   const layer = LAYERS.indexOf(folder as (typeof LAYERS)[number])
-  if (layer >= 0) return new Set(LAYERS.slice(0, layer + 1))
+  if (layer >= 0) {
+    const below = LAYERS.slice(0, layer + 1)
+    return new Set(PLUGS_ADAPTERS.includes(folder) ? [...below, ...ADAPTERS] : below)
+  }
   if ((ADAPTERS as readonly string[]).includes(folder)) return new Set(['define', 'registry', 'runtime', folder])
   return new Set([...LAYERS, ...ADAPTERS])
 }
@@ -24,7 +29,7 @@ function sources(dir: string): string[] {
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g
 
-test('each layer imports only from the layers before it; adapters only from define, registry and runtime', () => {
+test('each layer imports only from the layers before it; adapters only from define, registry and runtime, and only assembly and cli plug them in', () => {
   const folders = readdirSync(SRC, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)

@@ -73,6 +73,34 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
     { maxEntries: atLeast(1), maxBytes: atLeast(1, 'a number of bytes: an integer') },
     'an object bounding the in-memory cache: { maxEntries, maxBytes }',
   ),
+  services: {
+    type: 'array',
+    items: name("a glob pattern on service names, such as 'sport/**'"),
+    description: "an array of glob patterns on service names, such as ['sport/**'] ([] for none)",
+  },
+  cacheStoreDefault: { enum: ['local', 'shared'], description: "'local' or 'shared'" },
+  nats: {
+    ...object(
+      {
+        servers: {
+          anyOf: [name('a NATS URL'), { type: 'array', items: name('a NATS URL'), minItems: 1 }],
+          description: "a NATS URL or an array of them, such as 'nats://127.0.0.1:4222'",
+        },
+        token: name('a token'),
+        user: name('a user name'),
+        pass: { type: 'string', description: 'a password' },
+        credsFile: name('the path of a NATS credentials file'),
+        name: name('a connection name'),
+        cacheBucket: name('a JetStream KV bucket name'),
+        tls: object(
+          { caFile: name('a file path'), certFile: name('a file path'), keyFile: name('a file path') },
+          'an object of TLS files: { caFile, certFile, keyFile }',
+        ),
+      },
+      'an object of NATS connection options: { servers, token, user, pass, credsFile, name, cacheBucket, tls }',
+    ),
+    required: ['servers'],
+  },
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ServerOptions } from '../http/server.ts'
+import type { AppServerOptions } from '../assembly/create-server.ts'
 
 /**
  * The options of {@link createServer} that an app sets in `nanoweb.config.ts` (all but `runtime`
@@ -12,7 +12,7 @@ import type { ServerOptions } from '../http/server.ts'
  */
 export interface NanowebConfig
   extends Pick<
-    ServerOptions,
+    AppServerOptions,
     | 'port'
     | 'host'
     | 'bodyLimit'
@@ -27,7 +27,11 @@ export interface NanowebConfig
     | 'validateInternalCalls'
     | 'fastValidationAfter'
     | 'cacheLimits'
+    | 'services'
+    | 'cacheStoreDefault'
   > {
+  /** Join a NATS cluster (the NATS client's connection options: servers, token, credsFile, tls, …). */
+  readonly nats?: NatsConfig
   /** One log record per request (method, path, status, duration, request id). Default true under the CLI. */
   readonly accessLog?: boolean
 }
@@ -45,4 +49,22 @@ export interface NanowebConfig
  */
 export function defineConfig(config: NanowebConfig): NanowebConfig {
   return config
+}
+
+/**
+ * The `nats` option of the config file: where the cluster's NATS servers are and how to
+ * authenticate (`--nats`, `--nats-creds`, `--nats-token` and the `--nats-tls-*` flags win).
+ *
+ * @example
+ * const nats: NatsConfig = { servers: ['nats://10.0.0.1:4222'], credsFile: '/etc/nats/app.creds' }
+ */
+export interface NatsConfig {
+  readonly servers: string | readonly string[]
+  readonly token?: string
+  readonly user?: string
+  readonly pass?: string
+  readonly credsFile?: string
+  readonly name?: string
+  readonly cacheBucket?: string
+  readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string }
 }

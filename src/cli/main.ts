@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { workerCount } from '../cluster/workers/supervisor.ts'
+import { addClusterOptions } from './cluster-flags.ts'
 import { callCommand } from './commands/call.ts'
 import { initCommand } from './commands/init.ts'
 import { lsCommand } from './commands/ls.ts'
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
           .env('LOG_LEVEL'),
       )
       .action(action)
+    addClusterOptions(command)
     if (name === 'start') {
       command.addOption(
         new Option('-w, --workers <n|auto>', 'serve from n processes sharing the port (auto: one per core)').argParser(

@@ -1,4 +1,6 @@
+import type { NatsOptions } from '../assembly/cluster-link.ts'
 import type { LogLevel } from '../runtime/logger.ts'
+import { type ClusterFlags, clusterSettings } from './cluster-flags.ts'
 import type { NanowebConfig } from './config.ts'
 
 /**
@@ -9,7 +11,7 @@ import type { NanowebConfig } from './config.ts'
  * @example
  * const o: ServeOptions = { port: 3000, host: '127.0.0.1', logLevel: 'warn' }
  */
-export interface ServeOptions {
+export interface ServeOptions extends ClusterFlags {
   readonly port?: number
   readonly host?: string
   readonly logLevel?: LogLevel
@@ -24,7 +26,10 @@ export interface ServeOptions {
  * @example
  * const s: ServeSettings = { port: 3000, host: '127.0.0.1', logLevel: 'info', accessLog: true }
  */
-export interface ServeSettings extends Omit<NanowebConfig, 'port' | 'host' | 'logLevel' | 'accessLog'> {
+export interface ServeSettings
+  extends Omit<NanowebConfig, 'port' | 'host' | 'logLevel' | 'accessLog' | 'nats' | 'services'> {
+  readonly nats?: NatsOptions
+  readonly services?: readonly string[]
   readonly port: number
   readonly host: string
   readonly logLevel: LogLevel
@@ -54,9 +59,10 @@ export function serveSettings(input: {
   readonly dev: boolean
 }): ServeSettings {
   const { options, config, dev } = input
-  const { port, host, logLevel, accessLog, ...rest } = config
+  const { port, host, logLevel, accessLog, nats: _nats, services: _services, ...rest } = config
   return {
     ...rest,
+    ...clusterSettings(options, config),
     port: options.port ?? port ?? SERVE_DEFAULTS.port,
     host: options.host ?? host ?? SERVE_DEFAULTS.host,
     logLevel: options.logLevel ?? logLevel ?? (dev ? 'debug' : 'info'),

@@ -19,6 +19,8 @@ export const CALL_HEADERS = Object.freeze({
   depth: 'Nano-Depth',
   request: 'Nano-Request',
   version: 'Nano-Version',
+  /** The id of one attempt of a call (a lost call is looked for by it). */
+  call: 'Nano-Call',
 })
 
 const TRACE_ID = /^[0-9a-f]{32}$/
@@ -28,10 +30,11 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/
  * The NATS headers of a call: everything of its descriptor but the service (the subject says it).
  *
  * @example
- * nc.request(subject, body, { timeout, headers: callHeaders(descriptor, systemClock) })
+ * nc.request(subject, body, { timeout, headers: callHeaders(descriptor, systemClock, nuid.next()) })
  */
-export function callHeaders(descriptor: CallDescriptor, clock: Clock): MsgHdrs {
+export function callHeaders(descriptor: CallDescriptor, clock: Clock, call?: string): MsgHdrs {
   const h = headers()
+  if (call !== undefined) h.set(CALL_HEADERS.call, call)
   if (descriptor.deadline !== null) h.set(CALL_HEADERS.deadline, String(Math.round(descriptor.deadline - clock.now())))
   if (TRACE_ID.test(descriptor.traceId)) {
     h.set(CALL_HEADERS.traceparent, `00-${descriptor.traceId}-${randomBytes(8).toString('hex')}-01`)

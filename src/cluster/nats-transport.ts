@@ -1,9 +1,19 @@
 import { type Msg, type NatsConnection, nuid, type Subscription } from '@nats-io/transport-node'
 import { NanoError } from '../define/errors.ts'
-import { type CallDescriptor, type Clock, type ServingNode, systemClock, type Transport } from '../runtime/ports.ts'
-import { callHeaders, descriptorOf } from './call-headers.ts'
-import { errorReply, okReply, readReply } from './call-reply.ts'
+import {
+  type CallDescriptor,
+  type Clock,
+  type RemoteService,
+  type ServingNode,
+  systemClock,
+  type Transport,
+} from '../runtime/ports.ts'
+import { callHeaders } from './call-headers.ts'
+import { readReply } from './call-reply.ts'
+import { CallServer } from './call-server.ts'
 import { Directory, parseAnnouncement } from './directory.ts'
+import { LostCalls } from './lost-calls.ts'
+import { infoOfAll, infoOfNode } from './micro-info.ts'
 import { abortable, isNoResponders, requestFailure } from './request-failure.ts'
 import { SUBJECTS, serviceSubject } from './subjects.ts'
 
@@ -24,34 +34,30 @@ export interface NatsTransportOptions {
   readonly ownsConnection?: boolean
   /** How long {@link NatsTransport.discover} waits for one more answer after the last (ms); default 50. */
   readonly discoverStallMs?: number
+  /** After how long an unanswered call is looked for on the nodes (ms); default 250. */
+  readonly probeAfterMs?: number
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000
 
-function withdrawn(service: string): NanoError {
-  return new NanoError('NANO_E_UNAVAILABLE', `The node no longer runs the service '${service}'`, { service })
-}
-
 /**
  * The NATS {@link Transport}: runtimes on any number of machines reach each other's services.
  *
- * Calls: a service `a/b` is served on the subject `nano.svc.a.b` by a queue-group (`nano`)
- * subscription, so the nodes running it share its calls. A call is one NATS request (nats.js
- * multiplexes all of a connection's requests over one shared reply subscription): the descriptor
- * travels in headers (the deadline as milliseconds left, the trace id as a W3C `traceparent`, the
- * caller, depth, request facts, version), the input as a JSON body; the reply is `{ ok }` or
- * `{ error, service }`, rebuilt as a `NanoError` keeping its code and the service that raised it.
- * No node listening → `NANO_E_UNAVAILABLE` at once; no answer within the deadline (or 30 s
- * without one) → `NANO_E_TIMEOUT`; an aborted signal rejects with its reason. Withdrawing drains
- * the subscriptions: a call already on its way to a node that withdrew is answered
- * `NANO_E_UNAVAILABLE` rather than dropped (which would leave the caller waiting for its timeout).
+ * Calls: a service `a/b` is served on `nano.svc.a.b` by a micro endpoint in the queue group
+ * `nano`, so the nodes running it share its calls. A call is one NATS request over the client's
+ * one shared reply subscription; the descriptor travels in headers (deadline as milliseconds
+ * left, W3C `traceparent`, caller, depth, request facts, version, the attempt's id), the input as
+ * JSON; the reply is `{ ok }` or `{ error, service }`, rebuilt as a `NanoError` with its code.
+ * No node listening → `NANO_E_UNAVAILABLE` at once; no answer by the deadline (or 30 s) →
+ * `NANO_E_TIMEOUT`. A call lost with its node (see {@link LostCalls}) is sent again to another
+ * node when the service is `idempotent`, within the deadline; otherwise it fails with
+ * `NANO_E_UNAVAILABLE`.
  *
- * Discovery (`has`, a synchronous look-up): each serving node publishes `{ node, names }` on
- * `nano.announce` whenever what it serves changes (an empty list on withdrawal), and answers
- * requests on `nano.discover` with the same; {@link NatsTransport.discover} asks once (the
- * factory does it at start, and it is repeated after a reconnect). A node that dies without
- * withdrawing stays listed until a call to it finds no responders, which forgets the name.
- * The list is what each runtime served when it was created (`node.names()` then).
+ * Discovery: every serving runtime is a NATS micro service `nanoweb` (one endpoint per service,
+ * schemas and `uses` in metadata), and announces what it runs on `nano.announce`. A transport
+ * reads all nodes' `$SRV.INFO.nanoweb` at start and after a reconnect, and a node's own when it
+ * announces a change: `has` is a synchronous look-up, `describe` and `services` give the cluster's
+ * descriptions to gateways and the catalog.
  *
  * @example
  * const transport = new NatsTransport({ connection: await connect({ servers: 'nats://127.0.0.1:4222' }) })
@@ -59,17 +65,18 @@ function withdrawn(service: string): NanoError {
  * const rt = createRuntime({ root: './app', transport })
  */
 export class NatsTransport implements Transport {
-  /** This transport's id in announcements. */
-  readonly node: string = nuid.next()
+  readonly #id = nuid.next()
   readonly #nc: NatsConnection
   readonly #clock: Clock
   readonly #timeout: number
   readonly #owns: boolean
   readonly #stall: number
   readonly #directory = new Directory()
-  readonly #served = new Map<ServingNode, { names: string[]; subs: Subscription[] }>()
+  readonly #servers = new Set<Promise<CallServer | undefined>>()
   readonly #announcements: Subscription
-  #discovery: Subscription | undefined
+  readonly #lost: LostCalls
+  readonly #live: CallServer[] = []
+  #discovered: Promise<void> | undefined
   #closed = false
 
   constructor(options: NatsTransportOptions) {
@@ -78,12 +85,24 @@ export class NatsTransport implements Transport {
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT_MS
     this.#owns = options.ownsConnection ?? false
     this.#stall = options.discoverStallMs ?? 50
+    this.#lost = new LostCalls({
+      nc: this.#nc,
+      clock: this.#clock,
+      probeAfterMs: options.probeAfterMs,
+      nodesOf: (service) => this.#directory.nodesOf(service),
+      gone: (node) => this.#directory.drop(node),
+    })
     this.#announcements = this.#nc.subscribe(SUBJECTS.announce, {
       callback: (error, msg) => {
         if (error === null) this.#learn(msg)
       },
     })
     void this.#watchReconnects()
+  }
+
+  /** This node's id: the micro service id of the first runtime it serves, else its own. */
+  get node(): string {
+    return this.#live[0]?.id ?? this.#id
   }
 
   has(name: string): boolean {
@@ -97,137 +116,149 @@ export class NatsTransport implements Transport {
       return Promise.reject(new NanoError('NANO_E_UNAVAILABLE', `No node runs the service '${service}'`, { service }))
     }
     if (signal?.aborted) return Promise.reject(signal.reason)
-    const left = descriptor.deadline === null ? this.#timeout : Math.floor(descriptor.deadline - this.#clock.now())
-    if (left < 1) {
-      return Promise.reject(new NanoError('NANO_E_TIMEOUT', `The deadline of '${service}' had passed`, { service }))
-    }
     let body: string
     try {
       body = input === undefined ? '' : JSON.stringify(input)
     } catch (cause) {
       return Promise.reject(new NanoError('NANO_E_INVALID_INPUT', `The input of '${service}' is not JSON`, { cause }))
     }
-    const headers = callHeaders(descriptor, this.#clock)
-    const sent = this.#nc.request(subject, body, { timeout: left, headers }).then(
-      (msg) => readReply(msg.string(), service),
-      (error: unknown) => {
-        if (isNoResponders(error)) this.#directory.forget(service)
-        throw requestFailure(error, service, left)
-      },
-    )
-    return abortable(sent, signal)
+    return abortable(this.#attempt(descriptor, subject, body, 0), signal)
+  }
+
+  #attempt(descriptor: CallDescriptor, subject: string, body: string, tries: number): Promise<unknown> {
+    const service = descriptor.service
+    const left = descriptor.deadline === null ? this.#timeout : Math.floor(descriptor.deadline - this.#clock.now())
+    if (left < 1) {
+      return Promise.reject(new NanoError('NANO_E_TIMEOUT', `The deadline of '${service}' had passed`, { service }))
+    }
+    const id = nuid.next()
+    return new Promise<unknown>((resolve, reject) => {
+      this.#lost.add(id, service, () => {
+        if (this.#directory.description(service)?.idempotent === true) {
+          resolve(this.#attempt(descriptor, subject, body, tries + 1))
+        } else {
+          reject(lostWith(service))
+        }
+      })
+      const headers = callHeaders(descriptor, this.#clock, id)
+      this.#nc.request(subject, body, { timeout: left, headers }).then(
+        (msg) => {
+          this.#lost.delete(id)
+          try {
+            resolve(readReply(msg.string(), service))
+          } catch (error) {
+            reject(error)
+          }
+        },
+        (error: unknown) => {
+          this.#lost.delete(id)
+          if (isNoResponders(error)) this.#directory.forget(service)
+          reject(tries > 0 && isNoResponders(error) ? lostWith(service) : requestFailure(error, service, left))
+        },
+      )
+    })
   }
 
   serve(node: ServingNode): () => void {
-    const names = node.names()
-    const subs: Subscription[] = []
-    for (const name of names) {
-      const subject = serviceSubject(name)
-      if (subject === undefined) continue
-      subs.push(
-        this.#nc.subscribe(subject, {
-          queue: SUBJECTS.queue,
-          callback: (error, msg) => {
-            if (error !== null) return
-            if (this.#served.has(node)) this.#answer(node, name, msg)
-            else msg.respond(errorReply(withdrawn(name), name))
-          },
-        }),
-      )
-    }
-    this.#served.set(node, { names, subs })
-    this.#announce()
+    const starting = CallServer.start(this.#nc, node, this.#clock).then(
+      (server) => {
+        this.#live.push(server)
+        this.#announce(server)
+        return server
+      },
+      () => undefined,
+    )
+    this.#servers.add(starting)
     return () => {
-      if (!this.#served.delete(node)) return
-      this.#announce()
-      for (const sub of subs) this.#drain(sub)
+      if (!this.#servers.delete(starting)) return
+      void starting.then((server) => this.#withdraw(server))
     }
   }
 
-  /** Asks every serving node what it runs; resolves once the answers stop coming (or none came). */
+  /** Resolves once the runtimes given to `serve` are served and the cluster has been asked what it runs. */
+  async ready(): Promise<void> {
+    await Promise.all(this.#servers)
+    this.#discovered ??= this.discover()
+    await this.#discovered
+  }
+
+  /** Asks every node what it runs (micro `INFO`); resolves once the answers stop coming. */
   async discover(): Promise<void> {
-    try {
-      const answers = await this.#nc.requestMany(SUBJECTS.discover, '', {
-        strategy: 'stall',
-        stall: this.#stall,
-        maxWait: 2000,
-      })
-      for await (const msg of answers) this.#learn(msg)
-    } catch {
-      // No responders: no node serves anything yet (announcements will tell).
-    }
+    const infos = await infoOfAll(this.#nc, this.#stall)
+    for (const info of infos) if (!this.#isMine(info.node)) this.#directory.describe(info.node, info.services)
+  }
+
+  async describe(name: string): Promise<RemoteService | undefined> {
+    await this.#describeUnknown()
+    const description = this.#directory.description(name)
+    return description === undefined ? undefined : { description, nodes: this.#directory.nodesOf(name) }
+  }
+
+  async services(): Promise<readonly RemoteService[]> {
+    await this.#describeUnknown()
+    return this.#directory.services()
   }
 
   /** Withdraws every service this transport serves, and closes the connection when it owns it. */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    const subs = [...this.#served.values()].flatMap((served) => served.subs)
-    this.#served.clear()
-    this.#announce()
-    await Promise.all(subs.map((sub) => this.#drain(sub)))
+    const servers = await Promise.all(this.#servers)
+    this.#servers.clear()
+    await Promise.all(servers.map((server) => this.#withdraw(server)))
+    this.#lost.close()
     this.#announcements.unsubscribe()
     if (this.#nc.isClosed()) return
     if (this.#owns) await this.#nc.close()
     else await this.#nc.flush()
   }
 
-  #answer(node: ServingNode, name: string, msg: Msg): void {
-    const descriptor = descriptorOf(name, msg.headers, this.#clock)
-    let input: unknown
-    try {
-      input = msg.data.length === 0 ? undefined : msg.json()
-    } catch {
-      msg.respond(errorReply(new NanoError('NANO_E_BAD_JSON', `The input of '${name}' is not JSON`), name))
-      return
-    }
-    Promise.resolve()
-      .then(() => node.serve(descriptor, input))
-      .then(
-        (value) => msg.respond(okReply(value, name)),
-        (error: unknown) => msg.respond(errorReply(error, name)),
-      )
+  async #describeUnknown(): Promise<void> {
+    await Promise.all(
+      this.#directory.undescribed().map(async (node) => {
+        const info = await infoOfNode(this.#nc, node)
+        if (info !== undefined) this.#directory.describe(node, info.services)
+      }),
+    )
   }
 
-  /** Stops a subscription once the calls already on their way have been answered (as withdrawn). */
-  #drain(sub: Subscription): Promise<void> {
-    if (this.#nc.isClosed() || sub.isClosed()) return Promise.resolve()
-    return sub.drain().catch(() => {})
+  async #withdraw(server: CallServer | undefined): Promise<void> {
+    if (server === undefined) return
+    const at = this.#live.indexOf(server)
+    if (at >= 0) this.#live.splice(at, 1)
+    const stopped = server.stop()
+    this.#announce(server)
+    await stopped
+  }
+
+  #isMine(node: string): boolean {
+    return this.#live.some((server) => server.id === node)
   }
 
   #learn(msg: Msg): void {
     const announcement = parseAnnouncement(msg.string())
-    if (announcement !== undefined && announcement.node !== this.node) this.#directory.apply(announcement)
+    if (announcement === undefined || this.#isMine(announcement.node)) return
+    if (this.#directory.apply(announcement)) void this.#describeUnknown()
   }
 
-  #names(): string[] {
-    const names = new Set<string>()
-    for (const served of this.#served.values()) for (const name of served.names) names.add(name)
-    return [...names]
-  }
-
-  #announce(): void {
-    const announcement = { node: this.node, names: this.#names() }
-    this.#directory.apply(announcement)
+  #announce(server: CallServer): void {
     if (this.#nc.isClosed()) return
-    this.#nc.publish(SUBJECTS.announce, JSON.stringify(announcement))
-    if (announcement.names.length > 0 && this.#discovery === undefined) {
-      this.#discovery = this.#nc.subscribe(SUBJECTS.discover, {
-        callback: (error, msg) => {
-          if (error === null) msg.respond(JSON.stringify({ node: this.node, names: this.#names() }))
-        },
-      })
-    } else if (announcement.names.length === 0 && this.#discovery !== undefined) {
-      this.#discovery.unsubscribe()
-      this.#discovery = undefined
-    }
+    this.#nc.publish(SUBJECTS.announce, JSON.stringify({ node: server.id, names: server.names }))
   }
 
   async #watchReconnects(): Promise<void> {
     for await (const status of this.#nc.status()) {
       if (status.type !== 'reconnect' || this.#closed) continue
-      this.#announce()
+      for (const server of this.#live) this.#announce(server)
       await this.discover()
     }
   }
+}
+
+function lostWith(service: string): NanoError {
+  return new NanoError(
+    'NANO_E_UNAVAILABLE',
+    `The node running '${service}' left during the call (not retried: '${service}' is not idempotent)`,
+    { service },
+  )
 }

@@ -16,8 +16,8 @@ export const SUBJECTS = Object.freeze({
   topic: 'nano.topic.',
   /** Where nodes announce the services they run (`{ node, names }`). */
   announce: 'nano.announce',
-  /** Where a node asks the others what they run; each serving node replies `{ node, names }`. */
-  discover: 'nano.discover',
+  /** Prefix of the subject where a node says which of the given call ids it is running (`nano.held.<node>`). */
+  held: 'nano.held.',
   /** The queue group of service subscriptions: nodes serving one service share its calls. */
   queue: 'nano',
 })

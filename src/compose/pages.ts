@@ -10,7 +10,9 @@ import { PageLayouts } from './layouts.ts'
 import { linkPage, type PagePlan } from './plan.ts'
 
 /**
- * A page file and its compiled form (made on first request, kept until a reload).
+ * A page file and its compiled form (made on first request, kept until a reload). A page that
+ * names a fragment no one runs yet (a cluster still coming up) is linked again, in the
+ * background, on a request at least a second later.
  *
  * @example
  * const entry = pages.match('/story/42')
@@ -22,7 +24,11 @@ export interface PageEntry {
   compiled: Promise<CompiledPage> | undefined
   /** The compiled page once ready, for synchronous use. */
   ready: CompiledPage | undefined
+  /** When a page with a missing fragment is linked again (ms since the epoch). */
+  relinkAt?: number | undefined
 }
+
+const RELINK_MS = 1000
 
 /**
  * A page ready to render: its plan, and for a TypeScript page its definition (`data`, `uses`).
@@ -108,7 +114,9 @@ export class PageIndex {
   match(path: string): { entry: PageEntry; params: Record<string, string | undefined> } | undefined {
     const found = this.#router.find('GET', path)
     if (found === null) return undefined
-    return { entry: found.store as PageEntry, params: found.params }
+    const entry = found.store as PageEntry
+    if (entry.relinkAt !== undefined && this.#caller.clock.now() >= entry.relinkAt) this.#relink(entry)
+    return { entry, params: found.params }
   }
 
   /** Parses and links the page (once). */
@@ -116,6 +124,7 @@ export class PageIndex {
     entry.compiled ??= this.#compile(entry).then(
       (compiled) => {
         entry.ready = compiled
+        entry.relinkAt = this.#relinkAt(compiled)
         return compiled
       },
       (error: unknown) => {
@@ -124,6 +133,25 @@ export class PageIndex {
       },
     )
     return entry.compiled
+  }
+
+  #relinkAt(compiled: CompiledPage): number | undefined {
+    const missing = compiled.plan.problems.some((problem) => problem.reason === 'not found')
+    return missing ? this.#caller.clock.now() + RELINK_MS : undefined
+  }
+
+  #relink(entry: PageEntry): void {
+    entry.relinkAt = undefined
+    const relinked = this.#compile(entry)
+    relinked.then(
+      (compiled) => {
+        if (entry.compiled === undefined) return
+        entry.compiled = relinked
+        entry.ready = compiled
+        entry.relinkAt = this.#relinkAt(compiled)
+      },
+      () => {},
+    )
   }
 
   /** Forgets compiled pages and layouts, and scans the folder again. */

@@ -2,8 +2,14 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Duration, toMs } from './duration.ts'
 import type { CachePolicy, Context, MaybePromise, SpecBase, Visibility } from './types.ts'
 
-/** Marks objects made by {@link service}; shared across copies of nanoweb. */
-const SERVICE_BRAND: unique symbol = Symbol.for('nanoweb.service') as never
+/**
+ * Marks objects made by {@link service} (`isServiceDefinition` checks it); shared across copies
+ * of nanoweb.
+ *
+ * @example
+ * def[SERVICE_BRAND] // true
+ */
+export const SERVICE_BRAND: unique symbol = Symbol.for('nanoweb.service') as never
 
 /**
  * What a service file passes to {@link service}.
@@ -115,6 +121,9 @@ function assertSpec(spec: ServiceSpec<StandardSchemaV1, StandardSchemaV1, readon
       throw new TypeError(
         `service(): \`cache.vary\` names request facts: 'locale', 'device' or 'user', not ${JSON.stringify(unknown)}`,
       )
+    const store: unknown = spec.cache.store
+    if (store !== undefined && store !== 'local' && store !== 'shared')
+      throw new TypeError(`service(): \`cache.store\` must be 'local' or 'shared', not ${JSON.stringify(store)}`)
   }
 }
 

@@ -132,6 +132,12 @@ export interface CachePolicy {
   readonly staleIfError?: Duration
   /** Request facts the result depends on: each enters the cache key (e.g. `['locale']`). */
   readonly vary?: readonly VaryKey[]
+  /**
+   * `'shared'`: results are kept in the cluster's shared store too (JetStream KV, or the primary
+   * under `--workers`), so a value computed on one node is a hit on the others; memory stays in
+   * front. Default: the runtime's `cacheStoreDefault` (`'local'` unless set).
+   */
+  readonly store?: 'local' | 'shared'
 }
 
 /**

@@ -28,6 +28,10 @@ export interface CatalogEntry {
     | undefined
   readonly input: JsonSchema
   readonly output: JsonSchema
+  /** In a cluster: whether this node runs it (`rt.catalog()` sets it; true without a cluster). */
+  readonly local?: boolean
+  /** In a cluster: the ids of the nodes that run it. */
+  readonly nodes?: readonly string[]
 }
 
 /**

@@ -42,6 +42,8 @@ export interface ServiceIndexOptions<T> {
   readonly loader: ServiceLoader<T>
   /** Reports a file with an invalid name (then skipped); without it such a file throws. */
   readonly onInvalid?: ((error: NanoError) => void) | undefined
+  /** Which services this index holds (the others are never imported); all by default. */
+  readonly include?: ((name: string) => boolean) | undefined
 }
 
 /**
@@ -59,17 +61,23 @@ export class ServiceIndex<T> {
   #entries = new Map<string, IndexEntry<T>>()
   readonly #loader: ServiceLoader<T>
   readonly #onInvalid: ((error: NanoError) => void) | undefined
+  readonly #include: (name: string) => boolean
 
   constructor(options: ServiceIndexOptions<T>) {
     this.root = options.root
     this.#loader = options.loader
     this.#onInvalid = options.onInvalid
-    for (const found of scanServices(this.root, this.#onInvalid)) this.#entries.set(found.name, newEntry(found))
+    this.#include = options.include ?? (() => true)
+    for (const found of this.#scan()) this.#entries.set(found.name, newEntry(found))
   }
 
   /** The entry for `name`, or undefined. */
   get(name: string): IndexEntry<T> | undefined {
     return this.#entries.get(name)
+  }
+
+  #scan(): ServiceFile[] {
+    return scanServices(this.root, this.#onInvalid).filter((found) => this.#include(found.name))
   }
 
   /** Every known service name, sorted. */
@@ -164,7 +172,7 @@ export class ServiceIndex<T> {
       return
     }
     const next = new Map<string, IndexEntry<T>>()
-    for (const found of scanServices(this.root, this.#onInvalid)) {
+    for (const found of this.#scan()) {
       const known = this.#entries.get(found.name)
       if (known !== undefined && known.file === found.file) {
         forget(known)

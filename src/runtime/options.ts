@@ -3,6 +3,7 @@ import { ServiceIndex } from '../registry/index-of-services.ts'
 import type { CacheStore, MemoryCacheLimits } from './cache/store.ts'
 import { contentVersion, importExecutor } from './executor.ts'
 import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import { servicePlacement } from './placement.ts'
 import type { CallObserver, Clock, Executor, Transport } from './ports.ts'
 import { type PreparedService, prepareService, type ValidationSettings } from './prepare.ts'
 import type { TopicBus } from './topics.ts'
@@ -46,6 +47,18 @@ export interface RuntimeOptions {
   readonly observer?: CallObserver
   /** The time source of deadlines and caches; the system clock by default. */
   readonly clock?: Clock
+  /** `close()` also closes the transport (it was made for this runtime). Default false. */
+  readonly ownsTransport?: boolean
+  /**
+   * The services this runtime runs: glob patterns on service names (`['sport/**', 'fragments/live-*']`),
+   * `[]` for none (a gateway or client of a cluster). Default: every service under `services/`.
+   * The others are never imported; calls to them go over the transport.
+   */
+  readonly services?: readonly string[]
+  /** Where results of services with `cache: { store: 'shared' }` are kept too (JetStream KV in a cluster). */
+  readonly sharedCache?: CacheStore
+  /** The cache store of services whose `cache` names none. Default 'local'. */
+  readonly cacheStoreDefault?: 'local' | 'shared'
 }
 
 /**
@@ -77,11 +90,13 @@ export function serviceIndexFor(options: RuntimeOptions, root: string, log: LogS
     compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined,
     fastAfter,
     log,
+    cacheStoreDefault: options.cacheStoreDefault,
   }
   const executor = options.executor ?? importExecutor
   return new ServiceIndex<PreparedService>({
     root,
     onInvalid: options.onInvalidFile,
+    include: servicePlacement(options.services),
     loader: {
       async load({ name, file, reload }) {
         const source = { name, file, root, reload }

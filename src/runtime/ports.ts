@@ -1,3 +1,4 @@
+import type { LivePolicy, VaryKey } from '../define/fragment.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput, RequestContext } from '../define/types.ts'
 import type { CatalogEntry } from '../registry/catalog.ts'
@@ -93,6 +94,39 @@ export interface Executor {
 export interface ServingNode {
   names(): string[]
   serve(descriptor: CallDescriptor, input: unknown): Promise<unknown>
+  /** What the other nodes need to know of a service it runs (loads it), or undefined when it does not load. */
+  describe(name: string): Promise<ServiceDescription | undefined>
+}
+
+/**
+ * A service as other nodes learn of it over a transport: its catalog entry, plus what a page on
+ * another node needs to place it when it is a fragment. Plain JSON.
+ *
+ * @example
+ * const d: ServiceDescription = { ...catalogEntry, version: 'x1Yz…', fragment: undefined }
+ */
+export interface ServiceDescription extends CatalogEntry {
+  /** Content hash of the service's code. */
+  readonly version: string
+  readonly fragment:
+    | {
+        readonly css: readonly string[]
+        readonly js: readonly string[]
+        readonly vary: readonly VaryKey[]
+        readonly live: LivePolicy | undefined
+      }
+    | undefined
+}
+
+/**
+ * A service some other node runs, and the ids of the nodes that run it.
+ *
+ * @example
+ * const r: RemoteService = { description, nodes: ['NCXK…'] }
+ */
+export interface RemoteService {
+  readonly description: ServiceDescription
+  readonly nodes: readonly string[]
 }
 
 /**
@@ -109,6 +143,16 @@ export interface Transport {
   call(descriptor: CallDescriptor, input: unknown, signal: AbortSignal | undefined): Promise<unknown>
   /** Offers a runtime's services to the other nodes; returns a function that withdraws them. */
   serve?(node: ServingNode): () => void
+  /** Resolves once the transport is connected and knows what the other nodes run. */
+  ready?(): Promise<void>
+  /** What the cluster says of a service this runtime does not run, asking the nodes if need be. */
+  describe?(name: string): Promise<RemoteService | undefined>
+  /** Every service other nodes run (for the catalog). */
+  services?(): Promise<readonly RemoteService[]>
+  /** This node's id on the transport (the catalog's `nodes` name it). */
+  readonly node?: string
+  /** Disconnects, when the runtime owns the transport. */
+  close?(): Promise<void>
 }
 
 /**

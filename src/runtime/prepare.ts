@@ -43,6 +43,8 @@ export interface ValidationSettings {
   readonly fastAfter: number
   /** Where unexpected validation failures are logged. */
   readonly log?: LogSink
+  /** The cache store of services whose policy names none. Default 'local'. */
+  readonly cacheStoreDefault?: 'local' | 'shared'
 }
 
 /**
@@ -85,6 +87,7 @@ export function prepareService(source: PrepareSource): PreparedService {
             ttl: toMs(cache.ttl),
             staleWhileRevalidate: cache.staleWhileRevalidate === undefined ? 0 : toMs(cache.staleWhileRevalidate),
             staleIfError: cache.staleIfError === undefined ? 0 : toMs(cache.staleIfError),
+            shared: (cache.store ?? settings.cacheStoreDefault) === 'shared',
           },
     cacheKeyPrefix: `${version}\u0000`,
     vary: definition.cache?.vary ?? [],

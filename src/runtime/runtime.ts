@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { NanoError } from '../define/errors.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
@@ -23,9 +23,12 @@ import {
   type Clock,
   type InvokeOptions,
   type RuntimeApi,
+  type ServiceDescription,
   systemClock,
 } from './ports.ts'
 import type { PreparedService } from './prepare.ts'
+import { describeService } from './remote-definition.ts'
+import { RemoteServices } from './remote-services.ts'
 import { LocalTopicBus, type TopicBus } from './topics.ts'
 
 export type { RuntimeOptions } from './options.ts'
@@ -65,6 +68,8 @@ export class Runtime implements RuntimeApi {
   readonly #pipeline: CallPipeline
   readonly #observer: CallObserver | undefined
   readonly #withdraw: (() => void) | undefined
+  readonly #remote: RemoteServices
+  readonly #transport: { readonly owned: boolean; readonly close?: () => Promise<void> }
   #closed = false
 
   constructor(options: RuntimeOptions) {
@@ -83,6 +88,7 @@ export class Runtime implements RuntimeApi {
     this.#store = options.cacheStore ?? new MemoryCacheStore(options.cacheLimits)
     const cache = new ResultCache({
       store: this.#store,
+      shared: options.sharedCache,
       clock: this.clock,
       onRefreshError: (key, error) =>
         this.log({ level: 'warn', message: 'background cache refresh failed', time: this.clock.now(), key, error }),
@@ -103,10 +109,23 @@ export class Runtime implements RuntimeApi {
       clock: this.clock,
       remote: { transport: options.transport, clock: this.clock },
     })
-    this.#withdraw = options.transport?.serve?.({
+    const transport = options.transport
+    this.#remote = new RemoteServices(transport, this.root)
+    this.#transport = { owned: options.ownsTransport === true, close: transport?.close?.bind(transport) }
+    this.#withdraw = transport?.serve?.({
       names: () => this.names(),
       serve: (descriptor, input) => this.serve(descriptor, input),
+      describe: (name) => this.#describe(name),
     })
+  }
+
+  #describe(name: string): Promise<ServiceDescription | undefined> {
+    const entry = this.#index.get(name)
+    if (entry === undefined) return Promise.resolve(undefined)
+    return this.#index.ready(entry).then(
+      (svc) => describeService(svc, relative(this.root, svc.file)),
+      () => undefined,
+    )
   }
 
   #host(): CallHost {
@@ -217,8 +236,9 @@ export class Runtime implements RuntimeApi {
    * @example
    * (await rt.catalog()).map((s) => s.endpoint)
    */
-  catalog(): Promise<CatalogEntry[]> {
-    return catalogOf(this.#index)
+  async catalog(): Promise<CatalogEntry[]> {
+    const local = await catalogOf(this.#index)
+    return this.#remote.catalog(local)
   }
 
   /**
@@ -238,8 +258,9 @@ export class Runtime implements RuntimeApi {
    * @example
    * await rt.warm(['news/top-story'])
    */
-  warm(names?: readonly string[]): Promise<void> {
-    return warmUp(this.#index, names, (name, error) =>
+  async warm(names?: readonly string[]): Promise<void> {
+    await this.#remote.ready()
+    await warmUp(this.#index, names, (name, error) =>
       this.log({
         level: 'error',
         message: `service '${name}' could not be loaded`,
@@ -259,7 +280,7 @@ export class Runtime implements RuntimeApi {
    */
   resolve(name: string): Promise<ServiceDefinition> {
     const entry = this.#index.get(name)
-    if (entry === undefined) return Promise.reject(notFound(name))
+    if (entry === undefined) return this.#remote.resolve(name)
     const svc = entry.loaded
     if (svc !== undefined) return Promise.resolve(svc.definition)
     return this.#index.ready(entry).then((loaded) => loaded.definition)
@@ -273,7 +294,8 @@ export class Runtime implements RuntimeApi {
    * const def = rt.loaded('weather/current') ?? (await rt.resolve('weather/current'))
    */
   loaded(name: string): ServiceDefinition | undefined {
-    return this.#index.get(name)?.loaded?.definition
+    const entry = this.#index.get(name)
+    return entry === undefined ? this.#remote.loaded(name) : entry.loaded?.definition
   }
 
   /**
@@ -283,7 +305,7 @@ export class Runtime implements RuntimeApi {
    * rt.fileOf('weather/current') // '/app/services/weather/current.ts'
    */
   fileOf(name: string): string | undefined {
-    return this.#index.get(name)?.file
+    return this.#index.get(name)?.file ?? this.#remote.fileOf(name)
   }
 
   /** Names of all known services, without loading any. */
@@ -321,6 +343,7 @@ export class Runtime implements RuntimeApi {
     if (this.#closed) return
     this.#closed = true
     this.#withdraw?.()
+    if (this.#transport.owned) await this.#transport.close?.()
     if (this.#ownsStore) await this.#store.clear()
   }
 }

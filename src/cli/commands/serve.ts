@@ -1,9 +1,9 @@
 import cluster from 'node:cluster'
 import { statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { type AppServerOptions, createServer } from '../../assembly/create-server.ts'
 import { superviseWorkers, workerPorts } from '../../cluster/workers/index.ts'
 import type { NanoError } from '../../define/errors.ts'
-import { type AppServerOptions, createServer } from '../../assembly/create-server.ts'
 import type { NanoServer } from '../../http/server.ts'
 import { generateTypes } from '../../registry/types-file.ts'
 import { batchedWriter, foldRepeats, jsonLineSink } from '../../runtime/logger.ts'
@@ -34,7 +34,12 @@ export async function startCommand(root: string, options: ServeOptions): Promise
     process.exit(await superviseWorkers({ count: options.workers, shutdownTimeoutMs, log }))
   }
   const ports = workerPorts()
-  const server = await listen(root, options, false, ports === undefined ? {} : { topics: ports.topics })
+  const server = await listen(
+    root,
+    options,
+    false,
+    ports === undefined ? {} : { topics: ports.topics, sharedCache: ports.sharedCache },
+  )
   if (server === undefined) {
     if (ports !== undefined) process.exit() // a worker's channel would keep it alive
     return
@@ -100,7 +105,8 @@ async function listen(
   }
   const settings = serveSettings({ options, config: loaded.config, dev })
   try {
-    return await createServer({ ...serverOptions(root, settings, dev), ...extra })
+    const shared = settings.nats === undefined ? extra : {}
+    return await createServer({ ...serverOptions(root, settings, dev), ...shared })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE')

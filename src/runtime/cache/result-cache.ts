@@ -1,5 +1,6 @@
 import type { Clock } from '../ports.ts'
 import type { CacheEntry, CacheStore } from './store.ts'
+import { TieredCacheStore } from './tiered-store.ts'
 
 /**
  * What {@link ResultCache.fresh} answers when it has no fresh value at hand.
@@ -19,6 +20,8 @@ export interface CachePolicyMs {
   readonly ttl: number
   readonly staleWhileRevalidate: number
   readonly staleIfError: number
+  /** Kept in the shared store too (`cache: { store: 'shared' }`), when the runtime has one. */
+  readonly shared?: boolean
 }
 
 /**
@@ -35,6 +38,7 @@ export interface CachePolicyMs {
  */
 export class ResultCache {
   readonly #store: CacheStore
+  readonly #tiered: CacheStore
   readonly #inflight = new Map<string, Promise<unknown>>()
   readonly #onRefreshError: (key: string, error: unknown) => void
   readonly #onStoreError: (key: string, error: unknown) => void
@@ -46,8 +50,14 @@ export class ResultCache {
     readonly onRefreshError: (key: string, error: unknown) => void
     /** A store that fails to keep a result (a shared store out of reach): the call still answers. */
     readonly onStoreError?: (key: string, error: unknown) => void
+    /** Where results of services with `cache: { store: 'shared' }` are kept too (the local store stays in front). */
+    readonly shared?: CacheStore
   }) {
     this.#store = options.store
+    this.#tiered =
+      options.shared === undefined
+        ? options.store
+        : new TieredCacheStore(options.store, options.shared, () => options.clock.now())
     this.#clock = options.clock
     this.#onRefreshError = options.onRefreshError
     this.#onStoreError = options.onStoreError ?? options.onRefreshError
@@ -55,7 +65,7 @@ export class ResultCache {
 
   /** The cached value for `key`, or the result of `compute` (stored under the policy). */
   async through(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
-    let entry = this.#store.get(key)
+    let entry = (policy.shared === true ? this.#tiered : this.#store).get(key)
     if (entry instanceof Promise) entry = await entry
     const now = this.#clock.now()
     if (entry !== undefined) {
@@ -95,7 +105,8 @@ export class ResultCache {
       async (value) => {
         this.#inflight.delete(key)
         try {
-          await this.#store.set(key, makeEntry(value, policy, this.#clock.now()), keepFor(policy))
+          const store = policy.shared === true ? this.#tiered : this.#store
+          await store.set(key, makeEntry(value, policy, this.#clock.now()), keepFor(policy))
         } catch (error) {
           this.#onStoreError(key, error)
         }
