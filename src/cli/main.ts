@@ -81,6 +81,7 @@ export function buildProgram(): Command {
     .description('List services with endpoint, uses and visibility')
     .argument('[root]', 'project folder', '.')
     .option('--json', 'print the catalog as JSON')
+    .option('-u, --url <url>', 'list the catalog of a running server (a whole cluster), e.g. http://localhost:3000')
     .action(lsCommand)
 
   program
