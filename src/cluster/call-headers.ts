@@ -37,15 +37,29 @@ export function callHeaders(descriptor: CallDescriptor, clock: Clock, call?: str
   if (call !== undefined) h.set(CALL_HEADERS.call, call)
   if (descriptor.deadline !== null) h.set(CALL_HEADERS.deadline, String(Math.round(descriptor.deadline - clock.now())))
   if (TRACE_ID.test(descriptor.traceId)) {
-    h.set(CALL_HEADERS.traceparent, `00-${descriptor.traceId}-${randomBytes(8).toString('hex')}-01`)
+    h.set(CALL_HEADERS.traceparent, `00-${descriptor.traceId}-${nextSpanId()}-01`)
   } else {
     h.set(CALL_HEADERS.traceId, descriptor.traceId)
   }
   if (descriptor.caller !== undefined) h.set(CALL_HEADERS.caller, descriptor.caller)
   h.set(CALL_HEADERS.depth, String(descriptor.depth))
-  h.set(CALL_HEADERS.request, JSON.stringify(descriptor.request))
+  if (hasFacts(descriptor.request)) h.set(CALL_HEADERS.request, JSON.stringify(descriptor.request))
   if (descriptor.version !== undefined) h.set(CALL_HEADERS.version, descriptor.version)
   return h
+}
+
+const SPAN_PREFIX = randomBytes(4).toString('hex')
+let spanCounter = 0
+
+/** A span id unique in this process: 8 random hex digits, then a counter (never all zeros). */
+function nextSpanId(): string {
+  spanCounter = (spanCounter + 1) >>> 0
+  return SPAN_PREFIX + spanCounter.toString(16).padStart(8, '0')
+}
+
+function hasFacts(request: CallDescriptor['request']): boolean {
+  for (const _ in request) return true
+  return false
 }
 
 /**

@@ -29,7 +29,7 @@ export interface ConnectNatsTransportOptions extends NodeConnectionOptions {
  */
 export async function connectNatsTransport(options: ConnectNatsTransportOptions): Promise<NatsTransport> {
   const { clock, timeout, ...nats } = options
-  const connection = await connect(nats)
+  const connection = await connect({ noAsyncTraces: true, ...nats })
   const transport = new NatsTransport({ connection, clock, timeout, ownsConnection: true })
   await transport.discover()
   return transport

@@ -52,7 +52,7 @@ export async function joinCluster(
   onError: (error: unknown, topic: string) => void,
 ): Promise<ClusterParts> {
   const { cacheBucket, ...nats } = options
-  const connection = await connect({ waitOnFirstConnect: true, maxReconnectAttempts: -1, ...nats })
+  const connection = await connect({ waitOnFirstConnect: true, maxReconnectAttempts: -1, noAsyncTraces: true, ...nats })
   const transport = new NatsTransport({ connection, clock, ownsConnection: true })
   let kv: Promise<CacheStore> | undefined
   const store = (): Promise<CacheStore> => {

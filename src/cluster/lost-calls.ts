@@ -6,20 +6,22 @@ import { SUBJECTS } from './subjects.ts'
 interface Pending {
   readonly service: string
   readonly sentAt: number
-  readonly lost: () => void
+  readonly expiresAt: number
+  readonly settle: (why: 'lost' | 'expired') => void
 }
 
 /**
  * Notices calls lost with the node that took them (killed, or cut off mid-call). A call still
  * unanswered after `probeAfterMs` is looked for: every node that runs its service is asked which
  * of the calls it holds (`nano.held.<node>`). A node NATS says is gone holds nothing and is
- * dropped; a node too busy to answer may hold anything. A call no node holds is lost: its
- * `lost` callback runs (the transport retries an idempotent call, fails the others). Costs a map
- * entry per call; the timer runs only while calls are slow.
+ * dropped; a node too busy to answer may hold anything. A call no node holds is lost:
+ * `settle('lost')` runs (the transport retries an idempotent call, fails the others). A call
+ * past its expiry gets `settle('expired')` (a timeout without a timer per call). Costs a map
+ * entry per call; the timer runs only while calls are pending.
  *
  * @example
  * const watch = new LostCalls({ nc, clock, nodesOf: (s) => directory.nodesOf(s), gone: (n) => directory.drop(n) })
- * watch.add(id, 'geo/lookup', () => retry())
+ * watch.add(id, 'geo/lookup', Date.now() + 5000, (why) => mux.cancel(id, why))
  * // … when the reply comes:
  * watch.delete(id)
  */
@@ -30,6 +32,7 @@ export class LostCalls {
   readonly #probeAfterMs: number
   readonly #nodesOf: (service: string) => readonly string[]
   readonly #gone: (node: string) => void
+  readonly #tickMs: number
   #timer: unknown
 
   constructor(options: {
@@ -44,10 +47,11 @@ export class LostCalls {
     this.#nodesOf = options.nodesOf
     this.#gone = options.gone
     this.#probeAfterMs = options.probeAfterMs ?? 250
+    this.#tickMs = Math.min(this.#probeAfterMs, 100)
   }
 
-  add(id: string, service: string, lost: () => void): void {
-    this.#pending.set(id, { service, sentAt: this.#clock.now(), lost })
+  add(id: string, service: string, expiresAt: number, settle: (why: 'lost' | 'expired') => void): void {
+    this.#pending.set(id, { service, sentAt: this.#clock.now(), expiresAt, settle })
     if (this.#timer === undefined) this.#arm()
   }
 
@@ -67,12 +71,18 @@ export class LostCalls {
       void this.#sweep().finally(() => {
         if (this.#pending.size > 0 && this.#timer === undefined) this.#arm()
       })
-    }, this.#probeAfterMs)
+    }, this.#tickMs)
     ;(this.#timer as { unref?: () => void }).unref?.()
   }
 
   async #sweep(): Promise<void> {
-    const before = this.#clock.now() - this.#probeAfterMs
+    const now = this.#clock.now()
+    for (const [id, call] of this.#pending) {
+      if (now < call.expiresAt) continue
+      this.#pending.delete(id)
+      call.settle('expired')
+    }
+    const before = now - this.#probeAfterMs
     const slow = [...this.#pending].filter(([, call]) => call.sentAt <= before)
     if (slow.length === 0 || this.#nc.isClosed()) return
     const nodes = new Set(slow.flatMap(([, call]) => this.#nodesOf(call.service)))
@@ -91,7 +101,7 @@ export class LostCalls {
     for (const [id, call] of slow) {
       if (held.has(id) || !this.#pending.has(id)) continue
       this.#pending.delete(id)
-      call.lost()
+      call.settle('lost')
     }
   }
 

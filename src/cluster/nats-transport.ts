@@ -14,7 +14,8 @@ import { CallServer } from './call-server.ts'
 import { Directory, parseAnnouncement } from './directory.ts'
 import { LostCalls } from './lost-calls.ts'
 import { infoOfAll, infoOfNode } from './micro-info.ts'
-import { abortable, isNoResponders, requestFailure } from './request-failure.ts'
+import { NO_RESPONDERS, ReplyMux } from './reply-mux.ts'
+import { abortable, requestFailure } from './request-failure.ts'
 import { SUBJECTS, serviceSubject } from './subjects.ts'
 
 /**
@@ -44,8 +45,8 @@ const DEFAULT_TIMEOUT_MS = 30_000
  * The NATS {@link Transport}: runtimes on any number of machines reach each other's services.
  *
  * Calls: a service `a/b` is served on `nano.svc.a.b` by a micro endpoint in the queue group
- * `nano`, so the nodes running it share its calls. A call is one NATS request over the client's
- * one shared reply subscription; the descriptor travels in headers (deadline as milliseconds
+ * `nano`, so the nodes running it share its calls. A call is one publish with a reply subject
+ * on this transport's one reply subscription ({@link ReplyMux}); the descriptor travels in headers (deadline as milliseconds
  * left, W3C `traceparent`, caller, depth, request facts, version, the attempt's id), the input as
  * JSON; the reply is `{ ok }` or `{ error, service }`, rebuilt as a `NanoError` with its code.
  * No node listening → `NANO_E_UNAVAILABLE` at once; no answer by the deadline (or 30 s) →
@@ -75,6 +76,7 @@ export class NatsTransport implements Transport {
   readonly #servers = new Set<Promise<CallServer | undefined>>()
   readonly #announcements: Subscription
   readonly #lost: LostCalls
+  readonly #mux: ReplyMux
   readonly #live: CallServer[] = []
   #discovered: Promise<void> | undefined
   #closed = false
@@ -85,6 +87,7 @@ export class NatsTransport implements Transport {
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT_MS
     this.#owns = options.ownsConnection ?? false
     this.#stall = options.discoverStallMs ?? 50
+    this.#mux = new ReplyMux(this.#nc)
     this.#lost = new LostCalls({
       nc: this.#nc,
       clock: this.#clock,
@@ -132,31 +135,28 @@ export class NatsTransport implements Transport {
       return Promise.reject(new NanoError('NANO_E_TIMEOUT', `The deadline of '${service}' had passed`, { service }))
     }
     const id = nuid.next()
-    return new Promise<unknown>((resolve, reject) => {
-      this.#lost.add(id, service, () => {
-        if (this.#directory.description(service)?.idempotent === true) {
-          resolve(this.#attempt(descriptor, subject, body, tries + 1))
-        } else {
-          reject(lostWith(service))
+    const reply = this.#mux.request(subject, body, callHeaders(descriptor, this.#clock, id), id)
+    this.#lost.add(id, service, this.#clock.now() + left, (why) =>
+      this.#mux.cancel(id, why === 'lost' ? LOST : timedOut(service, left)),
+    )
+    return reply.then(
+      (msg) => {
+        this.#lost.delete(id)
+        return readReply(msg.string(), service)
+      },
+      (error: unknown) => {
+        this.#lost.delete(id)
+        if (error === LOST) {
+          if (this.#directory.description(service)?.idempotent !== true) throw lostWith(service)
+          return this.#attempt(descriptor, subject, body, tries + 1)
         }
-      })
-      const headers = callHeaders(descriptor, this.#clock, id)
-      this.#nc.request(subject, body, { timeout: left, headers }).then(
-        (msg) => {
-          this.#lost.delete(id)
-          try {
-            resolve(readReply(msg.string(), service))
-          } catch (error) {
-            reject(error)
-          }
-        },
-        (error: unknown) => {
-          this.#lost.delete(id)
-          if (isNoResponders(error)) this.#directory.forget(service)
-          reject(tries > 0 && isNoResponders(error) ? lostWith(service) : requestFailure(error, service, left))
-        },
-      )
-    })
+        if (error === NO_RESPONDERS) {
+          this.#directory.forget(service)
+          throw tries > 0 ? lostWith(service) : noNode(service)
+        }
+        throw error instanceof NanoError ? error : requestFailure(error, service, left)
+      },
+    )
   }
 
   serve(node: ServingNode): () => void {
@@ -207,6 +207,7 @@ export class NatsTransport implements Transport {
     this.#servers.clear()
     await Promise.all(servers.map((server) => this.#withdraw(server)))
     this.#lost.close()
+    this.#mux.close(new NanoError('NANO_E_CLOSED', 'The NATS transport is closed'))
     this.#announcements.unsubscribe()
     if (this.#nc.isClosed()) return
     if (this.#owns) await this.#nc.close()
@@ -253,6 +254,16 @@ export class NatsTransport implements Transport {
       await this.discover()
     }
   }
+}
+
+const LOST = Symbol('lost')
+
+function timedOut(service: string, ms: number): NanoError {
+  return new NanoError('NANO_E_TIMEOUT', `'${service}' did not answer within ${ms} ms`, { service })
+}
+
+function noNode(service: string): NanoError {
+  return new NanoError('NANO_E_UNAVAILABLE', `No node runs the service '${service}'`, { service })
 }
 
 function lostWith(service: string): NanoError {
