@@ -40,6 +40,12 @@ export interface NatsUnderTest {
   connect(): Promise<NatsConnection>
   /** Runs `cleanup` after the test, before the connections close and the server stops (last registered first). */
   after(cleanup: () => unknown): void
+  /** Kills the server (SIGKILL) and waits for it to exit; the port stays this test's. */
+  stop(): Promise<void>
+  /** Starts the server again on the same port (and JetStream directory) after {@link stop}. */
+  start(): Promise<void>
+  /** {@link stop}, then {@link start}. */
+  restart(): Promise<void>
 }
 
 /**
@@ -67,24 +73,44 @@ export async function startNats(t: TestContext, options: StartNatsOptions = {}):
   const port = await freePort()
   const storeDir = options.jetstream === true ? await mkdtemp(join(tmpdir(), 'nanoweb-js-')) : undefined
   const jetstream = storeDir === undefined ? [] : ['-js', '-sd', storeDir]
-  const child: ChildProcess = spawn(BINARY, ['-p', String(port), '-a', '127.0.0.1', ...jetstream], { stdio: 'ignore' })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const args = ['-p', String(port), '-a', '127.0.0.1', ...jetstream]
+  let child: ChildProcess = spawn(BINARY, args, { stdio: 'ignore' })
+  let exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const connections: NatsConnection[] = []
   const cleanups: (() => unknown)[] = []
+  const stop = async (): Promise<void> => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      process.kill(child.pid, 'SIGKILL')
+    await exited
+  }
+  const listening = async (): Promise<void> => {
+    for (let tries = 0; !(await accepts(port)); tries += 1) {
+      if (tries > 100 || child.exitCode !== null) throw new Error(`nats-server did not start on port ${port}`)
+      await sleep(20)
+    }
+  }
+  const start = async (): Promise<void> => {
+    child = spawn(BINARY, args, { stdio: 'ignore' })
+    exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    await listening()
+  }
   t.after(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup()
     await Promise.all(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())))
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid)
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid)
     await exited
     if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true })
   })
-  for (let tries = 0; !(await accepts(port)); tries += 1) {
-    if (tries > 100 || child.exitCode !== null) throw new Error(`nats-server did not start on port ${port}`)
-    await sleep(20)
-  }
+  await listening()
   const url = `nats://127.0.0.1:${port}`
   return {
     url,
+    stop,
+    start,
+    restart: async () => {
+      await stop()
+      await start()
+    },
     after: (cleanup) => {
       cleanups.push(cleanup)
     },
