@@ -143,7 +143,7 @@ export class GatewayApp {
   async #warmUp(): Promise<void> {
     if (this.#warmMode === false) return
     if (this.#warmMode === 'all') await Promise.all([this.runtime.warm(), this.pages.compileAll()])
-    else await this.pages.compileAll()
+    else await Promise.all([this.runtime.warm([]), this.pages.compileAll()])
   }
 
   /** Largest accepted request body in bytes. */

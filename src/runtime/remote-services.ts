@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { NanoError } from '../define/errors.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CatalogEntry } from '../registry/catalog.ts'
 import { notFound } from './not-found.ts'
@@ -21,9 +22,13 @@ export class RemoteServices {
   readonly #known = new Map<string, { readonly description: ServiceDescription; readonly def: ServiceDefinition }>()
   #compiler: JsonCheckerCompiler | undefined
 
-  constructor(transport: Transport | undefined, root: string) {
+  readonly #definedHere: (name: string) => boolean
+
+  /** `definedHere` tells a service of this app that no node runs (503) from a name nobody defined (404). */
+  constructor(transport: Transport | undefined, root: string, definedHere: (name: string) => boolean) {
     this.#transport = transport
     this.#root = root
+    this.#definedHere = definedHere
   }
 
   /** The definition of a remote service already described, or undefined. */
@@ -31,14 +36,20 @@ export class RemoteServices {
     return this.#known.get(name)?.def
   }
 
-  /** The definition of a remote service; rejects with `NANO_E_NOT_FOUND` when no node runs it. */
+  /**
+   * The definition of a remote service; rejects with `NANO_E_UNAVAILABLE` when the app defines it
+   * but no node runs it, `NANO_E_NOT_FOUND` when nobody defines it.
+   */
   async resolve(name: string): Promise<ServiceDefinition> {
     const describe = this.#transport?.describe
     if (describe === undefined) throw notFound(name)
     await this.#transport?.ready?.()
     const found = await describe.call(this.#transport, name)
-    if (found === undefined) throw notFound(name)
-    return this.#remember(found.description)
+    if (found !== undefined) return this.#remember(found.description)
+    if (this.#definedHere(name)) {
+      throw new NanoError('NANO_E_UNAVAILABLE', `No node runs the service '${name}'`, { service: name })
+    }
+    throw notFound(name)
   }
 
   /** Where a remote service's file is in this node's copy of the app (for fragment assets). */

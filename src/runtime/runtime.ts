@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
 import type { CatalogEntry } from '../registry/catalog.ts'
 import type { ServiceIndex } from '../registry/index-of-services.ts'
+import { scanServices } from '../registry/scan.ts'
 import { ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, MemoryCacheStore } from './cache/store.ts'
 import { refusal } from './capability.ts'
@@ -110,7 +111,11 @@ export class Runtime implements RuntimeApi {
       remote: { transport: options.transport, clock: this.clock },
     })
     const transport = options.transport
-    this.#remote = new RemoteServices(transport, this.root)
+    let defined: Set<string> | undefined
+    this.#remote = new RemoteServices(transport, this.root, (name) => {
+      defined ??= new Set(scanServices(this.root, () => {}).map((found) => found.name))
+      return defined.has(name)
+    })
     this.#transport = { owned: options.ownsTransport === true, close: transport?.close?.bind(transport) }
     this.#withdraw = transport?.serve?.({
       names: () => this.names(),

@@ -177,10 +177,7 @@ test(
   },
 )
 
-test('through a gateway, a service of the project that no node runs is 503 NANO_E_UNAVAILABLE', {
-  ...TEST,
-  todo: 'the gateway answers 404 NANO_E_NOT_FOUND: it resolves the definition from the nodes first',
-}, async (t) => {
+test('through a gateway, a service of the project that no node runs is 503 NANO_E_UNAVAILABLE', TEST, async (t) => {
   const nats = await startNats(t)
   const root = await tempProject(t, {
     'services/shop/check.ts': svc(`input: z.object({}), output: z.number(), run: () => 1,`),
