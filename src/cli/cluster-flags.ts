@@ -78,20 +78,19 @@ export function clusterSettings(
 }
 
 function urls(value: string): string[] {
-  const list = value
-    .split(',')
-    .map((url) => url.trim())
-    .filter((url) => url !== '')
-  if (list.length === 0) throw new InvalidArgumentError('give one or more NATS URLs, e.g. nats://127.0.0.1:4222')
-  return list
+  return commaList(value, 'give one or more NATS URLs, e.g. nats://127.0.0.1:4222')
 }
 
 function patterns(value: string): string[] {
   if (value.trim() === 'none') return []
+  return commaList(value, "give glob patterns on service names, e.g. 'sport/**', or none")
+}
+
+function commaList(value: string, hint: string): string[] {
   const list = value
     .split(',')
-    .map((pattern) => pattern.trim())
-    .filter((pattern) => pattern !== '')
-  if (list.length === 0) throw new InvalidArgumentError("give glob patterns on service names, e.g. 'sport/**', or none")
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  if (list.length === 0) throw new InvalidArgumentError(hint)
   return list
 }
