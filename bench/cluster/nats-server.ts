@@ -20,7 +20,13 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-function accepts(port: number): Promise<boolean> {
+/**
+ * True once something accepts TCP connections on 127.0.0.1:`port`.
+ *
+ * @example
+ * await accepts(4222)
+ */
+export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = tcpConnect({ port, host: '127.0.0.1' })
     socket.once('connect', () => {

@@ -88,9 +88,14 @@ export class CallServer {
     Promise.resolve()
       .then(() => this.#node.serve(descriptor, input))
       .then(
-        (value) => msg.respond(okReply(value, name)),
-        (error: unknown) => msg.respond(errorReply(error, name)),
+        (value) => {
+          this.#held.delete(id)
+          msg.respond(okReply(value, name))
+        },
+        (error: unknown) => {
+          this.#held.delete(id)
+          msg.respond(errorReply(error, name))
+        },
       )
-      .finally(() => this.#held.delete(id))
   }
 }
