@@ -29,6 +29,7 @@ export {
 } from './define/fragment.ts'
 export { escapeHtml, Html, html, isHtml, raw } from './define/html.ts'
 export { isPageDefinition, type PageDefinition, type PageRequest, type PageSpec, page } from './define/page.ts'
+export type { Access, Allow, Concurrency, Limits, RateLimit, SecurityPolicy, Trust, User } from './define/policy.ts'
 export { type JsonSchema, toJsonSchema } from './define/schema.ts'
 export { isServiceDefinition, type ServiceDefinition, type ServiceSpec, service } from './define/service.ts'
 export type {

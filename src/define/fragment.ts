@@ -111,6 +111,12 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
     cache: spec.cache === undefined ? undefined : { ...spec.cache, vary },
     timeout: spec.timeout,
     visibility: spec.visibility,
+    trust: spec.trust,
+    limits: spec.limits,
+    allow: spec.allow,
+    access: spec.access,
+    rateLimit: spec.rateLimit,
+    concurrency: spec.concurrency,
     idempotent: true,
     run: (input, ctx) => {
       const out = render(input, ctx as never)

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Duration, toMs } from './duration.ts'
+import { policyOf, type SecurityPolicy } from './policy-check.ts'
 import type { CachePolicy, Context, MaybePromise, SpecBase, Visibility } from './types.ts'
 
 /**
@@ -50,6 +51,8 @@ export interface ServiceDefinition<
   readonly timeout: Duration | undefined
   readonly visibility: Visibility
   readonly idempotent: boolean
+  /** Security settings as declared (`trust`, `limits`, `allow`, `access`, `rateLimit`, `concurrency`). */
+  readonly policy: SecurityPolicy
   /** The service body (a method, so that a typed definition is also a `ServiceDefinition`). */
   run(input: StandardSchemaV1.InferOutput<I>, ctx: Context<U>): MaybePromise<unknown>
 }
@@ -82,6 +85,7 @@ export function service<
     timeout: spec.timeout,
     visibility: spec.visibility ?? 'public',
     idempotent: spec.idempotent ?? false,
+    policy: policyOf(spec),
     run: spec.run as ServiceDefinition<I, O, U[number]>['run'],
   })
 }

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { Duration } from './duration.ts'
+import type { SecurityPolicy, User } from './policy.ts'
 
 /**
  * The services of a project, by name. Empty here; `generateTypes(root)` writes a
@@ -72,8 +73,10 @@ export interface RequestContext {
   readonly locale?: string
   /** From client hints or the user agent. */
   readonly device?: 'mobile' | 'desktop'
-  /** From the configured cookie or header. */
+  /** The signed-in user's id (from `auth`), or the configured cookie or header. */
   readonly userId?: string
+  /** The signed-in user, when the server has `auth` and the request carried valid credentials. */
+  readonly user?: User
 }
 
 /**
@@ -164,7 +167,7 @@ export type MaybePromise<T> = T | Promise<T>
  * @example
  * const common: SpecBase<typeof In, ['geo/lookup']> = { input: In, uses: ['geo/lookup'], timeout: '200ms' }
  */
-export interface SpecBase<I extends StandardSchemaV1, U extends readonly string[]> {
+export interface SpecBase<I extends StandardSchemaV1, U extends readonly string[]> extends SecurityPolicy {
   readonly description?: string
   readonly input: I
   /** The only services this one may call. */

@@ -59,6 +59,7 @@ export function remoteDefinition(description: ServiceDescription, compiler: Json
     timeout: description.timeoutMs,
     visibility: description.visibility,
     idempotent: description.idempotent,
+    policy: {},
     run(): never {
       throw new NanoError('NANO_E_INTERNAL', `'${name}' runs on another node`)
     },
