@@ -9,6 +9,7 @@
 export type { NatsOptions } from './assembly/cluster-link.ts'
 export { type AppRuntimeOptions, createRuntime } from './assembly/create-runtime.ts'
 export { type AppServerOptions, createServer } from './assembly/create-server.ts'
+export { installProcessGuards, type ProcessGuardOptions } from './assembly/process-guards.ts'
 export { defineConfig, type NanowebConfig } from './cli/config.ts'
 export { type Duration, toMs } from './define/duration.ts'
 export {
@@ -46,7 +47,7 @@ export type {
 export type { AppOptions, GatewayApp, WarmMode } from './http/app.ts'
 export type { Exchange, MaybeReply, Reply, StreamSink } from './http/exchange.ts'
 export type { UserSource } from './http/request-context.ts'
-export type { NanoServer, ServerOptions } from './http/server.ts'
+export type { LoopWatch, NanoServer, ServerOptions } from './http/server.ts'
 export type { CatalogEntry } from './registry/catalog.ts'
 export { isValidServiceName } from './registry/scan.ts'
 export { generateTypes } from './registry/types-file.ts'

@@ -6,7 +6,7 @@ import { REPO } from './helpers/project.ts'
 
 const SRC = join(REPO, 'src')
 const LAYERS = ['define', 'registry', 'runtime', 'compose', 'http', 'assembly', 'cli'] as const
-const ADAPTERS = ['isolate', 'cluster', 'observe'] as const
+const ADAPTERS = ['isolate', 'cluster', 'observe', 'guard'] as const
 /** Where adapters are chosen and plugged in: the assembly (createRuntime/createServer with every option) and the CLI. */
 const PLUGS_ADAPTERS = ['assembly', 'cli']
 

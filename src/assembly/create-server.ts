@@ -1,3 +1,6 @@
+import type { Duration } from '../define/duration.ts'
+import { toMs } from '../define/duration.ts'
+import { Watchdog } from '../guard/watchdog.ts'
 import { createServer as createHttpServer, type NanoServer, type ServerOptions } from '../http/server.ts'
 import type { NatsOptions } from './cluster-link.ts'
 import { type AppRuntimeOptions, createRuntime } from './create-runtime.ts'
@@ -11,19 +14,32 @@ import { type AppRuntimeOptions, createRuntime } from './create-runtime.ts'
 export interface AppServerOptions extends ServerOptions {
   /** See {@link AppRuntimeOptions.nats}. */
   readonly nats?: NatsOptions
+  /**
+   * How long the event loop may go without running (a service's busy loop) before a watchdog
+   * thread reports the stall, naming the service whose `run` is executing; `/_nano/ready` then
+   * answers 503 until `stallLimit` after the loop runs again. `false` (or 0): no watchdog. Default '5s'.
+   */
+  readonly stallLimit?: Duration | false
 }
 
 /**
  * Creates the HTTP gateway (see the http layer's `createServer`) over a runtime made with
  * {@link createRuntime}: with `nats`, a node of a cluster; with `services: []` too, a gateway-only
  * node that serves `/api/*` and pages by calling the cluster. `/_nano/ready` turns 200 once the
- * cluster is known and the pages are warm.
+ * cluster is known and the pages are warm. Unless `stallLimit` is false, a watchdog thread
+ * watches the event loop (see `stallLimit`); `server.close()` stops it.
  *
  * @example
  * const gateway = await createServer({ root: './examples/news', port: 0, nats: { servers: 'nats://127.0.0.1:4222' }, services: [] })
  */
 export function createServer(options: AppServerOptions): Promise<NanoServer> & NanoServer {
-  if (options.runtime !== undefined || options.nats === undefined) return createHttpServer(options)
-  const runtime = createRuntime({ ...options, root: options.root ?? '.' } as AppRuntimeOptions)
-  return createHttpServer({ ...options, runtime })
+  const stallLimit = options.stallLimit ?? '5s'
+  const stallLimitMs = stallLimit === false ? undefined : toMs(stallLimit, 'stallLimit')
+  const runtime = options.runtime ?? createRuntime({ ...options, root: options.root ?? '.' } as AppRuntimeOptions)
+  const loopWatch =
+    options.loopWatch ??
+    (stallLimitMs === undefined || stallLimitMs === 0
+      ? undefined
+      : new Watchdog({ stallLimitMs, log: runtime.log, report: options.logger !== false }))
+  return createHttpServer({ ...options, runtime, loopWatch })
 }

@@ -67,6 +67,11 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
   warm: { enum: ['pages', 'all', false], description: "'pages', 'all' or false" },
   shutdownTimeoutMs: { type: 'number', minimum: 0, description: 'milliseconds: a number of 0 or more' },
   maxCallDepth: atLeast(1),
+  maxCallsPerRequest: atLeast(1),
+  stallLimit: {
+    anyOf: [{ const: false }, ...(duration.anyOf as object[])],
+    description: `false, or ${duration.description}`,
+  },
   validateInternalCalls: flag,
   fastValidationAfter: atLeast(0, 'a number of calls: an integer'),
   cacheLimits: object(

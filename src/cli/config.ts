@@ -24,6 +24,8 @@ export interface NanowebConfig
     | 'shutdownTimeoutMs'
     | 'logLevel'
     | 'maxCallDepth'
+    | 'maxCallsPerRequest'
+    | 'stallLimit'
     | 'validateInternalCalls'
     | 'fastValidationAfter'
     | 'cacheLimits'

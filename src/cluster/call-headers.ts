@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { headers, type MsgHdrs } from '@nats-io/transport-node'
 import type { CallDescriptor, Clock } from '../runtime/ports.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+/** `JSON.parse` as it was when nanoweb loaded: a service that replaces it changes no request. */
+const fromJson = JSON.parse
+
 /**
  * Header names of a call over NATS. The deadline travels as the milliseconds left when the call
  * was sent (clocks of two machines differ; a duration does not care), and the callee rebuilds an
@@ -43,7 +48,7 @@ export function callHeaders(descriptor: CallDescriptor, clock: Clock, call?: str
   }
   if (descriptor.caller !== undefined) h.set(CALL_HEADERS.caller, descriptor.caller)
   h.set(CALL_HEADERS.depth, String(descriptor.depth))
-  if (hasFacts(descriptor.request)) h.set(CALL_HEADERS.request, JSON.stringify(descriptor.request))
+  if (hasFacts(descriptor.request)) h.set(CALL_HEADERS.request, toJson(descriptor.request))
   if (descriptor.version !== undefined) h.set(CALL_HEADERS.version, descriptor.version)
   return h
 }
@@ -87,7 +92,7 @@ export function descriptorOf(service: string, h: MsgHdrs | undefined, clock: Clo
 function requestOf(text: string | undefined): CallDescriptor['request'] {
   if (text === undefined) return {}
   try {
-    const value: unknown = JSON.parse(text)
+    const value: unknown = fromJson(text)
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}
   } catch {
     return {}

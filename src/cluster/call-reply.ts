@@ -1,5 +1,10 @@
 import { isNanoError, NanoError } from '../define/errors.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+/** `JSON.parse` as it was when nanoweb loaded: a service that replaces it changes no request. */
+const fromJson = JSON.parse
+
 /**
  * The body of a reply: `{ ok: value }`, or `{ error: { code, message, issues? }, service }` where
  * `service` names the service that raised the error (perhaps one the callee called in turn).
@@ -17,7 +22,7 @@ export type CallReply = { readonly ok?: unknown } | { readonly error: unknown; r
  */
 export function okReply(value: unknown, service: string): string {
   try {
-    return JSON.stringify(value === undefined ? {} : { ok: value })
+    return toJson(value === undefined ? {} : { ok: value })
   } catch {
     return errorReply(new NanoError('NANO_E_INTERNAL', `The output of '${service}' is not JSON`), service)
   }
@@ -31,9 +36,8 @@ export function okReply(value: unknown, service: string): string {
  * msg.respond(errorReply(error, 'geo/lookup'))
  */
 export function errorReply(error: unknown, service: string): string {
-  if (!isNanoError(error))
-    return JSON.stringify({ error: { code: 'NANO_E_INTERNAL', message: 'Internal error' }, service })
-  return JSON.stringify({ error: error.toJSON(), service: error.service ?? service })
+  if (!isNanoError(error)) return toJson({ error: { code: 'NANO_E_INTERNAL', message: 'Internal error' }, service })
+  return toJson({ error: error.toJSON(), service: error.service ?? service })
 }
 
 /**
@@ -46,7 +50,7 @@ export function errorReply(error: unknown, service: string): string {
 export function readReply(text: string, service: string): unknown {
   let body: unknown
   try {
-    body = JSON.parse(text)
+    body = fromJson(text)
   } catch {
     throw new NanoError('NANO_E_INTERNAL', `The reply of '${service}' is not JSON`, { service })
   }

@@ -4,6 +4,9 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { CacheEntry, CacheStore } from '../runtime/cache/store.ts'
 import { type Clock, systemClock } from '../runtime/ports.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no cached result. */
+const toJson = JSON.stringify
+
 /**
  * Options of {@link KvCacheStore}.
  *
@@ -97,7 +100,7 @@ export class KvCacheStore implements CacheStore {
 
   async set(key: string, entry: CacheEntry, keepMs: number): Promise<void> {
     const stored: Stored = { key, keepUntil: this.#clock.now() + Math.max(1, Math.ceil(keepMs)), entry }
-    await this.#kv.put(kvKeyOf(key), JSON.stringify(stored))
+    await this.#kv.put(kvKeyOf(key), toJson(stored))
   }
 
   async delete(key: string): Promise<void> {

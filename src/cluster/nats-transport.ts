@@ -18,6 +18,9 @@ import { NO_RESPONDERS, ReplyMux } from './reply-mux.ts'
 import { abortable, requestFailure } from './request-failure.ts'
 import { SUBJECTS, serviceSubject } from './subjects.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+
 /**
  * Options of {@link NatsTransport}.
  *
@@ -121,7 +124,7 @@ export class NatsTransport implements Transport {
     if (signal?.aborted) return Promise.reject(signal.reason)
     let body: string
     try {
-      body = input === undefined ? '' : JSON.stringify(input)
+      body = input === undefined ? '' : toJson(input)
     } catch (cause) {
       return Promise.reject(new NanoError('NANO_E_INVALID_INPUT', `The input of '${service}' is not JSON`, { cause }))
     }
@@ -244,7 +247,7 @@ export class NatsTransport implements Transport {
 
   #announce(server: CallServer): void {
     if (this.#nc.isClosed()) return
-    this.#nc.publish(SUBJECTS.announce, JSON.stringify({ node: server.id, names: server.names }))
+    this.#nc.publish(SUBJECTS.announce, toJson({ node: server.id, names: server.names }))
   }
 
   async #watchReconnects(): Promise<void> {

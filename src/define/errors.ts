@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   NANO_E_RATE_LIMITED: 429,
   NANO_E_OVERLOADED: 503,
   NANO_E_CALL_TREE: 508,
+  NANO_E_EXIT_REFUSED: 500,
 } as const
 
 /**

@@ -118,10 +118,13 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
     rateLimit: spec.rateLimit,
     concurrency: spec.concurrency,
     idempotent: true,
-    run: (input, ctx) => {
-      const out = render(input, ctx as never)
-      return out instanceof Promise ? out.then(toMarkup) : toMarkup(out)
-    },
+    run:
+      render.constructor.name === 'AsyncFunction'
+        ? async (input, ctx) => toMarkup(await render(input, ctx as never))
+        : (input, ctx) => {
+            const out = render(input, ctx as never)
+            return out instanceof Promise ? out.then(toMarkup) : toMarkup(out)
+          },
   })
   return Object.freeze({
     ...base,

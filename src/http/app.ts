@@ -55,6 +55,12 @@ export interface AppOptions {
    * Default false.
    */
   readonly accessLog?: boolean | LogSink
+  /**
+   * True while this process should not be sent traffic although warm (its event loop stalled
+   * moments ago): `/_nano/ready` then answers 503 `{ ready: false, stalled: true }`. Set by
+   * `createServer`'s watchdog (`stallLimit`).
+   */
+  readonly stalled?: () => boolean
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -107,7 +113,11 @@ export class GatewayApp {
     this.#route(NANO_URLS.health, () =>
       json(200, { status: 'ok', services: runtime.names().length, uptimeMs: Date.now() - this.#started }),
     )
-    this.#route(NANO_URLS.ready, () => json(this.#ready ? 200 : 503, { ready: this.#ready }))
+    const stalled = options.stalled
+    this.#route(NANO_URLS.ready, () => {
+      if (stalled?.() === true) return json(503, { ready: false, stalled: true })
+      return json(this.#ready ? 200 : 503, { ready: this.#ready })
+    })
     this.#route(NANO_URLS.catalog, async () => {
       const [services, broken] = await Promise.all([runtime.catalog(), runtime.broken()])
       return json(200, { services, broken })

@@ -1,5 +1,8 @@
 import { isNanoError, NanoError } from '../define/errors.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+
 /**
  * One HTTP request as the handlers see it, whichever server produced it (node:http or a
  * Web-standard `Request`).
@@ -97,7 +100,7 @@ export type MaybeReply = Reply | Promise<Reply>
  */
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
   headers['content-type'] = 'application/json; charset=utf-8'
-  return { status, headers, body: JSON.stringify(value) ?? 'null' }
+  return { status, headers, body: toJson(value) ?? 'null' }
 }
 
 /**

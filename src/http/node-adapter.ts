@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream'
 import { NanoError } from '../define/errors.ts'
 import type { GatewayApp } from './app.ts'
-import { type Exchange, type FileSpan, type MaybeReply, type Reply, tooLarge } from './exchange.ts'
+import { type Exchange, errorReply, type FileSpan, type MaybeReply, type Reply, tooLarge } from './exchange.ts'
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -12,14 +12,19 @@ const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * the app answers, synchronously when it can, and the reply is written with its length. A body
  * over the limit is answered with 413 and the connection closed, the rest unread. Streamed
  * replies are written as they come, file replies piped from disk. With the access log on, each
- * request is reported once its last byte is handed to the socket.
+ * request is reported once its last byte is handed to the socket. `open` holds the responses of
+ * the requests in flight (see {@link answerInFlight}).
  *
  * @example
  * http.createServer(nodeHandler(app))
  */
-export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: ServerResponse) => void {
+export function nodeHandler(
+  app: GatewayApp,
+  open: Set<ServerResponse> = new Set(),
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     app.inFlight += 1
+    open.add(res)
     const started = app.accessLog === undefined ? 0 : performance.now()
     const url = req.url ?? '/'
     const q = url.indexOf('?')
@@ -40,7 +45,7 @@ export function nodeHandler(app: GatewayApp): (req: IncomingMessage, res: Server
         return bytes
       },
     }
-    const answer = (): void => write({ app, req, res, ex, started }, app.handle(ex))
+    const answer = (): void => write({ app, req, res, ex, started, open }, app.handle(ex))
     if (!HAS_BODY.has(method)) {
       answer()
       return
@@ -62,6 +67,12 @@ interface Pending {
   readonly res: ServerResponse
   readonly ex: Exchange
   readonly started: number
+  readonly open: Set<ServerResponse>
+}
+
+function finished(at: Pending): void {
+  at.app.inFlight -= 1
+  at.open.delete(at.res)
 }
 
 function write(at: Pending, reply: MaybeReply): void {
@@ -69,7 +80,7 @@ function write(at: Pending, reply: MaybeReply): void {
     reply.then(
       (settled) => write(at, settled),
       () => {
-        at.app.inFlight -= 1
+        finished(at)
         at.res.destroy()
       },
     )
@@ -84,7 +95,8 @@ function write(at: Pending, reply: MaybeReply): void {
     return
   }
   const { app, req, res } = at
-  app.inFlight -= 1
+  finished(at)
+  if (res.headersSent) return
   const headers = reply.headers
   const status = reply.status
   if (status === 413) {
@@ -105,6 +117,10 @@ function logged(at: Pending, status: number, headers: Record<string, string>, by
 
 function writeStream(at: Pending, reply: Reply, stream: NonNullable<Reply['stream']>): void {
   const { app, req, res } = at
+  if (res.headersSent) {
+    finished(at)
+    return
+  }
   const counting = app.accessLog !== undefined
   let bytes = 0
   res.writeHead(reply.status, reply.headers)
@@ -112,7 +128,7 @@ function writeStream(at: Pending, reply: Reply, stream: NonNullable<Reply['strea
   const done = (whole: boolean): void => {
     if (!open) return
     open = false
-    app.inFlight -= 1
+    finished(at)
     if (counting) logged(at, reply.status, reply.headers, whole ? bytes : undefined)
   }
   const cut = (): void => done(false)
@@ -142,9 +158,13 @@ function writeStream(at: Pending, reply: Reply, stream: NonNullable<Reply['strea
 
 function writeFile(at: Pending, reply: Reply, file: FileSpan): void {
   const { app, res } = at
+  if (res.headersSent) {
+    finished(at)
+    return
+  }
   res.writeHead(reply.status, reply.headers)
   pipeline(createReadStream(file.path, { start: file.start, end: file.end }), res, (error) => {
-    app.inFlight -= 1
+    finished(at)
     if (app.accessLog !== undefined) {
       logged(
         at,
@@ -185,5 +205,46 @@ function readBody(
   req.on('close', () => {
     if (!req.complete)
       finish(new NanoError('NANO_E_ABORTED', 'The client went away before sending the whole body'), EMPTY)
+  })
+}
+
+/**
+ * Answers every request still in `open` at once, with a 500 `NANO_E_INTERNAL` JSON error and
+ * `connection: close` (a reply already under way is cut instead), and resolves once each has
+ * been handed to its socket or closed, or after `waitMs`. For a process about to exit after an
+ * uncaught exception: no client is left waiting for a reply that will never come.
+ *
+ * @example
+ * await answerInFlight(open, 1000)
+ */
+export function answerInFlight(open: Set<ServerResponse>, waitMs: number): Promise<void> {
+  const all = [...open]
+  open.clear()
+  const sent = all.map(
+    (res) =>
+      new Promise<void>((resolve) => {
+        if (res.writableEnded || res.destroyed) {
+          resolve()
+          return
+        }
+        res.once('close', resolve)
+        res.once('finish', resolve)
+        if (res.headersSent) {
+          res.destroy()
+          return
+        }
+        const error = new NanoError('NANO_E_INTERNAL', 'The server failed while answering; it is restarting. Retry.')
+        const reply = errorReply(error, { connection: 'close' })
+        reply.headers['content-length'] = String(Buffer.byteLength(reply.body))
+        res.writeHead(500, reply.headers)
+        res.end(reply.body)
+      }),
+  )
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, waitMs)
+    void Promise.all(sent).then(() => {
+      clearTimeout(timer)
+      resolve()
+    })
   })
 }

@@ -1,10 +1,10 @@
-import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RuntimeApi } from '../runtime/ports.ts'
 import { createRuntime, type RuntimeOptions } from '../runtime/runtime.ts'
 import { type AppOptions, GatewayApp } from './app.ts'
 import { fetchHandler } from './fetch-adapter.ts'
-import { nodeHandler } from './node-adapter.ts'
+import { answerInFlight, nodeHandler } from './node-adapter.ts'
 
 /**
  * Options of {@link createServer}: the runtime's (or a ready `runtime`), the gateway's, and where
@@ -22,6 +22,25 @@ export interface ServerOptions extends AppOptions, Partial<RuntimeOptions> {
   readonly host?: string
   /** How long `close()` waits for requests in flight before cutting connections. Default 10 s. */
   readonly shutdownTimeoutMs?: number
+  /** Watches this process's event loop (made by the assembly's `createServer` from `stallLimit`); closed with the server. */
+  readonly loopWatch?: LoopWatch
+}
+
+/**
+ * What the server needs of an event-loop watchdog: whether the loop stalled just now (then
+ * `/_nano/ready` answers 503), and the controls a supervisor-aware CLI uses.
+ *
+ * @example
+ * const watch: LoopWatch = { stalled: () => false, replaceOnStall() {}, exitBy() {}, close() {} }
+ */
+export interface LoopWatch {
+  /** True during a stall and for a recovery window after it. */
+  stalled(): boolean
+  /** From now on, a stall ends the process (for its supervisor to start a fresh one). */
+  replaceOnStall(): void
+  /** End the process if it is still alive shortly after `at` (ms since the epoch), even stalled. */
+  exitBy(at: number): void
+  close(): void
 }
 
 /**
@@ -48,6 +67,14 @@ export interface NanoServer {
   listen(port?: number, host?: string): Promise<NanoServer>
   /** Stops accepting, lets requests in flight finish (bounded), closes the runtime. */
   close(): Promise<void>
+  /**
+   * For a process that must exit now (an uncaught exception): stops accepting, answers every
+   * request in flight with a 500 `NANO_E_INTERNAL` (cuts a reply already under way), and
+   * resolves once they are sent, or after `waitMs` (default 1000).
+   */
+  failInFlight(waitMs?: number): Promise<void>
+  /** The event-loop watchdog, when `stallLimit` is not false. */
+  readonly loopWatch: LoopWatch | undefined
 }
 
 /**
@@ -63,8 +90,13 @@ export interface NanoServer {
  */
 export function createServer(options: ServerOptions): Promise<NanoServer> & NanoServer {
   const runtime = options.runtime ?? createRuntime({ ...options, root: options.root ?? '.' })
-  const app = new GatewayApp(runtime, options)
-  const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app))
+  const loopWatch = options.loopWatch
+  const app = new GatewayApp(
+    runtime,
+    loopWatch === undefined ? options : { ...options, stalled: () => loopWatch.stalled() },
+  )
+  const open = new Set<ServerResponse>()
+  const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app, open))
   let closing: Promise<void> | undefined
   const answer = fetchHandler(app)
   const server: NanoServer = {
@@ -92,9 +124,14 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
         })
       }),
     close: () => {
-      closing ??= shutdown(node, app, runtime, options.shutdownTimeoutMs ?? 10_000)
+      closing ??= shutdown(node, app, runtime, options.shutdownTimeoutMs ?? 10_000).finally(() => loopWatch?.close())
       return closing
     },
+    failInFlight: (waitMs = 1000) => {
+      if (node.listening) node.close()
+      return answerInFlight(open, waitMs)
+    },
+    loopWatch,
   }
   const ready = options.port === undefined ? Promise.resolve(server) : server.listen()
   return Object.defineProperties(ready, Object.getOwnPropertyDescriptors(server)) as Promise<NanoServer> & NanoServer

@@ -1,5 +1,8 @@
 import type { LiveChange } from '../compose/live/index.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+
 /**
  * The first bytes of every event stream: reconnect 2 s after a drop.
  *
@@ -24,7 +27,7 @@ export const SSE_HEARTBEAT = ': ping\n\n'
  * new LiveHub({ caller: rt, format: fragmentEvent })
  */
 export function fragmentEvent(change: LiveChange, eventId: string): string {
-  return `id: ${eventId}\nevent: fragment\ndata: ${JSON.stringify({ id: change.id, html: change.html })}\n\n`
+  return `id: ${eventId}\nevent: fragment\ndata: ${toJson({ id: change.id, html: change.html })}\n\n`
 }
 
 /**

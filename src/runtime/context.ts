@@ -36,6 +36,19 @@ export interface CallOrigin {
   readonly deadlineRef: Deadline | undefined
   /** True for a call between services of this process (validation may be skipped by option). */
   readonly internal: boolean
+  /** The calls made so far in this call's tree (one outside call and all it leads to), if counted yet. */
+  readonly tree?: CallTree | undefined
+}
+
+/**
+ * The count of calls between services made in one outside call's tree, shared by every
+ * {@link CallContext} of the tree (made on the tree's first call between services).
+ *
+ * @example
+ * const tree: CallTree = { calls: 0 }
+ */
+export interface CallTree {
+  calls: number
 }
 
 const NO_REQUEST: RequestContext = Object.freeze({})
@@ -64,6 +77,7 @@ export class CallContext implements Context<string>, CallOrigin {
   #traceId: string | undefined
   #log: Logger | undefined
   #call: CallFn | undefined
+  #tree: CallTree | undefined
 
   constructor(
     host: CallHost,
@@ -84,6 +98,12 @@ export class CallContext implements Context<string>, CallOrigin {
   /** A call between services of this process. */
   get internal(): true {
     return true
+  }
+
+  /** The call count of this call's tree: the caller's, or a new one at the root. */
+  get tree(): CallTree {
+    this.#tree ??= this.#origin?.tree ?? { calls: 0 }
+    return this.#tree
   }
 
   get caller(): string | undefined {

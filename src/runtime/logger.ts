@@ -1,6 +1,9 @@
 import type { Logger } from '../define/types.ts'
 import type { Clock } from './ports.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+
 /**
  * One structured log record, as handed to a {@link LogSink}.
  *
@@ -42,7 +45,7 @@ const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30
 export function jsonLineSink(level: LogLevel, write: (line: string) => void): LogSink {
   const min = RANK[level]
   return (record) => {
-    if (RANK[record.level] >= min) write(`${JSON.stringify(record, holdsError(record) ? errorsAsText : undefined)}\n`)
+    if (RANK[record.level] >= min) write(`${toJson(record, holdsError(record) ? errorsAsText : undefined)}\n`)
   }
 }
 

@@ -24,6 +24,12 @@ export interface RuntimeOptions {
   readonly cacheLimits?: MemoryCacheLimits
   /** Nesting limit for calls between services (cycles, runaway recursion). Default 32. */
   readonly maxCallDepth?: number
+  /**
+   * Calls between services allowed in the tree of one outside call (an `/api` request, one
+   * fragment of a page, a call over the transport); the next fails with `NANO_E_CALL_TREE` (508).
+   * Bounds call trees that fan out, which the depth limit alone does not. Default 10,000.
+   */
+  readonly maxCallsPerRequest?: number
   /** Validate input and output of calls between services, not only of outside calls. Default true. */
   readonly validateInternalCalls?: boolean
   /** Compile plain schemas into fast JSON Schema checks after this many calls; 0 turns it off. Default 8. */

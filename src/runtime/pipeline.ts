@@ -7,6 +7,7 @@ import { toServiceFailure } from './failure.ts'
 import type { Clock, InvokeOptions } from './ports.ts'
 import { type PreparedService, varyValue } from './prepare.ts'
 import { callRemote, type RemoteCalls } from './remote.ts'
+import { RUNNING } from './running.ts'
 
 /**
  * What the call pipeline works with, injected by the runtime.
@@ -108,17 +109,23 @@ export class CallPipeline {
 
   /**
    * Runs the service under `ctx`: synchronously when `run` returns a plain value; a promise is
-   * raced against the context's deadline. `owned`: the deadline is this call's own, disposed here.
+   * raced against the context's deadline. While `run` executes, {@link RUNNING} names the service
+   * (its slot; and its async context for an `async run`), for a watchdog and the process guards. `owned`: the deadline is this call's own, disposed here.
    */
   #runIn(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
     const deadline = ctx.deadlineRef
     if (deadline?.passed) return this.#fail(ctx, deadline.expired(), owned)
     const svc = ctx.prepared
+    const slot = RUNNING.slot
+    const outer = slot[0] as number
+    slot[0] = svc.runId
     let output: unknown
     try {
-      output = svc.run(value, ctx)
+      output = svc.runsAsync ? RUNNING.context.run(svc.name, svc.run, value, ctx) : svc.run(value, ctx)
     } catch (error) {
       return this.#fail(ctx, Promise.reject(error), owned)
+    } finally {
+      slot[0] = outer
     }
     if (isThenable(output)) return this.#awaitOutput(ctx, output, validate, owned)
     if (owned) deadline?.dispose()

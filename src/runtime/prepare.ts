@@ -3,6 +3,7 @@ import type { ServiceDefinition } from '../define/service.ts'
 import type { RequestContext, VaryKey } from '../define/types.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
 import type { LogSink } from './logger.ts'
+import { isAsyncFunction, RUNNING } from './running.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
 import { Validator } from './validate/validator.ts'
 
@@ -20,6 +21,10 @@ export interface PreparedService {
   readonly version: string
   readonly definition: ServiceDefinition
   readonly run: ServiceDefinition['run']
+  /** This service's id in {@link RUNNING} (written to its slot while `run` executes). */
+  readonly runId: number
+  /** `run` is an `async` function: it runs inside the service's async context. */
+  readonly runsAsync: boolean
   readonly uses: ReadonlySet<string>
   readonly timeoutMs: number | undefined
   readonly cache: CachePolicyMs | undefined
@@ -78,6 +83,8 @@ export function prepareService(source: PrepareSource): PreparedService {
     version,
     definition,
     run: definition.run,
+    runId: RUNNING.idOf(name),
+    runsAsync: isAsyncFunction(definition.run),
     uses: new Set(definition.uses),
     timeoutMs: definition.timeout === undefined ? undefined : toMs(definition.timeout, 'timeout'),
     cache:

@@ -7,7 +7,7 @@ import type { ServiceIndex } from '../registry/index-of-services.ts'
 import { scanServices } from '../registry/scan.ts'
 import { ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, MemoryCacheStore } from './cache/store.ts'
-import { refusal } from './capability.ts'
+import { type CallLimits, refusal } from './capability.ts'
 import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
 import { brokenOf, catalogOf, warmUp } from './inventory.ts'
@@ -65,7 +65,7 @@ export class Runtime implements RuntimeApi {
   readonly #index: ServiceIndex<PreparedService>
   readonly #store: CacheStore
   readonly #ownsStore: boolean
-  readonly #limits: { readonly maxDepth: number; readonly root: string }
+  readonly #limits: CallLimits
   readonly #pipeline: CallPipeline
   readonly #observer: CallObserver | undefined
   readonly #withdraw: (() => void) | undefined
@@ -77,7 +77,11 @@ export class Runtime implements RuntimeApi {
     this.root = resolve(options.root)
     this.clock = options.clock ?? systemClock
     this.log = logSinkFor(options, this.clock)
-    this.#limits = { maxDepth: options.maxCallDepth ?? 32, root: this.root }
+    this.#limits = {
+      maxDepth: options.maxCallDepth ?? 32,
+      maxCalls: options.maxCallsPerRequest ?? 10_000,
+      root: this.root,
+    }
     this.#observer = options.observer
     this.#index = serviceIndexFor(options, this.root, this.log)
     this.topics =

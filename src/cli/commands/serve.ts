@@ -2,6 +2,7 @@ import cluster from 'node:cluster'
 import { statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { type AppServerOptions, createServer } from '../../assembly/create-server.ts'
+import { installProcessGuards } from '../../assembly/process-guards.ts'
 import { superviseWorkers, workerPorts } from '../../cluster/workers/index.ts'
 import type { NanoError } from '../../define/errors.ts'
 import type { NanoServer } from '../../http/server.ts'
@@ -34,17 +35,19 @@ export async function startCommand(root: string, options: ServeOptions): Promise
     process.exit(await superviseWorkers({ count: options.workers, shutdownTimeoutMs, log }))
   }
   const ports = workerPorts()
-  const server = await listen(
+  const served = await listen(
     root,
     options,
     false,
     ports === undefined ? {} : { topics: ports.topics, sharedCache: ports.sharedCache },
   )
-  if (server === undefined) {
+  if (served === undefined) {
     if (ports !== undefined) process.exit() // a worker's channel would keep it alive
     return
   }
-  stopOnSignals(server, [])
+  const { server, shutdownTimeoutMs } = served
+  installProcessGuards({ servers: [server], replaceOnStall: ports !== undefined })
+  stopOnSignals(server, [], shutdownTimeoutMs)
   announce(server, 'start')
 }
 
@@ -60,8 +63,10 @@ export async function startCommand(root: string, options: ServeOptions): Promise
  * await devCommand('examples/news', { port: 3000, host: '127.0.0.1' })
  */
 export async function devCommand(root: string, options: ServeOptions): Promise<void> {
-  const server = await listen(root, options, true)
-  if (server === undefined) return
+  const served = await listen(root, options, true)
+  if (served === undefined) return
+  const { server, shutdownTimeoutMs } = served
+  installProcessGuards({ servers: [server] })
   const report = (line: string): void => {
     process.stderr.write(`${line}\n`)
   }
@@ -82,7 +87,7 @@ export async function devCommand(root: string, options: ServeOptions): Promise<v
   }
   const stopServices = watchServices(server.runtime, report, onServices)
   const stopPages = watchPages(server.runtime.root, reloadPages, report)
-  stopOnSignals(server, [stopServices, stopPages])
+  stopOnSignals(server, [stopServices, stopPages], shutdownTimeoutMs)
   await writeTypes()
   announce(server, 'dev')
 }
@@ -92,7 +97,7 @@ async function listen(
   options: ServeOptions,
   dev: boolean,
   extra: Partial<AppServerOptions> = {},
-): Promise<NanoServer | undefined> {
+): Promise<{ readonly server: NanoServer; readonly shutdownTimeoutMs: number } | undefined> {
   const problem = projectProblem(root) ?? moduleTypeProblem(root)
   if (problem !== undefined) {
     fail(new Error(problem), EXIT.USAGE)
@@ -106,7 +111,8 @@ async function listen(
   const settings = serveSettings({ options, config: loaded.config, dev })
   try {
     const shared = settings.nats === undefined ? extra : {}
-    return await createServer({ ...serverOptions(root, settings, dev), ...shared })
+    const server = await createServer({ ...serverOptions(root, settings, dev), ...shared })
+    return { server, shutdownTimeoutMs: settings.shutdownTimeoutMs ?? 10_000 }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE')
@@ -137,6 +143,8 @@ function announce(server: NanoServer, command: string): void {
   process.stdout.write(`nanoweb ${command}: ${count} services from ${from} on ${shown}\n`)
 }
 
+const HARD_EXIT_AFTER_MS = 250
+
 function projectProblem(root: string): string | undefined {
   const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true
   if (!isFolder(root)) return `${root} is not a folder. Pass the project folder, e.g. nanoweb start examples/news`
@@ -144,8 +152,19 @@ function projectProblem(root: string): string | undefined {
   return `${root} has neither services/ nor pages/, so there is nothing to serve. A project folder must contain services/ (one file per service, e.g. services/hello.ts; nanoweb new hello --root ${root} makes one) or pages/ (HTML pages)`
 }
 
-function stopOnSignals(server: NanoServer, cleanups: (() => void)[]): void {
+/**
+ * On SIGTERM or SIGINT: drain (at most `shutdownTimeoutMs`), exit 0. The process ends even when
+ * the drain does not finish: 250 ms after the timeout it exits with code 1, and should its event
+ * loop be stalled then, the watchdog thread kills it 1 s after the timeout.
+ */
+function stopOnSignals(server: NanoServer, cleanups: (() => void)[], shutdownTimeoutMs: number): void {
   const stop = (): void => {
+    const deadline = Date.now() + shutdownTimeoutMs
+    server.loopWatch?.exitBy(deadline)
+    setTimeout(() => {
+      process.stderr.write(`nanoweb: shutdown still running ${shutdownTimeoutMs} ms after the signal: exiting\n`)
+      process.exit(EXIT.FAILED)
+    }, shutdownTimeoutMs + HARD_EXIT_AFTER_MS).unref()
     for (const cleanup of cleanups) cleanup()
     server.close().then(
       () => process.exit(EXIT.OK),

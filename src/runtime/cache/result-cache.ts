@@ -2,6 +2,9 @@ import type { Clock } from '../ports.ts'
 import type { CacheEntry, CacheStore } from './store.ts'
 import { TieredCacheStore } from './tiered-store.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+
 /**
  * What {@link ResultCache.fresh} answers when it has no fresh value at hand.
  *
@@ -130,7 +133,7 @@ function makeEntry(value: unknown, policy: CachePolicyMs, storedAt: number): Cac
     freshUntil,
     staleUntil: freshUntil + policy.staleWhileRevalidate,
     errorUntil: freshUntil + policy.staleIfError,
-    size: JSON.stringify(value)?.length ?? 0,
+    size: toJson(value)?.length ?? 0,
   }
 }
 

@@ -1,6 +1,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { JsonSchema } from '../../define/schema.ts'
 
+/** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
+const toJson = JSON.stringify
+
 /**
  * A compiled yes/no check of a value against a JSON Schema.
  *
@@ -51,7 +54,7 @@ export class JsonCheckerCompiler {
   /** A checker for `schema`; compiled once per distinct schema text. */
   compile(schema: JsonSchema): Checker {
     const adapted = withLibrarySemantics(schema)
-    const text = JSON.stringify(adapted)
+    const text = toJson(adapted)
     const known = this.#byText.get(text)
     if (known !== undefined) return known
     const validate = this.#ajv.compile(adapted)
