@@ -40,6 +40,32 @@ const object = (properties: Record<string, DescribedSchema>, description: string
   description,
 })
 
+const fn: DescribedSchema = { isFunction: true, description: 'a function' }
+const names = (what: string): DescribedSchema => ({
+  anyOf: [name(what), { type: 'array', items: name(what), minItems: 1 }],
+  description: `${what} or an array of them`,
+})
+const accessRule: DescribedSchema = {
+  anyOf: [
+    { enum: ['public', 'user'] },
+    object({ roles: { type: 'array', items: name('a role'), description: 'an array of role names' } }, 'roles'),
+    fn,
+  ],
+  description: "an access rule: 'public', 'user', { roles: ['admin'] } or a function (user, input) => boolean",
+}
+const jwt = object(
+  {
+    secret: { type: 'string', minLength: 32, description: 'a shared secret of at least 32 characters' },
+    jwks: name('a JWKS file or https:// URL'),
+    issuer: names('an issuer'),
+    audience: names('an audience'),
+    algorithms: { type: 'array', items: name('an algorithm'), minItems: 1, description: "an array such as ['RS256']" },
+    rolesClaim: name('a claim name'),
+    clockTolerance: { type: 'number', minimum: 0, description: 'seconds: a number of 0 or more' },
+  },
+  'an object: { secret } or { jwks, issuer, audience, algorithms, rolesClaim, clockTolerance }',
+)
+
 /** One schema per option: tsc checks that these are exactly the options of {@link NanowebConfig}. */
 const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema } = {
   port: { type: 'integer', minimum: 0, maximum: 65535, description: 'an integer from 0 to 65535' },
@@ -84,6 +110,13 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
     description: "an array of glob patterns on service names, such as ['sport/**'] ([] for none)",
   },
   cacheStoreDefault: { enum: ['local', 'shared'], description: "'local' or 'shared'" },
+  auth: {
+    anyOf: [fn, { ...object({ jwt, apiKeys: name('an API key file') }, 'auth'), minProperties: 1 }],
+    description:
+      "{ jwt: { secret } }, { jwt: { jwks, issuer, audience } }, { apiKeys: './api-keys.json' }, or a function (request) => user | null",
+  },
+  admin: accessRule,
+  production: flag,
   nats: {
     ...object(
       {
@@ -122,7 +155,13 @@ export const CONFIG_SCHEMA = {
   description: 'an object of options: export default defineConfig({ … })',
 } as const satisfies DescribedSchema
 
-const check = new Ajv2020({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA)
+const check = new Ajv2020({ allErrors: true, strict: true })
+  .addKeyword({
+    keyword: 'isFunction',
+    schemaType: 'boolean',
+    validate: (_: boolean, data: unknown) => typeof data === 'function',
+  })
+  .compile(CONFIG_SCHEMA)
 
 /**
  * What is wrong with a config, one sentence per option, checked against {@link CONFIG_SCHEMA}:
@@ -156,8 +195,13 @@ export function configProblems(config: unknown): string[] {
 
 function schemaAt(path: readonly string[]): DescribedSchema {
   let schema: DescribedSchema = CONFIG_SCHEMA
-  for (const part of path) schema = schema.properties?.[part] ?? schema
+  for (const part of path) schema = schema.properties?.[part] ?? inAlternatives(schema, part) ?? schema
   return schema
+}
+
+function inAlternatives(schema: DescribedSchema, part: string): DescribedSchema | undefined {
+  const alternatives = (schema.anyOf ?? []) as DescribedSchema[]
+  return alternatives.find((alternative) => alternative.properties?.[part] !== undefined)?.properties?.[part]
 }
 
 function valueAt(value: unknown, path: readonly string[]): unknown {

@@ -31,6 +31,9 @@ export interface NanowebConfig
     | 'cacheLimits'
     | 'services'
     | 'cacheStoreDefault'
+    | 'auth'
+    | 'admin'
+    | 'production'
   > {
   /** Join a NATS cluster (the NATS client's connection options: servers, token, credsFile, tls, …). */
   readonly nats?: NatsConfig

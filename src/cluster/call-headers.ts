@@ -48,7 +48,8 @@ export function callHeaders(descriptor: CallDescriptor, clock: Clock, call?: str
   }
   if (descriptor.caller !== undefined) h.set(CALL_HEADERS.caller, descriptor.caller)
   h.set(CALL_HEADERS.depth, String(descriptor.depth))
-  if (hasFacts(descriptor.request)) h.set(CALL_HEADERS.request, toJson(descriptor.request))
+  const facts = toJson(descriptor.request)
+  if (facts !== '{}') h.set(CALL_HEADERS.request, facts)
   if (descriptor.version !== undefined) h.set(CALL_HEADERS.version, descriptor.version)
   return h
 }
@@ -60,11 +61,6 @@ let spanCounter = 0
 function nextSpanId(): string {
   spanCounter = (spanCounter + 1) >>> 0
   return SPAN_PREFIX + spanCounter.toString(16).padStart(8, '0')
-}
-
-function hasFacts(request: CallDescriptor['request']): boolean {
-  for (const _ in request) return true
-  return false
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Duration } from './duration.ts'
+import type { Access } from './policy.ts'
+import { policyOf } from './policy-check.ts'
 import type { CallInput, CallOutput, MaybePromise, RequestContext } from './types.ts'
 
 const PAGE_BRAND: unique symbol = Symbol.for('nanoweb.page') as never
@@ -31,6 +33,11 @@ export interface PageSpec<U extends readonly string[] = readonly string[]> {
   readonly uses?: U
   /** Time after which every unfinished fragment gets its fallback. */
   readonly budget?: Duration
+  /**
+   * Who may see the page (as a service's `access`; a function gets the user and the route
+   * params). Others get a 401 or 403 page. Default: anyone.
+   */
+  readonly access?: Access
   data?(request: PageRequest<U[number]>): MaybePromise<Record<string, unknown>>
 }
 
@@ -45,6 +52,7 @@ export interface PageDefinition<Uses extends string = string> {
   readonly template: string
   readonly uses: readonly Uses[]
   readonly budget?: Duration
+  readonly access?: Access
   data?(request: PageRequest<Uses>): MaybePromise<Record<string, unknown>>
 }
 
@@ -68,6 +76,7 @@ export function page<const U extends readonly string[] = readonly []>(spec: Page
     throw new TypeError('page(): `data` must be a function')
   if (spec.uses !== undefined && (!Array.isArray(spec.uses) || spec.uses.some((u) => typeof u !== 'string')))
     throw new TypeError('page(): `uses` must be an array of service names')
+  if (spec.access !== undefined) policyOf({ access: spec.access })
   return Object.freeze({ ...spec, uses: Object.freeze([...(spec.uses ?? [])]), [PAGE_BRAND]: true as const })
 }
 

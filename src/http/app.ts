@@ -5,9 +5,15 @@ import { LiveHub, type LiveOptions } from '../compose/live/index.ts'
 import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
+import type { Access, User } from '../define/policy.ts'
+import type { AccessCheck } from '../runtime/access.ts'
 import type { LogSink, RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
+import { adminGuard, isAdminRoute } from './auth/admin.ts'
+import { Authenticator } from './auth/authenticator.ts'
+import { challengeOf } from './auth/challenge.ts'
+import type { AuthOptions } from './auth/options.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
 import { LiveEndpoint, type LiveLimits } from './live-route.ts'
@@ -61,6 +67,17 @@ export interface AppOptions {
    * `createServer`'s watchdog (`stallLimit`).
    */
   readonly stalled?: () => boolean
+  /**
+   * Who the requests' users are: bearer JWTs (`{ jwt: { secret } }` or `{ jwt: { jwks, issuer,
+   * audience } }`), API keys (`{ apiKeys: './api-keys.json' }`), or a function of the request.
+   * The user found is `ctx.request.user`, its id `ctx.request.userId` (the `user` option is then
+   * not read). See docs/security/access.md.
+   */
+  readonly auth?: AuthOptions
+  /** Who may open the admin routes (`/_nano/catalog`, `/_nano/openapi.json`, …) in production. Default `{ roles: ['admin'] }`. */
+  readonly admin?: Access
+  /** Guard the admin routes with `admin`. Default: true when `NODE_ENV=production`. */
+  readonly production?: boolean
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -90,6 +107,8 @@ export class GatewayApp {
   readonly live: LiveHub
   readonly #liveEndpoint: LiveEndpoint
   readonly #user: UserSource | undefined
+  readonly #auth: Authenticator | undefined
+  readonly #admin: AccessCheck | undefined
   readonly #warmMode: WarmMode
   readonly #files = new FileServer()
   readonly #public: { readonly dir: string; readonly prefix: string }
@@ -105,6 +124,8 @@ export class GatewayApp {
     this.#ready = this.#warmMode === false
     this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
     this.#user = options.user
+    this.#auth = options.auth === undefined ? undefined : new Authenticator(options.auth, runtime.root)
+    this.#admin = adminGuard(options)
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const accessLog = options.accessLog
     this.accessLog = accessLog === true ? new AccessLog(runtime.log) : accessLog ? new AccessLog(accessLog) : undefined
@@ -190,24 +211,22 @@ export class GatewayApp {
   #failed(error: unknown, headers: Record<string, string>, traceId: string): Reply {
     if (!isNanoError(error)) {
       this.runtime.log({ level: 'error', message: 'request failed', time: Date.now(), traceId, error })
-    }
+    } else if (error.code === 'NANO_E_UNAUTHENTICATED') headers['www-authenticate'] = challengeOf(error)
     return errorReply(error, headers)
   }
 
   #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
     const path = ex.path
     if (path.startsWith('/api/')) {
-      const request = requestContextFrom(ex, this.#user)
-      return handleApi(this.runtime, ex, {
-        name: serviceName(path),
-        traceId,
-        headers,
-        bodyLimit: this.#bodyLimit,
-        request,
-      })
+      if (this.#auth !== undefined) return this.#signedIn(ex, (user) => this.#api(ex, headers, traceId, user))
+      return this.#api(ex, headers, traceId, undefined)
     }
     const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
-    if (found !== null) return (found.handler as unknown as NanoRoute)(ex, headers)
+    if (found !== null) {
+      const route = found.handler as unknown as NanoRoute
+      if (this.#admin === undefined || !isAdminRoute(path)) return route(ex, headers)
+      return this.#signedIn(ex, (user) => this.#asAdmin(user ?? null, () => route(ex, headers)))
+    }
     const page = this.pages.match(path)
     if (page === undefined) {
       if (path.startsWith('/_nano/') || path.startsWith(NANO_URLS.staticFiles)) {
@@ -215,22 +234,55 @@ export class GatewayApp {
       }
       return serveDir(this.#files, this.#public, ex, headers)
     }
-    const call = {
-      caller: this.runtime,
-      pages: this.pages,
-      traceId,
-      request: requestContextFrom(ex, this.#user),
-      headers,
-      live: this.live,
+    const render = (user: User | null | undefined): MaybeReply => {
+      const call = {
+        caller: this.runtime,
+        pages: this.pages,
+        traceId,
+        request: requestContextFrom(ex, this.#user, user),
+        headers,
+        live: this.live,
+      }
+      const reply = handlePage(ex, page.entry, page.params, call)
+      return reply instanceof Promise
+        ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
+        : reply
     }
     try {
-      const reply = handlePage(ex, page.entry, page.params, call)
+      if (this.#auth === undefined) return render(undefined)
+      const reply = this.#signedIn(ex, render)
       return reply instanceof Promise
         ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
         : reply
     } catch (error) {
       return this.#pageError(error, headers, traceId)
     }
+  }
+
+  #api(ex: Exchange, headers: Record<string, string>, traceId: string, user: User | null | undefined): MaybeReply {
+    return handleApi(this.runtime, ex, {
+      name: serviceName(ex.path),
+      traceId,
+      headers,
+      bodyLimit: this.#bodyLimit,
+      request: requestContextFrom(ex, this.#user, user),
+    })
+  }
+
+  /** Runs `next` with the request's user (undefined without `auth`, null when nobody signed in). */
+  #signedIn(ex: Exchange, next: (user: User | null | undefined) => MaybeReply): MaybeReply {
+    const found = this.#auth?.authenticate(ex)
+    return found instanceof Promise ? found.then(next) : next(found)
+  }
+
+  #asAdmin(user: User | null, route: () => MaybeReply): MaybeReply {
+    const refused = (this.#admin as AccessCheck)(user, undefined)
+    if (refused === undefined) return route()
+    if (!(refused instanceof Promise)) throw refused
+    return refused.then((error) => {
+      if (error !== undefined) throw error
+      return route()
+    })
   }
 
   #route(path: string, route: (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply): void {
@@ -256,6 +308,7 @@ export class GatewayApp {
     const nano = isNanoError(error)
       ? error
       : new NanoError('NANO_E_INTERNAL', `The page could not be rendered (trace ${traceId})`)
+    if (nano.code === 'NANO_E_UNAUTHENTICATED') headers['www-authenticate'] = challengeOf(nano)
     return htmlErrorReply(nano, headers)
   }
 

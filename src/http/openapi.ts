@@ -18,8 +18,10 @@ export function openApiDocument(
   info: { title: string; version: string },
 ): JsonSchema {
   const paths: Record<string, JsonSchema> = {}
+  let guarded = false
   for (const entry of catalog) {
     if (entry.endpoint === null) continue
+    if (entry.access !== undefined) guarded = true
     const item: JsonSchema = { post: operation(entry, 'post') }
     if (entry.idempotent) item.get = operation(entry, 'get')
     paths[entry.endpoint] = item
@@ -67,8 +69,14 @@ export function openApiDocument(
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
       },
+      ...(guarded ? { securitySchemes: SECURITY_SCHEMES } : {}),
     },
   }
+}
+
+const SECURITY_SCHEMES = {
+  bearer: { type: 'http', scheme: 'bearer', description: 'A JWT or an API key, as the server accepts' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
 }
 
 function operation(entry: CatalogEntry, method: 'get' | 'post'): JsonSchema {
@@ -87,6 +95,10 @@ function operation(entry: CatalogEntry, method: 'get' | 'post'): JsonSchema {
       '504': ERROR_REF,
       ...(method === 'post' ? { '413': ERROR_REF, '415': ERROR_REF } : {}),
     },
+  }
+  if (entry.access !== undefined) {
+    op.security = [{ bearer: [] }, { apiKey: [] }]
+    Object.assign(op.responses as JsonSchema, { '401': ERROR_REF, '403': ERROR_REF })
   }
   if (method === 'post') {
     op.requestBody = { required: true, content: { 'application/json': { schema: entry.input } } }

@@ -5,8 +5,11 @@ import type { PagePlan } from '../compose/plan.ts'
 import { type Fallback, PageRender } from '../compose/render.ts'
 import { NanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
+import type { PageDefinition } from '../define/page.ts'
 import type { RequestContext } from '../define/types.ts'
+import { type AccessCheck, accessCheckOf } from '../runtime/access.ts'
 import type { Caller } from '../runtime/ports.ts'
+import { SIGN_IN_CHALLENGE } from './auth/challenge.ts'
 import type { Exchange, MaybeReply, Reply } from './exchange.ts'
 import { NANO_URLS } from './urls.ts'
 
@@ -46,8 +49,32 @@ export function handlePage(
   }
   const query = new URLSearchParams(ex.search)
   const compiled = entry.ready
-  if (compiled === undefined) return call.pages.compile(entry).then((page) => withData(page, params, query, call))
-  return withData(compiled, params, query, call)
+  if (compiled === undefined) return call.pages.compile(entry).then((page) => guarded(page, params, query, call))
+  return guarded(compiled, params, query, call)
+}
+
+const pageGuards = new WeakMap<PageDefinition, AccessCheck | undefined>()
+
+function guarded(
+  page: CompiledPage,
+  params: Record<string, string | undefined>,
+  query: URLSearchParams,
+  call: PageCall,
+): MaybeReply {
+  const definition = page.definition
+  if (definition?.access === undefined) return withData(page, params, query, call)
+  let check = pageGuards.get(definition)
+  if (!pageGuards.has(definition)) {
+    check = accessCheckOf(`the page ${page.plan.file}`, definition.access)
+    pageGuards.set(definition, check)
+  }
+  const refused = check?.(call.request.user ?? null, params)
+  if (refused === undefined) return withData(page, params, query, call)
+  if (!(refused instanceof Promise)) throw refused
+  return refused.then((error) => {
+    if (error !== undefined) throw error
+    return withData(page, params, query, call)
+  })
 }
 
 function withData(
@@ -94,8 +121,9 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
   })
   pageRender.start()
   const status = pageRender.status()
-  const reply = (code: number): Reply =>
-    pageRender.complete
+  const reply = (code: number): Reply => {
+    if (code === 401) headers['www-authenticate'] = SIGN_IN_CHALLENGE
+    return pageRender.complete
       ? { status: code, headers, body: pageRender.drain() }
       : {
           status: code,
@@ -106,6 +134,7 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
             pageRender.pipe(sink)
           },
         }
+  }
   return status instanceof Promise ? status.then(reply) : reply(status)
 }
 

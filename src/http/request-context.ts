@@ -1,3 +1,4 @@
+import type { User } from '../define/policy.ts'
 import type { RequestContext } from '../define/types.ts'
 import type { Exchange } from './exchange.ts'
 
@@ -20,13 +21,15 @@ const MOBILE = /Mobi|Android|iPhone|iPad/i
 /**
  * The allow-listed request context from a request's headers: locale (first language of
  * `Accept-Language`), device (`Sec-CH-UA-Mobile`, else the user agent) and user id (the
- * configured cookie or header). Values that do not look right are left out.
+ * configured cookie or header). Values that do not look right are left out. With the server's
+ * `auth`, `signedIn` is the user it found (null for nobody): it is `user`, and its id `userId`
+ * (the cookie or header is then not read).
  *
  * @example
  * requestContextFrom(ex, { cookie: 'uid' }) // { locale: 'en-GB', device: 'desktop', userId: 'u42' }
  */
-export function requestContextFrom(ex: Exchange, user: UserSource | undefined): RequestContext {
-  return new LazyRequestContext(ex, user)
+export function requestContextFrom(ex: Exchange, user: UserSource | undefined, signedIn?: User | null): RequestContext {
+  return new LazyRequestContext(ex, user, signedIn)
 }
 
 /**
@@ -40,11 +43,13 @@ export function requestContextFrom(ex: Exchange, user: UserSource | undefined): 
 export class LazyRequestContext implements RequestContext {
   readonly #ex: Exchange
   readonly #user: UserSource | undefined
+  readonly #signedIn: User | null | undefined
   #read: RequestContext | undefined
 
-  constructor(ex: Exchange, user: UserSource | undefined) {
+  constructor(ex: Exchange, user: UserSource | undefined, signedIn?: User | null) {
     this.#ex = ex
     this.#user = user
+    this.#signedIn = signedIn
   }
 
   get locale(): string | undefined {
@@ -59,18 +64,26 @@ export class LazyRequestContext implements RequestContext {
     return this.#facts().userId
   }
 
+  get user(): User | undefined {
+    return this.#signedIn ?? undefined
+  }
+
   toJSON(): RequestContext {
     return this.#facts()
   }
 
   #facts(): RequestContext {
-    this.#read ??= readRequestContext(this.#ex, this.#user)
+    this.#read ??= readRequestContext(this.#ex, this.#user, this.#signedIn)
     return this.#read
   }
 }
 
-function readRequestContext(ex: Exchange, user: UserSource | undefined): RequestContext {
-  const context: { locale?: string; device?: 'mobile' | 'desktop'; userId?: string } = {}
+function readRequestContext(
+  ex: Exchange,
+  user: UserSource | undefined,
+  signedIn: User | null | undefined,
+): RequestContext {
+  const context: { locale?: string; device?: 'mobile' | 'desktop'; userId?: string; user?: User } = {}
   const language = ex.header('accept-language')
   if (language !== undefined) {
     const first = language.split(',')[0]?.split(';')[0]?.trim()
@@ -81,6 +94,13 @@ function readRequestContext(ex: Exchange, user: UserSource | undefined): Request
   else {
     const agent = ex.header('user-agent')
     if (agent !== undefined) context.device = MOBILE.test(agent) ? 'mobile' : 'desktop'
+  }
+  if (signedIn !== undefined) {
+    if (signedIn !== null) {
+      context.userId = signedIn.id
+      context.user = signedIn
+    }
+    return context
   }
   const userId = user === undefined ? undefined : userIdFrom(ex, user)
   if (userId !== undefined && USER_ID.test(userId)) context.userId = userId

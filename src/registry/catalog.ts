@@ -28,6 +28,8 @@ export interface CatalogEntry {
     | undefined
   readonly input: JsonSchema
   readonly output: JsonSchema
+  /** Who may call it from outside, when not anyone: `'user'`, `{ roles }`, or `'rule'` (a function). */
+  readonly access?: 'user' | 'rule' | { readonly roles: readonly string[] }
   /** In a cluster: whether this node runs it (`rt.catalog()` sets it; true without a cluster). */
   readonly local?: boolean
   /** In a cluster: the ids of the nodes that run it. */
@@ -42,7 +44,8 @@ export interface CatalogEntry {
  */
 export function catalogEntry(name: string, file: string, def: ServiceDefinition): CatalogEntry {
   const ms = (d: Duration | undefined): number => (d === undefined ? 0 : toMs(d))
-  return {
+  const access = def.policy?.access
+  const entry: CatalogEntry = {
     name,
     kind: def.kind,
     description: def.description,
@@ -63,4 +66,6 @@ export function catalogEntry(name: string, file: string, def: ServiceDefinition)
     input: toJsonSchema(def.input, 'input'),
     output: toJsonSchema(def.output, 'output'),
   }
+  if (access === undefined || access === 'public') return entry
+  return { ...entry, access: typeof access === 'function' ? 'rule' : access }
 }

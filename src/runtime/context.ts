@@ -51,7 +51,14 @@ export interface CallTree {
   calls: number
 }
 
-const NO_REQUEST: RequestContext = Object.freeze({})
+/**
+ * The request facts of a call made for no outside request (the `ctx.request` of an in-process
+ * call): such calls are trusted, their callees' `access` rules are not checked.
+ *
+ * @example
+ * if (ctx.request === NO_REQUEST) return 'in-process'
+ */
+export const NO_REQUEST: RequestContext = Object.freeze({})
 
 type CallFn = (name: string, input: unknown, options?: CallOptions) => Promise<unknown>
 

@@ -1,7 +1,7 @@
 import { stringify } from 'safe-stable-stringify'
 import type { IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
 import { MISS, type ResultCache } from './cache/result-cache.ts'
-import { CallContext, type CallHost, type CallOrigin } from './context.ts'
+import { CallContext, type CallHost, type CallOrigin, NO_REQUEST } from './context.ts'
 import { type Deadline, deadlineFor } from './deadline.ts'
 import { toServiceFailure } from './failure.ts'
 import type { Clock, InvokeOptions } from './ports.ts'
@@ -79,6 +79,7 @@ export class CallPipeline {
   #execute(svc: PreparedService, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
     const validate = origin === undefined || !origin.internal || this.#validateInternal
     if (validate && !svc.input.tryFast(input)) return this.#checkInput(svc, input, origin, options)
+    if (svc.access !== undefined) return this.#guarded(svc, input, origin, options, validate)
     return this.#run(svc, input, origin, options, validate)
   }
 
@@ -89,8 +90,34 @@ export class CallPipeline {
     options: InvokeOptions | undefined,
   ) {
     const value = svc.input.check(input)
+    if (svc.access !== undefined) {
+      if (value instanceof Promise) return value.then((checked) => this.#guarded(svc, checked, origin, options, true))
+      return this.#guarded(svc, value, origin, options, true)
+    }
     if (value instanceof Promise) return value.then((checked) => this.#run(svc, checked, origin, options, true))
     return this.#run(svc, value, origin, options, true)
+  }
+
+  /**
+   * Checks the service's `access` rule against the user of the request the call is made for,
+   * before the cache is consulted, then runs it. A call made for no request (in-process) is trusted.
+   */
+  #guarded(
+    svc: PreparedService,
+    value: unknown,
+    origin: CallOrigin | undefined,
+    options: InvokeOptions | undefined,
+    validate: boolean,
+  ): unknown {
+    const request = origin === undefined ? options?.request : origin.request
+    if (request === undefined || request === NO_REQUEST) return this.#run(svc, value, origin, options, validate)
+    const refused = (svc.access as NonNullable<PreparedService['access']>)(request.user ?? null, value)
+    if (refused === undefined) return this.#run(svc, value, origin, options, validate)
+    if (!(refused instanceof Promise)) return Promise.reject(refused)
+    return refused.then((error) => {
+      if (error !== undefined) throw error
+      return this.#run(svc, value, origin, options, validate)
+    })
   }
 
   #run(

@@ -1,6 +1,7 @@
 import { toMs } from '../define/duration.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { RequestContext, VaryKey } from '../define/types.ts'
+import { type AccessCheck, accessCheckOf } from './access.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
 import type { LogSink } from './logger.ts'
 import { isAsyncFunction, RUNNING } from './running.ts'
@@ -34,6 +35,8 @@ export interface PreparedService {
   readonly vary: readonly VaryKey[]
   readonly input: Validator
   readonly output: Validator
+  /** Who may call on behalf of a request; undefined for a public service (nothing to check). */
+  readonly access: AccessCheck | undefined
 }
 
 /**
@@ -106,6 +109,7 @@ export function prepareService(source: PrepareSource): PreparedService {
       fastAfter,
       log,
     }),
+    access: accessCheckOf(`'${name}'`, definition.policy?.access),
   }
 }
 

@@ -78,8 +78,18 @@ async function validated(def: FragmentDefinition, name: string, input: unknown):
   })
 }
 
+/**
+ * A live fragment anyone may stream: public, and without an `access` rule (a re-render runs for
+ * no request and reaches every viewer, so a guarded fragment is shown without live updates).
+ */
 function isPublicLive(def: ServiceDefinition): def is FragmentDefinition {
-  return isFragment(def) && def.live !== undefined && def.visibility !== 'internal'
+  const access = def.policy?.access
+  return (
+    isFragment(def) &&
+    def.live !== undefined &&
+    def.visibility !== 'internal' &&
+    (access === undefined || access === 'public')
+  )
 }
 
 function claimOf(def: FragmentDefinition, name: string, input: unknown, id: string): LiveClaim {
