@@ -29,6 +29,10 @@ export interface NanowebConfig
     | 'cacheLimits'
     | 'services'
     | 'cacheStoreDefault'
+    | 'rateLimit'
+    | 'trustProxy'
+    | 'connections'
+    | 'breaker'
   > {
   /** Join a NATS cluster (the NATS client's connection options: servers, token, credsFile, tls, …). */
   readonly nats?: NatsConfig

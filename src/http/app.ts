@@ -5,11 +5,15 @@ import { LiveHub, type LiveOptions } from '../compose/live/index.ts'
 import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
+import type { RateLimit } from '../define/policy.ts'
+import type { RequestContext } from '../define/types.ts'
 import type { LogSink, RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
+import type { TrustProxy } from './limits/client-address.ts'
+import { ClientLimits } from './limits/rate-limits.ts'
 import { LiveEndpoint, type LiveLimits } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
@@ -55,6 +59,19 @@ export interface AppOptions {
    * Default false.
    */
   readonly accessLog?: boolean | LogSink
+  /**
+   * A rate limit per client over every request (`/_nano/health` and `/_nano/ready` aside):
+   * `{ perClient: '100/s', burst: 200 }`. Over it: 429 `NANO_E_RATE_LIMITED` with `Retry-After`.
+   * A client is its user id when signed in, else its address. Default none. Services add their
+   * own with `rateLimit` in their spec.
+   */
+  readonly rateLimit?: RateLimit
+  /**
+   * Which proxies in front may name the client's address in `X-Forwarded-For` (for rate limits):
+   * `true` (all; the leftmost address), a number of proxies, or their addresses. Default false:
+   * the socket's peer. See {@link TrustProxy}.
+   */
+  readonly trustProxy?: TrustProxy
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -84,6 +101,7 @@ export class GatewayApp {
   readonly live: LiveHub
   readonly #liveEndpoint: LiveEndpoint
   readonly #user: UserSource | undefined
+  readonly #limits: ClientLimits
   readonly #warmMode: WarmMode
   readonly #files = new FileServer()
   readonly #public: { readonly dir: string; readonly prefix: string }
@@ -99,6 +117,11 @@ export class GatewayApp {
     this.#ready = this.#warmMode === false
     this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
     this.#user = options.user
+    this.#limits = new ClientLimits({
+      rateLimit: options.rateLimit,
+      trustProxy: options.trustProxy,
+      now: () => runtime.clock.now(),
+    })
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const accessLog = options.accessLog
     this.accessLog = accessLog === true ? new AccessLog(runtime.log) : accessLog ? new AccessLog(accessLog) : undefined
@@ -186,14 +209,19 @@ export class GatewayApp {
 
   #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
     const path = ex.path
+    let request: RequestContext | undefined
+    if (this.#limits.serverWide && path !== NANO_URLS.ready && path !== NANO_URLS.health) {
+      request = requestContextFrom(ex, this.#user)
+      this.#limits.server(ex, request, headers)
+    }
     if (path.startsWith('/api/')) {
-      const request = requestContextFrom(ex, this.#user)
       return handleApi(this.runtime, ex, {
         name: serviceName(path),
         traceId,
         headers,
         bodyLimit: this.#bodyLimit,
-        request,
+        request: request ?? requestContextFrom(ex, this.#user),
+        limits: this.#limits,
       })
     }
     const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
@@ -209,7 +237,7 @@ export class GatewayApp {
       caller: this.runtime,
       pages: this.pages,
       traceId,
-      request: requestContextFrom(ex, this.#user),
+      request: request ?? requestContextFrom(ex, this.#user),
       headers,
       live: this.live,
     }

@@ -4,6 +4,7 @@ import type { RuntimeApi } from '../runtime/ports.ts'
 import { createRuntime, type RuntimeOptions } from '../runtime/runtime.ts'
 import { type AppOptions, GatewayApp } from './app.ts'
 import { fetchHandler } from './fetch-adapter.ts'
+import { type ConnectionLimits, guardConnections, maxHeadersCount, nodeServerOptions } from './limits/connections.ts'
 import { nodeHandler } from './node-adapter.ts'
 
 /**
@@ -22,6 +23,11 @@ export interface ServerOptions extends AppOptions, Partial<RuntimeOptions> {
   readonly host?: string
   /** How long `close()` waits for requests in flight before cutting connections. Default 10 s. */
   readonly shutdownTimeoutMs?: number
+  /**
+   * Limits on slow and greedy connections: header and request timeouts, header size and count,
+   * keep-alive, connections per address. See {@link ConnectionLimits} for the defaults.
+   */
+  readonly connections?: ConnectionLimits
 }
 
 /**
@@ -64,7 +70,12 @@ export interface NanoServer {
 export function createServer(options: ServerOptions): Promise<NanoServer> & NanoServer {
   const runtime = options.runtime ?? createRuntime({ ...options, root: options.root ?? '.' })
   const app = new GatewayApp(runtime, options)
-  const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app))
+  const limits = options.connections
+  const node = createHttpServer(
+    nodeServerOptions(limits),
+    nodeHandler(app, { maxHeadersCount: maxHeadersCount(limits) }),
+  )
+  guardConnections(node, limits)
   let closing: Promise<void> | undefined
   const answer = fetchHandler(app)
   const server: NanoServer = {

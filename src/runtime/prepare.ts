@@ -2,6 +2,7 @@ import { toMs } from '../define/duration.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { RequestContext, VaryKey } from '../define/types.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
+import { ConcurrencyGate } from './concurrency.ts'
 import type { LogSink } from './logger.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
 import { Validator } from './validate/validator.ts'
@@ -19,7 +20,10 @@ export interface PreparedService {
   /** Content hash of the service's code: the same code has the same version in every process. */
   readonly version: string
   readonly definition: ServiceDefinition
+  /** The definition's `run`; with a concurrency gate, wrapped to give its slot back when it settles. */
   readonly run: ServiceDefinition['run']
+  /** Bounds the calls running at once, when the service declares `concurrency`. */
+  readonly gate: ConcurrencyGate | undefined
   readonly uses: ReadonlySet<string>
   readonly timeoutMs: number | undefined
   readonly cache: CachePolicyMs | undefined
@@ -72,12 +76,15 @@ export function prepareService(source: PrepareSource): PreparedService {
   const { definition, name, version, settings } = source
   const cache = definition.cache
   const { compiler, fastAfter, log } = settings
+  const concurrency = definition.policy?.concurrency
+  const gate = concurrency === undefined ? undefined : new ConcurrencyGate(name, concurrency)
   return {
     name,
     file: source.file,
     version,
     definition,
-    run: definition.run,
+    run: gate === undefined ? definition.run : gate.wrap(definition.run),
+    gate,
     uses: new Set(definition.uses),
     timeoutMs: definition.timeout === undefined ? undefined : toMs(definition.timeout, 'timeout'),
     cache:
