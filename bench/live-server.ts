@@ -24,6 +24,7 @@ if (kind === 'nanoweb') {
     port: 0,
     logger: false,
     live: { streamsPerAddress: 100_000 },
+    connections: { maxPerAddress: 0 },
   })
   server.node.maxConnections = 100_000
   port = server.port

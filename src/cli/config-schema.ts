@@ -117,6 +117,46 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
   },
   admin: accessRule,
   production: flag,
+  rateLimit: {
+    ...object(
+      {
+        perClient: {
+          type: 'string',
+          pattern: '^\\s*\\d+(\\.\\d+)?\\s*/\\s*(s|m|h)\\s*$',
+          description: "a rate such as '100/s', '600/m' or '1000/h'",
+        },
+        burst: atLeast(1),
+      },
+      "an object such as { perClient: '100/s', burst: 200 }",
+    ),
+    required: ['perClient'],
+  },
+  trustProxy: {
+    anyOf: [
+      { type: 'boolean' },
+      { type: 'integer', minimum: 0 },
+      { type: 'array', items: { type: 'string', minLength: 1 } },
+    ],
+    description: "true, false, a number of proxies, or a list of proxy addresses such as ['10.0.0.5']",
+  },
+  connections: object(
+    {
+      headersTimeout: duration,
+      requestTimeout: duration,
+      keepAliveTimeout: duration,
+      maxHeaderSize: atLeast(1, 'a number of bytes: an integer'),
+      maxHeadersCount: atLeast(1),
+      maxPerAddress: atLeast(0),
+    },
+    'an object of connection limits: { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxHeadersCount, maxPerAddress }',
+  ),
+  breaker: {
+    anyOf: [
+      { const: false },
+      object({ failures: atLeast(1), coolDown: duration, window: duration }, 'breaker settings'),
+    ],
+    description: "false, or an object such as { failures: 5, coolDown: '10s', window: '60s' }",
+  },
   nats: {
     ...object(
       {

@@ -34,6 +34,10 @@ export interface NanowebConfig
     | 'auth'
     | 'admin'
     | 'production'
+    | 'rateLimit'
+    | 'trustProxy'
+    | 'connections'
+    | 'breaker'
   > {
   /** Join a NATS cluster (the NATS client's connection options: servers, token, credsFile, tls, …). */
   readonly nats?: NatsConfig

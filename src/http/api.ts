@@ -6,6 +6,7 @@ import type { RequestContext } from '../define/types.ts'
 import { notFound } from '../runtime/not-found.ts'
 import type { Caller } from '../runtime/ports.ts'
 import { type Exchange, json, type MaybeReply, type Reply } from './exchange.ts'
+import type { ClientLimits } from './limits/rate-limits.ts'
 import { queryToInput } from './query.ts'
 import { cacheable } from './service-cache.ts'
 
@@ -13,6 +14,7 @@ import { cacheable } from './service-cache.ts'
 const fromJson = JSON.parse
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+const NO_REQUEST: RequestContext = Object.freeze({})
 const querySchemas = new WeakMap<ServiceDefinition, Record<string, unknown>>()
 
 /**
@@ -27,12 +29,15 @@ export interface ApiCall {
   readonly headers: Record<string, string>
   readonly bodyLimit: number
   readonly request?: RequestContext
+  /** Where a service's own `rateLimit` is counted; none: not counted. */
+  readonly limits?: ClientLimits
 }
 
 /**
  * Answers `/api/<name>`: `POST` with a JSON body for every public service, `GET`/`HEAD` with
  * query parameters for idempotent ones (cacheable by HTTP caches when the service declares
- * `cache`: see {@link cacheable}). Internal services are not found from outside.
+ * `cache`: see {@link cacheable}). Internal services are not found from outside. A service's
+ * `rateLimit` counts each call per client here (calls from pages and other services do not).
  *
  * @example
  * const reply = await handleApi(rt, exchange, { name: 'weather/current', traceId, headers: {}, bodyLimit: 1 << 20 })
@@ -45,6 +50,10 @@ export function handleApi(rt: Caller, ex: Exchange, call: ApiCall): MaybeReply {
 
 function answer(rt: Caller, ex: Exchange, call: ApiCall, def: ServiceDefinition): MaybeReply {
   if (def.visibility === 'internal') throw notFound(call.name)
+  const rule = def.policy.rateLimit
+  if (rule !== undefined && call.limits !== undefined) {
+    call.limits.service(call.name, rule, { ex, request: call.request ?? NO_REQUEST, headers: call.headers })
+  }
   const method = ex.method
   if (method === 'POST') {
     const type = ex.header('content-type')

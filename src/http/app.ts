@@ -5,7 +5,8 @@ import { LiveHub, type LiveOptions } from '../compose/live/index.ts'
 import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
-import type { Access, User } from '../define/policy.ts'
+import type { Access, RateLimit, User } from '../define/policy.ts'
+import type { RequestContext } from '../define/types.ts'
 import type { AccessCheck } from '../runtime/access.ts'
 import type { LogSink, RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
@@ -16,6 +17,8 @@ import { challengeOf } from './auth/challenge.ts'
 import type { AuthOptions } from './auth/options.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
+import type { TrustProxy } from './limits/client-address.ts'
+import { ClientLimits } from './limits/rate-limits.ts'
 import { LiveEndpoint, type LiveLimits } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
@@ -78,6 +81,19 @@ export interface AppOptions {
   readonly admin?: Access
   /** Guard the admin routes with `admin`. Default: true when `NODE_ENV=production`. */
   readonly production?: boolean
+  /**
+   * A rate limit per client over every request (`/_nano/health` and `/_nano/ready` aside):
+   * `{ perClient: '100/s', burst: 200 }`. Over it: 429 `NANO_E_RATE_LIMITED` with `Retry-After`.
+   * A client is its user id when signed in, else its address. Default none. Services add their
+   * own with `rateLimit` in their spec.
+   */
+  readonly rateLimit?: RateLimit
+  /**
+   * Which proxies in front may name the client's address in `X-Forwarded-For` (for rate limits):
+   * `true` (all; the leftmost address), a number of proxies, or their addresses. Default false:
+   * the socket's peer. See {@link TrustProxy}.
+   */
+  readonly trustProxy?: TrustProxy
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -109,6 +125,7 @@ export class GatewayApp {
   readonly #user: UserSource | undefined
   readonly #auth: Authenticator | undefined
   readonly #admin: AccessCheck | undefined
+  readonly #limits: ClientLimits
   readonly #warmMode: WarmMode
   readonly #files = new FileServer()
   readonly #public: { readonly dir: string; readonly prefix: string }
@@ -126,6 +143,11 @@ export class GatewayApp {
     this.#user = options.user
     this.#auth = options.auth === undefined ? undefined : new Authenticator(options.auth, runtime.root)
     this.#admin = adminGuard(options)
+    this.#limits = new ClientLimits({
+      rateLimit: options.rateLimit,
+      trustProxy: options.trustProxy,
+      now: () => runtime.clock.now(),
+    })
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const accessLog = options.accessLog
     this.accessLog = accessLog === true ? new AccessLog(runtime.log) : accessLog ? new AccessLog(accessLog) : undefined
@@ -217,40 +239,12 @@ export class GatewayApp {
 
   #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
     const path = ex.path
-    if (path.startsWith('/api/')) {
-      if (this.#auth !== undefined) return this.#signedIn(ex, (user) => this.#api(ex, headers, traceId, user))
-      return this.#api(ex, headers, traceId, undefined)
-    }
-    const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
-    if (found !== null) {
-      const route = found.handler as unknown as NanoRoute
-      if (this.#admin === undefined || !isAdminRoute(path)) return route(ex, headers)
-      return this.#signedIn(ex, (user) => this.#asAdmin(user ?? null, () => route(ex, headers)))
-    }
-    const page = this.pages.match(path)
-    if (page === undefined) {
-      if (path.startsWith('/_nano/') || path.startsWith(NANO_URLS.staticFiles)) {
-        throw this.#missing(ex.method, path, headers)
-      }
-      return serveDir(this.#files, this.#public, ex, headers)
-    }
-    const render = (user: User | null | undefined): MaybeReply => {
-      const call = {
-        caller: this.runtime,
-        pages: this.pages,
-        traceId,
-        request: requestContextFrom(ex, this.#user, user),
-        headers,
-        live: this.live,
-      }
-      const reply = handlePage(ex, page.entry, page.params, call)
-      return reply instanceof Promise
-        ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
-        : reply
+    if (this.#auth === undefined || !needsUser(path)) return this.#dispatch(ex, headers, traceId, undefined)
+    if (path.startsWith('/api/') || path.startsWith('/_nano/')) {
+      return this.#signedIn(ex, (user) => this.#dispatch(ex, headers, traceId, user))
     }
     try {
-      if (this.#auth === undefined) return render(undefined)
-      const reply = this.#signedIn(ex, render)
+      const reply = this.#signedIn(ex, (user) => this.#dispatch(ex, headers, traceId, user))
       return reply instanceof Promise
         ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
         : reply
@@ -259,14 +253,53 @@ export class GatewayApp {
     }
   }
 
-  #api(ex: Exchange, headers: Record<string, string>, traceId: string, user: User | null | undefined): MaybeReply {
-    return handleApi(this.runtime, ex, {
-      name: serviceName(ex.path),
+  /** Answers with the request's user known (undefined without `auth`, null when nobody signed in). */
+  #dispatch(ex: Exchange, headers: Record<string, string>, traceId: string, user: User | null | undefined): MaybeReply {
+    const path = ex.path
+    let request: RequestContext | undefined
+    if (this.#limits.serverWide && path !== NANO_URLS.ready && path !== NANO_URLS.health) {
+      request = requestContextFrom(ex, this.#user, user)
+      this.#limits.server(ex, request, headers)
+    }
+    if (path.startsWith('/api/')) {
+      return handleApi(this.runtime, ex, {
+        name: serviceName(path),
+        traceId,
+        headers,
+        bodyLimit: this.#bodyLimit,
+        request: request ?? requestContextFrom(ex, this.#user, user),
+        limits: this.#limits,
+      })
+    }
+    const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
+    if (found !== null) {
+      const route = found.handler as unknown as NanoRoute
+      if (this.#admin === undefined || !isAdminRoute(path)) return route(ex, headers)
+      return this.#asAdmin(user ?? null, () => route(ex, headers))
+    }
+    const page = this.pages.match(path)
+    if (page === undefined) {
+      if (path.startsWith('/_nano/') || path.startsWith(NANO_URLS.staticFiles)) {
+        throw this.#missing(ex.method, path, headers)
+      }
+      return serveDir(this.#files, this.#public, ex, headers)
+    }
+    const call = {
+      caller: this.runtime,
+      pages: this.pages,
       traceId,
+      request: request ?? requestContextFrom(ex, this.#user, user),
       headers,
-      bodyLimit: this.#bodyLimit,
-      request: requestContextFrom(ex, this.#user, user),
-    })
+      live: this.live,
+    }
+    try {
+      const reply = handlePage(ex, page.entry, page.params, call)
+      return reply instanceof Promise
+        ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
+        : reply
+    } catch (error) {
+      return this.#pageError(error, headers, traceId)
+    }
   }
 
   /** Runs `next` with the request's user (undefined without `auth`, null when nobody signed in). */
@@ -328,4 +361,10 @@ function serviceName(path: string): string {
   } catch {
     throw new NanoError('NANO_E_BAD_REQUEST', `The path ${path} is not valid percent-encoding`)
   }
+}
+
+/** Paths where the user matters: the API, pages and the admin routes (not files, health or live). */
+function needsUser(path: string): boolean {
+  if (path.startsWith('/_nano/')) return isAdminRoute(path)
+  return !path.startsWith(NANO_URLS.staticFiles)
 }

@@ -1,4 +1,5 @@
 import { isNanoError, NanoError } from '../define/errors.ts'
+import { retryAfterOf } from '../runtime/retry-after.ts'
 
 /** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
 const toJson = JSON.stringify
@@ -105,13 +106,17 @@ export function json(status: number, value: unknown, headers: Record<string, str
 
 /**
  * The JSON error reply for any thrown value: a NanoError keeps its status and code; anything
- * else is a 500 `NANO_E_INTERNAL` that says nothing of its cause.
+ * else is a 500 `NANO_E_INTERNAL` that says nothing of its cause. A 429 or 503 says when to
+ * retry (`Retry-After`, whole seconds: when the error knows, else 1).
  *
  * @example
  * errorReply(new NanoError('NANO_E_NOT_FOUND', 'No service named x'))
  */
 export function errorReply(error: unknown, headers: Record<string, string> = {}): Reply {
   const nano = isNanoError(error) ? error : new NanoError('NANO_E_INTERNAL', 'Internal error')
+  if ((nano.status === 429 || nano.status === 503) && headers['retry-after'] === undefined) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil((retryAfterOf(nano) ?? 1000) / 1000)))
+  }
   return json(nano.status, { error: nano.toJSON() }, headers)
 }
 

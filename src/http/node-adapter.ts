@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream'
 import { NanoError } from '../define/errors.ts'
 import type { GatewayApp } from './app.ts'
 import { type Exchange, errorReply, type FileSpan, type MaybeReply, type Reply, tooLarge } from './exchange.ts'
+import { headersTooLarge, tooManyHeaders } from './limits/connections.ts'
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -12,16 +13,19 @@ const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * the app answers, synchronously when it can, and the reply is written with its length. A body
  * over the limit is answered with 413 and the connection closed, the rest unread. Streamed
  * replies are written as they come, file replies piped from disk. With the access log on, each
- * request is reported once its last byte is handed to the socket. `open` holds the responses of
- * the requests in flight (see {@link answerInFlight}).
+ * request is reported once its last byte is handed to the socket. A request with more than
+ * `maxHeadersCount` header lines (default 100) is answered 431 and the connection closed. `open`
+ * holds the responses of the requests in flight (see {@link answerInFlight}).
  *
  * @example
- * http.createServer(nodeHandler(app))
+ * http.createServer(nodeHandler(app, { maxHeadersCount: 100 }))
  */
 export function nodeHandler(
   app: GatewayApp,
+  limits: { readonly maxHeadersCount: number } = { maxHeadersCount: 100 },
   open: Set<ServerResponse> = new Set(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxHeaders = limits.maxHeadersCount
   return (req, res) => {
     app.inFlight += 1
     open.add(res)
@@ -44,6 +48,10 @@ export function nodeHandler(
         if (bodyError !== undefined) throw bodyError
         return bytes
       },
+    }
+    if (tooManyHeaders(req.rawHeaders, maxHeaders)) {
+      write({ app, req, res, ex, started, open }, errorReply(headersTooLarge()))
+      return
     }
     const answer = (): void => write({ app, req, res, ex, started, open }, app.handle(ex))
     if (!HAS_BODY.has(method)) {
@@ -99,7 +107,7 @@ function write(at: Pending, reply: MaybeReply): void {
   if (res.headersSent) return
   const headers = reply.headers
   const status = reply.status
-  if (status === 413) {
+  if (status === 413 || status === 431) {
     headers.connection = 'close'
     res.on('finish', () => req.destroy())
   }

@@ -4,6 +4,7 @@ import type { RuntimeApi } from '../runtime/ports.ts'
 import { createRuntime, type RuntimeOptions } from '../runtime/runtime.ts'
 import { type AppOptions, GatewayApp } from './app.ts'
 import { fetchHandler } from './fetch-adapter.ts'
+import { type ConnectionLimits, guardConnections, maxHeadersCount, nodeServerOptions } from './limits/connections.ts'
 import { answerInFlight, nodeHandler } from './node-adapter.ts'
 
 /**
@@ -22,6 +23,11 @@ export interface ServerOptions extends AppOptions, Partial<RuntimeOptions> {
   readonly host?: string
   /** How long `close()` waits for requests in flight before cutting connections. Default 10 s. */
   readonly shutdownTimeoutMs?: number
+  /**
+   * Limits on slow and greedy connections: header and request timeouts, header size and count,
+   * keep-alive, connections per address. See {@link ConnectionLimits} for the defaults.
+   */
+  readonly connections?: ConnectionLimits
   /** Watches this process's event loop (made by the assembly's `createServer` from `stallLimit`); closed with the server. */
   readonly loopWatch?: LoopWatch
 }
@@ -96,7 +102,12 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
     loopWatch === undefined ? options : { ...options, stalled: () => loopWatch.stalled() },
   )
   const open = new Set<ServerResponse>()
-  const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app, open))
+  const limits = options.connections
+  const node = createHttpServer(
+    nodeServerOptions(limits),
+    nodeHandler(app, { maxHeadersCount: maxHeadersCount(limits) }, open),
+  )
+  guardConnections(node, limits)
   let closing: Promise<void> | undefined
   const answer = fetchHandler(app)
   const server: NanoServer = {

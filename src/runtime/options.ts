@@ -1,5 +1,6 @@
 import type { NanoError } from '../define/errors.ts'
 import { ServiceIndex } from '../registry/index-of-services.ts'
+import type { BreakerOptions } from './breaker.ts'
 import type { CacheStore, MemoryCacheLimits } from './cache/store.ts'
 import { contentVersion, importExecutor } from './executor.ts'
 import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
@@ -65,6 +66,13 @@ export interface RuntimeOptions {
   readonly sharedCache?: CacheStore
   /** The cache store of services whose `cache` names none. Default 'local'. */
   readonly cacheStoreDefault?: 'local' | 'shared'
+  /**
+   * The circuit breaker of every called service: after `failures` failures in a row (5xx,
+   * timeouts; default 5) within `window` (default 60 s), calls fail fast with
+   * `NANO_E_UNAVAILABLE` for `coolDown` (default 10 s), then one trial call goes through.
+   * `false` turns it off. Default on, with the defaults.
+   */
+  readonly breaker?: BreakerOptions | false
 }
 
 /**

@@ -1,5 +1,6 @@
 import { stringify } from 'safe-stable-stringify'
 import type { IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
+import type { BreakerBoard } from './breaker.ts'
 import { MISS, type ResultCache } from './cache/result-cache.ts'
 import { CallContext, type CallHost, type CallOrigin, NO_REQUEST } from './context.ts'
 import { type Deadline, deadlineFor } from './deadline.ts'
@@ -13,7 +14,7 @@ import { RUNNING } from './running.ts'
  * What the call pipeline works with, injected by the runtime.
  *
  * @example
- * const deps: PipelineDeps = { index, cache, validateInternal: true, host, clock: systemClock, remote }
+ * const deps: PipelineDeps = { index, cache, validateInternal: true, host, clock: systemClock, remote, breakers }
  */
 export interface PipelineDeps {
   readonly index: ServiceIndex<PreparedService>
@@ -23,11 +24,14 @@ export interface PipelineDeps {
   readonly clock: Clock
   /** Where calls to services this process does not run go. */
   readonly remote: RemoteCalls
+  /** The circuit breaker of every called service. */
+  readonly breakers: BreakerBoard
 }
 
 /**
  * The call path every call takes: resolve (the service and all it uses, loaded outside any
- * deadline) → validate input → cache → deadline → run → validate output. It stays synchronous
+ * deadline) → validate input → cache → deadline → circuit breaker → concurrency gate → run →
+ * validate output. It stays synchronous
  * (no promise) until something has to wait: a first load, an asynchronous schema, a cache miss,
  * a deadline, or a `run` that returns a promise. A cached computation is shared by concurrent
  * callers and runs under its own context (the service's own timeout, no caller's signal); each
@@ -44,6 +48,7 @@ export class CallPipeline {
   readonly #host: CallHost
   readonly #clock: Clock
   readonly #remote: RemoteCalls
+  readonly #breakers: BreakerBoard
 
   constructor(deps: PipelineDeps) {
     this.#index = deps.index
@@ -52,6 +57,7 @@ export class CallPipeline {
     this.#host = deps.host
     this.#clock = deps.clock
     this.#remote = deps.remote
+    this.#breakers = deps.breakers
   }
 
   /** Resolves, checks, runs and validates one call; answers synchronously when nothing waits. */
@@ -64,7 +70,19 @@ export class CallPipeline {
   }
 
   #elsewhere(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
-    return callRemote(this.#remote, { name, input, origin, options })
+    const breakers = this.#breakers
+    const refused = breakers.tripped === 0 ? undefined : breakers.refuse(name)
+    if (refused !== undefined) return Promise.reject(refused)
+    return callRemote(this.#remote, { name, input, origin, options }).then(
+      (output) => {
+        if (breakers.tracked !== 0) breakers.succeeded(name)
+        return output
+      },
+      (error: unknown) => {
+        breakers.failed(name, error)
+        throw error
+      },
+    )
   }
 
   #whenReady(
@@ -142,6 +160,13 @@ export class CallPipeline {
   #runIn(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
     const deadline = ctx.deadlineRef
     if (deadline?.passed) return this.#fail(ctx, deadline.expired(), owned)
+    if (this.#breakers.tripped !== 0 || ctx.prepared.gate !== undefined) {
+      return this.#gated(ctx, value, validate, owned)
+    }
+    return this.#start(ctx, value, validate, owned)
+  }
+
+  #start(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
     const svc = ctx.prepared
     const slot = RUNNING.slot
     const outer = slot[0] as number
@@ -150,13 +175,42 @@ export class CallPipeline {
     try {
       output = svc.runsAsync ? RUNNING.context.run(svc.name, svc.run, value, ctx) : svc.run(value, ctx)
     } catch (error) {
+      this.#breakers.failed(svc.name, error)
       return this.#fail(ctx, Promise.reject(error), owned)
     } finally {
       slot[0] = outer
     }
     if (isThenable(output)) return this.#awaitOutput(ctx, output, validate, owned)
-    if (owned) deadline?.dispose()
+    if (owned) ctx.deadlineRef?.dispose()
+    if (this.#breakers.tracked !== 0) this.#breakers.succeeded(svc.name)
     return !validate || svc.output.tryFast(output) ? output : svc.output.check(output)
+  }
+
+  /**
+   * The breaker and the concurrency gate before {@link CallPipeline.#start}: an open circuit
+   * fails at once; a full gate queues the call (within its deadline) or refuses it.
+   */
+  #gated(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
+    const svc = ctx.prepared
+    const refused = this.#breakers.tripped === 0 ? undefined : this.#breakers.refuse(svc.name)
+    const gate = svc.gate
+    if (refused === undefined && gate === undefined) return this.#start(ctx, value, validate, owned)
+    let entered: Promise<void> | undefined
+    try {
+      if (refused !== undefined) throw refused
+      entered = gate?.enter(ctx.deadlineRef)
+    } catch (error) {
+      if (owned) ctx.deadlineRef?.dispose()
+      return Promise.reject(error)
+    }
+    if (entered === undefined) return this.#start(ctx, value, validate, owned)
+    return entered.then(
+      () => this.#start(ctx, value, validate, owned),
+      (error: unknown) => {
+        if (owned) ctx.deadlineRef?.dispose()
+        throw error
+      },
+    )
   }
 
   #awaitOutput(ctx: CallContext, output: PromiseLike<unknown>, validate: boolean, owned: boolean): Promise<unknown> {
@@ -166,11 +220,14 @@ export class CallPipeline {
     return settled.then(
       (resolved) => {
         if (owned) deadline?.dispose()
+        if (this.#breakers.tracked !== 0) this.#breakers.succeeded(svc.name)
         return this.#checkOutput(svc, resolved, validate)
       },
       (error: unknown) => {
         if (owned) deadline?.dispose()
-        throw toServiceFailure(svc.name, error, ctx, this.#host.sink)
+        const failure = toServiceFailure(svc.name, error, ctx, this.#host.sink)
+        this.#breakers.failed(svc.name, failure)
+        throw failure
       },
     )
   }

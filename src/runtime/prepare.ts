@@ -3,6 +3,7 @@ import type { ServiceDefinition } from '../define/service.ts'
 import type { RequestContext, VaryKey } from '../define/types.ts'
 import { type AccessCheck, accessCheckOf } from './access.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
+import { ConcurrencyGate } from './concurrency.ts'
 import type { LogSink } from './logger.ts'
 import { isAsyncFunction, RUNNING } from './running.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
@@ -21,11 +22,14 @@ export interface PreparedService {
   /** Content hash of the service's code: the same code has the same version in every process. */
   readonly version: string
   readonly definition: ServiceDefinition
+  /** The definition's `run`; with a concurrency gate, wrapped to give its slot back when it settles. */
   readonly run: ServiceDefinition['run']
   /** This service's id in {@link RUNNING} (written to its slot while `run` executes). */
   readonly runId: number
   /** `run` is an `async` function: it runs inside the service's async context. */
   readonly runsAsync: boolean
+  /** Bounds the calls running at once, when the service declares `concurrency`. */
+  readonly gate: ConcurrencyGate | undefined
   readonly uses: ReadonlySet<string>
   readonly timeoutMs: number | undefined
   readonly cache: CachePolicyMs | undefined
@@ -80,12 +84,15 @@ export function prepareService(source: PrepareSource): PreparedService {
   const { definition, name, version, settings } = source
   const cache = definition.cache
   const { compiler, fastAfter, log } = settings
+  const concurrency = definition.policy?.concurrency
+  const gate = concurrency === undefined ? undefined : new ConcurrencyGate(name, concurrency)
   return {
     name,
     file: source.file,
     version,
     definition,
-    run: definition.run,
+    run: gate === undefined ? definition.run : gate.wrap(definition.run),
+    gate,
     runId: RUNNING.idOf(name),
     runsAsync: isAsyncFunction(definition.run),
     uses: new Set(definition.uses),

@@ -5,6 +5,7 @@ import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
 import type { CatalogEntry } from '../registry/catalog.ts'
 import type { ServiceIndex } from '../registry/index-of-services.ts'
 import { scanServices } from '../registry/scan.ts'
+import { BreakerBoard } from './breaker.ts'
 import { ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, MemoryCacheStore } from './cache/store.ts'
 import { type CallLimits, refusal } from './capability.ts'
@@ -113,6 +114,7 @@ export class Runtime implements RuntimeApi {
       host: this.#host(),
       clock: this.clock,
       remote: { transport: options.transport, clock: this.clock },
+      breakers: new BreakerBoard(options.breaker, this.clock, this.log),
     })
     const transport = options.transport
     let defined: Set<string> | undefined
