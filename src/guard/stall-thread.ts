@@ -70,7 +70,7 @@ function stalled(forMs: number): void {
   const replace = Atomics.load(data.state, REPLACE) === 1
   const where = service === undefined ? 'outside any service run' : `in service '${service}'`
   write({
-    level: 'error',
+    level: service === undefined ? 'warn' : 'error',
     message: `event loop stalled for over ${forMs} ms ${where}${replace ? ': killing this worker so that it is replaced' : ''}`,
     service: service ?? null,
     stalledMs: forMs,

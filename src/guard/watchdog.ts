@@ -11,7 +11,7 @@ import { RUNNING } from '../runtime/running.ts'
 export interface WatchdogOptions {
   /** How long the event loop may go without running before it counts as stalled. */
   readonly stallLimitMs: number
-  /** Gets one `error` record once a stall is over (how long, which service). */
+  /** Gets one record once a stall is over (how long, which service): `error` when a service's run stalled, else `warn`. */
   readonly log: LogSink
   /** Write a JSON line to stderr during the stall (from the watchdog thread). Default true. */
   readonly report?: boolean
@@ -85,7 +85,7 @@ export class Watchdog {
       const stalledMs = now - this.#lastBeatAt
       const where = service === undefined ? 'outside any service run' : `in service '${service}'`
       this.#log({
-        level: 'error',
+        level: service === undefined ? 'warn' : 'error',
         message: `event loop was stalled for ${stalledMs} ms ${where}`,
         time: now,
         service,
