@@ -45,6 +45,7 @@ export type {
   Visibility,
 } from './define/types.ts'
 export type { AppOptions, GatewayApp, WarmMode } from './http/app.ts'
+export type { AuthFunction, AuthOptions, AuthRequest, JwtOptions } from './http/auth/options.ts'
 export type { Exchange, MaybeReply, Reply, StreamSink } from './http/exchange.ts'
 export type { UserSource } from './http/request-context.ts'
 export type { LoopWatch, NanoServer, ServerOptions } from './http/server.ts'

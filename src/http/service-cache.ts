@@ -24,7 +24,8 @@ const VARY_HEADERS: Readonly<Record<VaryKey, readonly string[]>> = {
 /**
  * Makes the `GET`/`HEAD` answer of an idempotent service that declares `cache` cacheable by HTTP
  * caches as the runtime caches it: `Cache-Control: public, max-age=<ttl>` (`private` when
- * `cache.vary` names `user`), with `stale-while-revalidate` and `stale-if-error` when declared
+ * `cache.vary` names `user` or the service has an `access` rule, so no shared cache serves one
+ * user's answer to another), with `stale-while-revalidate` and `stale-if-error` when declared
  * (seconds, rounded down), `Vary` for the request facts it varies by, and a strong `ETag` (a
  * hash of the body). A request whose `If-None-Match` names that tag gets `304` without a body.
  *
@@ -53,7 +54,9 @@ function policyOf(def: ServiceDefinition): CachePolicyHeaders | undefined {
   if (policy === undefined) {
     const vary = cache.vary ?? []
     const seconds = (d: typeof cache.ttl | undefined): number => (d === undefined ? 0 : Math.floor(toMs(d) / 1000))
-    let cacheControl = `${vary.includes('user') ? 'private' : 'public'}, max-age=${seconds(cache.ttl)}`
+    const access = def.policy?.access
+    const personal = vary.includes('user') || (access !== undefined && access !== 'public')
+    let cacheControl = `${personal ? 'private' : 'public'}, max-age=${seconds(cache.ttl)}`
     const swr = seconds(cache.staleWhileRevalidate)
     if (swr > 0) cacheControl += `, stale-while-revalidate=${swr}`
     const sie = seconds(cache.staleIfError)

@@ -3,8 +3,8 @@ import type { CallDescriptor, ServingNode, Transport } from './ports.ts'
 
 /**
  * The in-process {@link Transport}: runtimes of one process reach each other's services through
- * it exactly as they would over the network, with the descriptor and input copied (structured
- * clone) and errors reduced to their wire form (code, message, issues, and the service that
+ * it exactly as they would over the network, with the descriptor and input copied (the request
+ * facts as JSON, as over the network; the rest by structured clone) and errors reduced to their wire form (code, message, issues, and the service that
  * raised them). Calls to a service that
  * several runtimes serve go round-robin. For tests, and for splitting one process into parts.
  *
@@ -32,7 +32,8 @@ export class InProcessTransport implements Transport {
     this.#turn.set(descriptor.service, turn + 1)
     const node = nodes[turn] as ServingNode
     try {
-      return structuredClone(await node.serve(structuredClone(descriptor), structuredClone(input)))
+      const sent = { ...descriptor, request: JSON.parse(JSON.stringify(descriptor.request)) }
+      return structuredClone(await node.serve(sent, structuredClone(input)))
     } catch (error) {
       const wire = NanoError.fromJSON(
         isNanoError(error) ? error.toJSON() : { code: 'NANO_E_INTERNAL', message: 'Internal error' },

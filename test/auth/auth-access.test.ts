@@ -29,7 +29,8 @@ const FILES = {
   'services/drafts/later.ts':
     svc(`access: async (user) => { await new Promise((r) => setTimeout(r, 5)); return user?.roles.includes('editor') === true },
     input: z.object({}), output: z.string(), run: () => 'later',`),
-  'services/drafts/cached.ts': svc(`access: 'user', cache: { ttl: '1m' }, input: z.object({}), output: z.string(),
+  'services/drafts/cached.ts':
+    svc(`access: 'user', idempotent: true, cache: { ttl: '1m' }, input: z.object({}), output: z.string(),
     run: () => 'secret ' + (globalThis.cachedRuns = (globalThis.cachedRuns ?? 0) + 1),`),
   'services/drafts/summary.ts': svc(`uses: ['drafts/edit'], input: z.object({}), output: z.string(),
     run: async (_, ctx) => 'summary: ' + (await ctx.call('drafts/edit', { id: 's1' })),`),
@@ -115,6 +116,9 @@ test('a cached result of a guarded service is never served to a caller the rule 
   assert.equal(anonymous.status, 401)
   assert.doesNotMatch(anonymous.text, /secret/)
   assert.equal((await post(`${server.url}/api/drafts/cached`, {}, as(BOB))).body, first.body, 'still cached')
+  const viaGet = await request(`${server.url}/api/drafts/cached`, { headers: as(BOB) })
+  assert.equal(viaGet.status, 200)
+  assert.match(viaGet.headers.get('cache-control') ?? '', /^private, max-age=60/, 'no shared cache keeps it')
 })
 
 test('ctx.call on behalf of a request checks the callee: 403/401 surface as such; rt.call without a request is trusted', async (t) => {

@@ -54,7 +54,11 @@ export function jwtVerifier(options: JwtOptions, root: string): JwtVerifier {
       throw refusal(error)
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw invalidCredentials("the token has no 'sub' claim")
-    return Object.freeze({ id: payload.sub, roles: Object.freeze(rolesOf(payload, rolesPath)), claims: payload })
+    return Object.freeze({
+      id: payload.sub,
+      roles: Object.freeze(rolesOf(payload, rolesPath)),
+      claims: Object.freeze(payload),
+    })
   }
 }
 
