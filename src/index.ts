@@ -45,6 +45,8 @@ export type {
 } from './define/types.ts'
 export type { AppOptions, GatewayApp, WarmMode } from './http/app.ts'
 export type { Exchange, MaybeReply, Reply, StreamSink } from './http/exchange.ts'
+export type { TrustProxy } from './http/limits/client-address.ts'
+export type { ConnectionLimits } from './http/limits/connections.ts'
 export type { UserSource } from './http/request-context.ts'
 export type { NanoServer, ServerOptions } from './http/server.ts'
 export type { CatalogEntry } from './registry/catalog.ts'
