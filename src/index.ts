@@ -47,6 +47,8 @@ export type {
 export type { AppOptions, GatewayApp, WarmMode } from './http/app.ts'
 export type { AuthFunction, AuthOptions, AuthRequest, JwtOptions } from './http/auth/options.ts'
 export type { Exchange, MaybeReply, Reply, StreamSink } from './http/exchange.ts'
+export type { TrustProxy } from './http/limits/client-address.ts'
+export type { ConnectionLimits } from './http/limits/connections.ts'
 export type { UserSource } from './http/request-context.ts'
 export type { LoopWatch, NanoServer, ServerOptions } from './http/server.ts'
 export type { CatalogEntry } from './registry/catalog.ts'

@@ -31,11 +31,11 @@ export interface PipelineDeps {
 /**
  * The call path every call takes: resolve (the service and all it uses, loaded outside any
  * deadline) → validate input → cache → deadline → circuit breaker → concurrency gate → run →
- * validate output. It stays synchronous
- * (no promise) until something has to wait: a first load, an asynchronous schema, a cache miss,
- * a deadline, or a `run` that returns a promise. A cached computation is shared by concurrent
- * callers and runs under its own context (the service's own timeout, no caller's signal); each
- * caller waits for it within its own deadline only.
+ * validate output. It stays synchronous (no promise) until something has to wait: a first load,
+ * an asynchronous schema, a cache miss, a deadline, a concurrency queue, or a `run` that returns
+ * a promise. A cached computation is shared by concurrent callers and runs under its own
+ * context (the service's own timeout, no caller's signal); each caller waits for it within its
+ * own deadline only.
  *
  * @example
  * const pipeline = new CallPipeline(deps)

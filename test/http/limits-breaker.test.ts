@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createRuntime, createServer, InProcessTransport, isNanoError } from '../../src/index.ts'
+import { ManualClock } from '../helpers/clock.ts'
 import { post, request } from '../helpers/http.ts'
 import { collectLogs, svc, tempProject } from '../helpers/project.ts'
 
@@ -58,11 +59,13 @@ test('after 3 failures in a row calls fail fast with 503 NANO_E_UNAVAILABLE with
     'services/app/caller.ts': callerService,
   })
   const logs = collectLogs()
+  const clock = new ManualClock()
   const server = await createServer({
     root,
     port: 0,
+    clock,
     logger: logs.sink as never,
-    breaker: { failures: 3, coolDown: '400ms' },
+    breaker: { failures: 3, coolDown: '10s' },
   })
   t.after(() => server.close())
   const flaky = flakyOf('api')
@@ -81,12 +84,12 @@ test('after 3 failures in a row calls fail fast with 503 NANO_E_UNAVAILABLE with
   assert.equal(flaky.calls, 13, 'no call reached the service while open')
   assert.ok(logs.records.some((r) => /circuit of 'dep\/flaky' opened after 3 failures/.test(String(r.message))))
   flaky.failing = false
-  let answer = await post(url, {})
-  while (answer.status === 503) {
-    assert.equal(flaky.calls, 13, 'still failing fast during the cool-down')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    answer = await post(url, {})
-  }
+  clock.advance(9_000)
+  const later = await post(url, {})
+  assert.match(codeOf(later.body).message, /tried again in 1 s/)
+  assert.equal(flaky.calls, 13, 'still failing fast during the cool-down')
+  clock.advance(1_000)
+  const answer = await post(url, {})
   assert.deepEqual([answer.status, answer.body], [200, 'ok'])
   assert.equal(flaky.calls, 14, 'the one trial call after the cool-down closed the circuit')
   assert.equal((await post(`${server.url}/api/app/caller`, {})).status, 200)
@@ -94,19 +97,25 @@ test('after 3 failures in a row calls fail fast with 503 NANO_E_UNAVAILABLE with
 
 test('a failed trial opens the circuit again; breaker: false never opens it', async (t) => {
   const root = await tempProject(t, { 'services/dep/flaky.ts': flakyService('trial') })
-  const server = await createServer({ root, port: 0, logger: false, breaker: { failures: 2, coolDown: '200ms' } })
+  const clock = new ManualClock()
+  const server = await createServer({ root, port: 0, clock, logger: false, breaker: { failures: 2, coolDown: '5s' } })
   t.after(() => server.close())
   const flaky = flakyOf('trial')
   const url = `${server.url}/api/dep/flaky`
   await post(url, {})
   await post(url, {})
   assert.equal((await post(url, {})).status, 503)
-  let answer = await post(url, {})
-  while (answer.status === 503 && codeOf(answer.body).code === 'NANO_E_UNAVAILABLE') {
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    answer = await post(url, {})
-  }
-  assert.equal(codeOf(answer.body).code, 'NANO_E_SERVICE_FAILED', 'the trial reached the service and failed')
+  clock.advance(5_000)
+  const [answer, meanwhile] = await Promise.all([post(url, {}), post(url, {})])
+  assert.equal(
+    [answer, meanwhile].filter((a) => codeOf(a.body).code === 'NANO_E_UNAVAILABLE').length,
+    1,
+    'half-open: one trial goes through, the other call still fails fast',
+  )
+  assert.ok(
+    [answer, meanwhile].some((a) => codeOf(a.body).code === 'NANO_E_SERVICE_FAILED'),
+    'the trial reached the service and failed',
+  )
   assert.equal(flaky.calls, 3)
   assert.equal(codeOf((await post(url, {})).body).code, 'NANO_E_UNAVAILABLE', 'open again at once')
   assert.equal(flaky.calls, 3)
@@ -123,11 +132,13 @@ test('a fragment whose circuit is open goes straight to its fallback on the page
     'pages/index.html': '<html><body><nano-fragment src="news/feed">news later</nano-fragment></body></html>',
   })
   const logs = collectLogs()
+  const clock = new ManualClock()
   const server = await createServer({
     root,
     port: 0,
+    clock,
     logger: logs.sink as never,
-    breaker: { failures: 3, coolDown: '400ms' },
+    breaker: { failures: 3, coolDown: '10s' },
   })
   t.after(() => server.close())
   const flaky = flakyOf('fragment')
@@ -137,11 +148,8 @@ test('a fragment whose circuit is open goes straight to its fallback on the page
   assert.equal(flaky.calls, 3, 'the fragment was not called while its circuit is open')
   assert.ok(logs.records.some((r) => r.fragment === 'news/feed' && r.reason === 'NANO_E_UNAVAILABLE'))
   flaky.failing = false
-  let page = await request(server.url)
-  while (!/fresh news/.test(page.text)) {
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    page = await request(server.url)
-  }
+  clock.advance(10_000)
+  assert.match((await request(server.url)).text, /fresh news/)
   assert.equal(flaky.calls, 4)
 })
 
