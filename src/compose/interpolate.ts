@@ -76,7 +76,7 @@ export function holeOffsets(text: string): number[] {
  * @example
  * parseTemplate('{query.city|London}') // [{ from: 'query', path: ['city'], fallback: 'London' }]
  */
-export function parseTemplate(text: string): Template {
+export function parseTemplate(text: string): string | (string | Hole)[] {
   const parts: (string | Hole)[] = []
   let last = 0
   for (const match of text.matchAll(HOLE)) {
