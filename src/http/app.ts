@@ -8,12 +8,14 @@ import { isNanoError, NanoError } from '../define/errors.ts'
 import type { LogSink, RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
+import { BuiltDocument } from './built-document.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
 import { LiveEndpoint, type LiveLimits } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
+import { SecurityHeaders, type SecurityOptions } from './security-headers.ts'
 import { settle } from './settle.ts'
 import { fragmentEvent } from './sse.ts'
 import { serveAsset, serveDir } from './static-route.ts'
@@ -35,7 +37,7 @@ export type WarmMode = 'pages' | 'all' | false
  * @example
  * const options: AppOptions = { bodyLimit: 256 * 1024, title: 'news' }
  */
-export interface AppOptions {
+export interface AppOptions extends SecurityOptions {
   /** Largest accepted request body in bytes. Default 1 MiB. */
   readonly bodyLimit?: number
   /** Title of the OpenAPI document. Default 'nanoweb'. */
@@ -87,6 +89,8 @@ export class GatewayApp {
   readonly #warmMode: WarmMode
   readonly #files = new FileServer()
   readonly #public: { readonly dir: string; readonly prefix: string }
+  /** The headers every response carries, and each page's CSP. */
+  readonly security: SecurityHeaders
   #warming: Promise<void> | undefined
   #ready = false
 
@@ -99,6 +103,7 @@ export class GatewayApp {
     this.#ready = this.#warmMode === false
     this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
     this.#user = options.user
+    this.security = new SecurityHeaders(options)
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const accessLog = options.accessLog
     this.accessLog = accessLog === true ? new AccessLog(runtime.log) : accessLog ? new AccessLog(accessLog) : undefined
@@ -108,11 +113,16 @@ export class GatewayApp {
       json(200, { status: 'ok', services: runtime.names().length, uptimeMs: Date.now() - this.#started }),
     )
     this.#route(NANO_URLS.ready, () => json(this.#ready ? 200 : 503, { ready: this.#ready }))
-    this.#route(NANO_URLS.catalog, async () => {
+    const changes = (): number | undefined => runtime.changes?.()
+    const catalog = new BuiltDocument(changes, async () => {
       const [services, broken] = await Promise.all([runtime.catalog(), runtime.broken()])
-      return json(200, { services, broken })
+      return JSON.stringify({ services, broken })
     })
-    this.#route(NANO_URLS.openapi, async () => json(200, openApiDocument(await runtime.catalog(), info)))
+    const openapi = new BuiltDocument(changes, async () =>
+      JSON.stringify(openApiDocument(await runtime.catalog(), info)),
+    )
+    this.#route(NANO_URLS.catalog, (ex, headers) => catalog.reply(ex, headers))
+    this.#route(NANO_URLS.openapi, (ex, headers) => openapi.reply(ex, headers))
     this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.#files, this.assets, ex, headers))
     this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
     this.#route(NANO_URLS.liveScript, (_ex, headers) => {
@@ -161,7 +171,10 @@ export class GatewayApp {
     const fresh = this.#ids.next()
     const requestId = requestIdFrom(ex.header('x-request-id'), fresh)
     const { traceId, traceparent } = traceContext(ex.header('traceparent'), fresh)
-    const headers: Record<string, string> = { 'x-request-id': requestId, traceparent }
+    const headers: Record<string, string> = Object.assign(
+      { 'x-request-id': requestId, traceparent },
+      this.security.base,
+    )
     let reply: MaybeReply
     try {
       reply = this.#answer(ex, headers, traceId)
@@ -205,6 +218,8 @@ export class GatewayApp {
       }
       return serveDir(this.#files, this.#public, ex, headers)
     }
+    const csp = this.security.forPage()
+    if (csp !== undefined) headers['content-security-policy'] = csp.policy
     const call = {
       caller: this.runtime,
       pages: this.pages,
@@ -212,6 +227,7 @@ export class GatewayApp {
       request: requestContextFrom(ex, this.#user),
       headers,
       live: this.live,
+      nonce: csp?.nonce,
     }
     try {
       const reply = handlePage(ex, page.entry, page.params, call)
