@@ -9,6 +9,7 @@ import type { LogSink, RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
 import { BuiltDocument } from './built-document.ts'
+import { type CorsOptions, CorsPolicy } from './cors.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
 import { LiveEndpoint, type LiveLimits } from './live-route.ts'
@@ -57,6 +58,8 @@ export interface AppOptions extends SecurityOptions {
    * Default false.
    */
   readonly accessLog?: boolean | LogSink
+  /** Cross-origin calls of `/api/*` from browsers (allowed origins, methods, credentials). Default none. */
+  readonly cors?: CorsOptions
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -91,6 +94,7 @@ export class GatewayApp {
   readonly #public: { readonly dir: string; readonly prefix: string }
   /** The headers every response carries, and each page's CSP. */
   readonly security: SecurityHeaders
+  readonly #cors: CorsPolicy | undefined
   #warming: Promise<void> | undefined
   #ready = false
 
@@ -104,6 +108,7 @@ export class GatewayApp {
     this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
     this.#user = options.user
     this.security = new SecurityHeaders(options)
+    this.#cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors)
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const accessLog = options.accessLog
     this.accessLog = accessLog === true ? new AccessLog(runtime.log) : accessLog ? new AccessLog(accessLog) : undefined
@@ -199,7 +204,11 @@ export class GatewayApp {
 
   #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
     const path = ex.path
+    if (path.charCodeAt(0) !== SLASH)
+      throw new NanoError('NANO_E_BAD_REQUEST', 'The request target must be a path starting with /')
     if (path.startsWith('/api/')) {
+      const preflight = this.#cors?.apply(ex, headers)
+      if (preflight !== undefined) return preflight
       const request = requestContextFrom(ex, this.#user)
       return handleApi(this.runtime, ex, {
         name: serviceName(path),
@@ -211,6 +220,7 @@ export class GatewayApp {
     }
     const found = this.#router.find(ex.method as FindMyWay.HTTPMethod, path)
     if (found !== null) return (found.handler as unknown as NanoRoute)(ex, headers)
+    if (path.includes('%')) checkEncoding(path)
     const page = this.pages.match(path)
     if (page === undefined) {
       if (path.startsWith('/_nano/') || path.startsWith(NANO_URLS.staticFiles)) {
@@ -270,6 +280,16 @@ export class GatewayApp {
     if (allowed.length === 0) return new NanoError('NANO_E_NOT_FOUND', `Nothing at ${path}`)
     headers.allow = allowed.join(', ')
     return new NanoError('NANO_E_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${headers.allow}`)
+  }
+}
+
+const SLASH = 47
+
+function checkEncoding(path: string): void {
+  try {
+    decodeURIComponent(path)
+  } catch {
+    throw new NanoError('NANO_E_BAD_REQUEST', `The path ${path} is not valid percent-encoding`)
   }
 }
 

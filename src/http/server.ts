@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { RuntimeApi } from '../runtime/ports.ts'
 import { createRuntime, type RuntimeOptions } from '../runtime/runtime.ts'
 import { type AppOptions, GatewayApp } from './app.ts'
+import { answerClientError } from './client-error.ts'
 import { fetchHandler } from './fetch-adapter.ts'
 import { nodeHandler } from './node-adapter.ts'
 
@@ -65,6 +66,7 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
   const runtime = options.runtime ?? createRuntime({ ...options, root: options.root ?? '.' })
   const app = new GatewayApp(runtime, options)
   const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app))
+  node.on('clientError', (error, socket) => answerClientError(error, socket, app.security.base))
   let closing: Promise<void> | undefined
   const answer = fetchHandler(app)
   const server: NanoServer = {
