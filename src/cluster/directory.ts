@@ -29,6 +29,12 @@ interface NodeRecord {
 export class Directory {
   readonly #byNode = new Map<string, NodeRecord>()
   readonly #count = new Map<string, number>()
+  #changes = 0
+
+  /** Grows with every change of what a node runs or of its descriptions. */
+  get changes(): number {
+    return this.#changes
+  }
 
   has(name: string): boolean {
     return (this.#count.get(name) ?? 0) > 0
@@ -54,6 +60,7 @@ export class Directory {
       before !== undefined && before.names.size === names.size && [...names].every((n) => before.names.has(n))
     if (same) return before.descriptions === undefined
     this.drop(announcement.node)
+    this.#changes += 1
     if (names.size === 0) return false
     this.#byNode.set(announcement.node, { names, descriptions: undefined })
     for (const name of names) this.#count.set(name, (this.#count.get(name) ?? 0) + 1)
@@ -65,6 +72,7 @@ export class Directory {
     this.apply({ node, names: descriptions.map((d) => d.name) })
     const record = this.#byNode.get(node)
     if (record !== undefined) record.descriptions = new Map(descriptions.map((d) => [d.name, d]))
+    this.#changes += 1
   }
 
   /** The description of `name` from some node that runs it, or undefined when none is read yet. */
@@ -105,6 +113,7 @@ export class Directory {
   drop(node: string): void {
     const record = this.#byNode.get(node)
     if (record === undefined) return
+    this.#changes += 1
     this.#byNode.delete(node)
     for (const name of record.names) {
       const left = (this.#count.get(name) ?? 1) - 1

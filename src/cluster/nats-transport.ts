@@ -197,6 +197,10 @@ export class NatsTransport implements Transport {
     return description === undefined ? undefined : { description, nodes: this.#directory.nodesOf(name) }
   }
 
+  changes(): number {
+    return this.#directory.changes
+  }
+
   async services(): Promise<readonly RemoteService[]> {
     await this.#describeUnknown()
     return this.#directory.services()

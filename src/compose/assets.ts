@@ -25,11 +25,12 @@ export interface Asset {
  */
 export class AssetRegistry {
   readonly #byUrl = new Map<string, Asset>()
-  readonly #servicesDir: string
+  /** The `services/` folder: no asset is served from outside it. */
+  readonly servicesDir: string
   readonly #urlPrefix: string
 
   constructor(options: { readonly servicesDir: string; readonly urlPrefix: string }) {
-    this.#servicesDir = options.servicesDir
+    this.servicesDir = options.servicesDir
     this.#urlPrefix = options.urlPrefix
   }
 
@@ -38,11 +39,11 @@ export class AssetRegistry {
     const dir = dirname(fragmentFile)
     return paths.map((path) => {
       const file = resolve(dir, path)
-      if (!file.startsWith(dir + sep) || !file.startsWith(this.#servicesDir + sep)) {
+      if (!file.startsWith(dir + sep) || !file.startsWith(this.servicesDir + sep)) {
         throw new TypeError(`${fragmentFile}: asset '${path}' is outside the fragment's folder`)
       }
       const url = `${this.#urlPrefix}${file
-        .slice(this.#servicesDir.length + 1)
+        .slice(this.servicesDir.length + 1)
         .split(sep)
         .join('/')}`
       const asset: Asset = { url, file, kind }

@@ -15,12 +15,36 @@ export interface PageVars {
 
 /**
  * A piece of template text: fixed text, or fixed text with `{params.x}`, `{query.x}`,
- * `{query.x|default}` or `{data.a.b}` holes.
+ * `{query.x|default}` or `{data.a.b}` holes, and attribute values holding holes
+ * ({@link AttributeHoles}, made by `htmlTemplate` for page text).
  *
  * @example
  * const t: Template = ['/story/', { from: 'params', path: ['id'], fallback: undefined }]
  */
-export type Template = string | readonly (string | Hole)[]
+export type Template = string | readonly (string | Hole | AttributeHoles)[]
+
+/**
+ * An attribute value of page HTML that holds holes, as its context asks it to be written: between
+ * double quotes when the source left it unquoted, and, for a URL attribute (`href`, `src`,
+ * `action`, `srcset`…), replaced by `about:invalid` when the value it makes (entities decoded)
+ * starts with a `javascript:`, `vbscript:` or `data:` scheme.
+ *
+ * @example
+ * const a: AttributeHoles = { attribute: 'href', value: [{ from: 'query', path: ['next'], fallback: '/' }], decoded: [{ from: 'query', path: ['next'], fallback: '/' }], quote: false, url: 'url' }
+ */
+export interface AttributeHoles {
+  readonly attribute: string
+  /** The value as written in the source (entities kept), with its holes. */
+  readonly value: readonly (string | Hole)[]
+  /** The value with entities decoded, with its holes: what the browser will see. */
+  readonly decoded: readonly (string | Hole)[]
+  readonly quote: boolean
+  /** `url` for one URL, `srcset` for a list of them, undefined for any other attribute. */
+  readonly url: 'url' | 'srcset' | undefined
+}
+
+/** What a refused URL is replaced with: a URL that goes nowhere and runs nothing. */
+export const REFUSED_URL = 'about:invalid'
 
 /**
  * One `{source.path|default}` hole of a template.
@@ -37,12 +61,22 @@ export interface Hole {
 const HOLE = /\{(params|query|data)\.([A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)*)(?:\|([^{}]*))?\}/g
 
 /**
+ * The offsets of every hole in `text`.
+ *
+ * @example
+ * holeOffsets('<p>{query.q}</p>') // [3]
+ */
+export function holeOffsets(text: string): number[] {
+  return [...text.matchAll(HOLE)].map((match) => match.index)
+}
+
+/**
  * Splits text into a {@link Template}; text without holes stays a plain string.
  *
  * @example
  * parseTemplate('{query.city|London}') // [{ from: 'query', path: ['city'], fallback: 'London' }]
  */
-export function parseTemplate(text: string): Template {
+export function parseTemplate(text: string): string | (string | Hole)[] {
   const parts: (string | Hole)[] = []
   let last = 0
   for (const match of text.matchAll(HOLE)) {
@@ -67,12 +101,38 @@ export function fill(template: Template, vars: PageVars, asHtml: boolean): strin
   let out = ''
   for (const part of template) {
     if (typeof part === 'string') out += part
-    else {
+    else if ('from' in part) {
       const value = lookup(part, vars) ?? part.fallback ?? ''
       out += asHtml ? escapeHtml(value) : value
-    }
+    } else out += fillAttribute(part, vars)
   }
   return out
+}
+
+const UNSAFE_SCHEME = /^(?:javascript|vbscript|data):/i
+const URL_NOISE = /[\t\n\r]/g
+const LEADING = /^[\0-\x20]+/
+
+/**
+ * True when a URL attribute's value (entities decoded) would run code or smuggle a document: its
+ * scheme, as a browser reads it (leading spaces and controls dropped, tabs and newlines removed
+ * anywhere), is `javascript:`, `vbscript:` or `data:`. For `srcset`, any candidate.
+ *
+ * @example
+ * isUnsafeUrl(' JaVa\tScRiPt:alert(1)', 'url') // true
+ * isUnsafeUrl('/search?q=javascript:', 'url') // false
+ */
+export function isUnsafeUrl(value: string, kind: 'url' | 'srcset'): boolean {
+  const candidates = kind === 'srcset' ? value.split(',') : [value]
+  return candidates.some((url) => UNSAFE_SCHEME.test(url.replace(URL_NOISE, '').replace(LEADING, '')))
+}
+
+function fillAttribute(attribute: AttributeHoles, vars: PageVars): string {
+  let text: string
+  if (attribute.url !== undefined && isUnsafeUrl(fill(attribute.decoded, vars, false), attribute.url))
+    text = REFUSED_URL
+  else text = fill(attribute.value, vars, true)
+  return attribute.quote ? `"${text}"` : text
 }
 
 function lookup(hole: Hole, vars: PageVars): string | undefined {

@@ -1,9 +1,9 @@
-import { readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import FindMyWay from 'find-my-way'
 import { isPageDefinition, type PageDefinition } from '../define/page.ts'
 import { importDefault } from '../registry/import-default.ts'
+import { walkFiles } from '../registry/walk-files.ts'
 import type { Caller } from '../runtime/ports.ts'
 import type { AssetRegistry } from './assets.ts'
 import { PageLayouts } from './layouts.ts'
@@ -60,7 +60,7 @@ export interface PageIndexOptions {
  * The pages under `<root>/pages`, routed by file name: `index.html` is `/`,
  * `sport/[match].html` is `/sport/:match`, and a static page (`sport/live.html`) wins over a
  * parameter in the same folder; `.ts` files default-export `page({...})`. Files and folders
- * starting with `_` or `.` are not pages; a `_layout.html` wraps the pages of its folder and
+ * starting with `_` or `.` are not pages, nor are symbolic links out of `pages/` ({@link walkFiles}); a `_layout.html` wraps the pages of its folder and
  * below ({@link PageLayouts}). Each page is parsed and linked once, on its first
  * request or at warm-up, with every service it reaches loaded; a slot naming a fragment that does
  * not exist or does not load is logged then. `reload()` forgets them all (development).
@@ -165,14 +165,7 @@ export class PageIndex {
     this.#entries = []
     this.#layouts.clear()
     const dir = join(this.root, 'pages')
-    let files: string[]
-    try {
-      files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw error
-    }
-    for (const rel of files.sort()) {
+    for (const rel of walkFiles(dir)) {
       if (PageLayouts.isLayout(rel)) this.#layouts.add(rel)
       if (!isPageFile(rel)) continue
       const entry: PageEntry = { route: routeOf(rel), file: join(dir, rel), compiled: undefined, ready: undefined }

@@ -9,8 +9,8 @@ import type { PagePlan } from './plan.ts'
 const PENDING = 0
 const DONE = 1
 const FELL_BACK = 2
-const SWAP_SCRIPT =
-  '<script>function nanoSwap(i){var d=document.getElementById("nano-d"+i),t=document.getElementById("nano-t"+i);if(d&&t){d.replaceChildren.apply(d,Array.from(t.childNodes));t.remove()}}</script>'
+const SWAP_SCRIPT_BODY =
+  '>function nanoSwap(i){var d=document.getElementById("nano-d"+i),t=document.getElementById("nano-t"+i);if(d&&t){d.replaceChildren.apply(d,Array.from(t.childNodes));t.remove()}}</script>'
 
 /**
  * Where a page's bytes go.
@@ -63,6 +63,8 @@ export interface PageRenderInit {
   readonly request: RequestContext
   readonly onFallback: (fallback: Fallback) => void
   readonly live?: { readonly hub: LiveHub; readonly urls: LiveUrls } | undefined
+  /** This response's CSP nonce: put on every script the render writes. */
+  readonly nonce?: string | undefined
 }
 
 /**
@@ -102,9 +104,12 @@ export class PageRender {
   #ended = false
   readonly #liveIds: string[] = []
   #liveAfter = Number.POSITIVE_INFINITY
+  /** `<script` with this response's nonce, if any. */
+  readonly #script: string
 
   constructor(init: PageRenderInit) {
     this.#init = init
+    this.#script = init.nonce === undefined ? '<script' : `<script nonce="${escapeHtml(init.nonce)}"`
     this.#plan = init.plan
     const n = init.plan.slots.length
     this.#html = new Array<string>(n)
@@ -302,7 +307,7 @@ export class PageRender {
     if (live === undefined || this.#liveIds.length === 0) return ''
     const query = [...new Set(this.#liveIds)].map((id) => `f=${encodeURIComponent(id)}`).join('&')
     const src = `${live.urls.stream}?${query}&since=${live.hub.eventId(this.#liveAfter)}`
-    return `<script src="${escapeHtml(live.urls.script)}" data-src="${escapeHtml(src)}" defer></script>`
+    return `${this.#script} src="${escapeHtml(live.urls.script)}" data-src="${escapeHtml(src)}" defer></script>`
   }
 
   #lateChunks(): string {
@@ -314,9 +319,9 @@ export class PageRender {
       else if (state === DONE) {
         if (!this.#swapScriptSent) {
           this.#swapScriptSent = true
-          out += SWAP_SCRIPT
+          out += this.#script + SWAP_SCRIPT_BODY
         }
-        out += `<div id="nano-t${i}" data-nano-late>${this.#output(i)}</div><script>nanoSwap(${i})</script>`
+        out += `<div id="nano-t${i}" data-nano-late>${this.#output(i)}</div>${this.#script}>nanoSwap(${i})</script>`
       }
     }
     this.#late = waiting

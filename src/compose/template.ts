@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2'
 import { type Duration, toMs } from '../define/duration.ts'
+import { HoleContexts } from './hole-context.ts'
 import { parseTemplate, type Template } from './interpolate.ts'
 
 /**
@@ -50,7 +51,9 @@ const RESERVED = new Set(['src', 'primary', 'defer', 'timeout'])
  * Parses a page template with a real HTML tokenizer (htmlparser2): `<nano-fragment>` elements
  * become slots, the text between them is kept byte for byte, and the ends of `<head>` and
  * `<body>` are marked (assets go before the first, deferred fragments before the second).
- * Throws a `TypeError` naming the file and the problem for a malformed slot.
+ * Each hole of the page text is written for its context ({@link HoleContexts}).
+ * Throws a `TypeError` naming the file and the problem for a malformed slot, and
+ * `NANO_E_BAD_DEFINITION` naming the file and line for a hole that cannot be made safe.
  *
  * @example
  * parsePage('<body><nano-fragment src="news/top">Top story unavailable</nano-fragment></body>', 'index.html')
@@ -60,9 +63,10 @@ export function parsePage(source: string, file: string): ParsedPage {
   const slots: SlotSpec[] = []
   let budget: Duration | undefined
   let textFrom = 0
+  const contexts = new HoleContexts(source, file)
   let open: { attributes: Record<string, string>; start: number; contentFrom: number; depth: number } | undefined
   const pushText = (to: number): void => {
-    if (to > textFrom) parts.push({ kind: 'text', text: parseTemplate(source.slice(textFrom, to)) })
+    if (to > textFrom) parts.push({ kind: 'text', text: contexts.template(textFrom, to) })
   }
   const parser = new Parser(
     {

@@ -15,6 +15,8 @@ import { adminGuard, isAdminRoute } from './auth/admin.ts'
 import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
 import type { AuthOptions } from './auth/options.ts'
+import { BuiltDocument } from './built-document.ts'
+import { type CorsOptions, CorsPolicy } from './cors.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
 import type { TrustProxy } from './limits/client-address.ts'
@@ -23,6 +25,7 @@ import { LiveEndpoint, type LiveLimits } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
+import { SecurityHeaders, type SecurityOptions } from './security-headers.ts'
 import { settle } from './settle.ts'
 import { fragmentEvent } from './sse.ts'
 import { serveAsset, serveDir } from './static-route.ts'
@@ -44,7 +47,7 @@ export type WarmMode = 'pages' | 'all' | false
  * @example
  * const options: AppOptions = { bodyLimit: 256 * 1024, title: 'news' }
  */
-export interface AppOptions {
+export interface AppOptions extends SecurityOptions {
   /** Largest accepted request body in bytes. Default 1 MiB. */
   readonly bodyLimit?: number
   /** Title of the OpenAPI document. Default 'nanoweb'. */
@@ -94,6 +97,8 @@ export interface AppOptions {
    * the socket's peer. See {@link TrustProxy}.
    */
   readonly trustProxy?: TrustProxy
+  /** Cross-origin calls of `/api/*` from browsers (allowed origins, methods, credentials). Default none. */
+  readonly cors?: CorsOptions
 }
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
@@ -129,6 +134,9 @@ export class GatewayApp {
   readonly #warmMode: WarmMode
   readonly #files = new FileServer()
   readonly #public: { readonly dir: string; readonly prefix: string }
+  /** The headers every response carries, and each page's CSP. */
+  readonly security: SecurityHeaders
+  readonly #cors: CorsPolicy | undefined
   #warming: Promise<void> | undefined
   #ready = false
 
@@ -148,6 +156,8 @@ export class GatewayApp {
       trustProxy: options.trustProxy,
       now: () => runtime.clock.now(),
     })
+    this.security = new SecurityHeaders(options)
+    this.#cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors)
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024
     const accessLog = options.accessLog
     this.accessLog = accessLog === true ? new AccessLog(runtime.log) : accessLog ? new AccessLog(accessLog) : undefined
@@ -161,11 +171,16 @@ export class GatewayApp {
       if (stalled?.() === true) return json(503, { ready: false, stalled: true })
       return json(this.#ready ? 200 : 503, { ready: this.#ready })
     })
-    this.#route(NANO_URLS.catalog, async () => {
+    const changes = (): number | undefined => runtime.changes?.()
+    const catalog = new BuiltDocument(changes, async () => {
       const [services, broken] = await Promise.all([runtime.catalog(), runtime.broken()])
-      return json(200, { services, broken })
+      return JSON.stringify({ services, broken })
     })
-    this.#route(NANO_URLS.openapi, async () => json(200, openApiDocument(await runtime.catalog(), info)))
+    const openapi = new BuiltDocument(changes, async () =>
+      JSON.stringify(openApiDocument(await runtime.catalog(), info)),
+    )
+    this.#route(NANO_URLS.catalog, (ex, headers) => catalog.reply(ex, headers))
+    this.#route(NANO_URLS.openapi, (ex, headers) => openapi.reply(ex, headers))
     this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.#files, this.assets, ex, headers))
     this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
     this.#route(NANO_URLS.liveScript, (_ex, headers) => {
@@ -214,7 +229,10 @@ export class GatewayApp {
     const fresh = this.#ids.next()
     const requestId = requestIdFrom(ex.header('x-request-id'), fresh)
     const { traceId, traceparent } = traceContext(ex.header('traceparent'), fresh)
-    const headers: Record<string, string> = { 'x-request-id': requestId, traceparent }
+    const headers: Record<string, string> = Object.assign(
+      { 'x-request-id': requestId, traceparent },
+      this.security.base,
+    )
     let reply: MaybeReply
     try {
       reply = this.#answer(ex, headers, traceId)
@@ -239,6 +257,8 @@ export class GatewayApp {
 
   #answer(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
     const path = ex.path
+    if (path.charCodeAt(0) !== SLASH)
+      throw new NanoError('NANO_E_BAD_REQUEST', 'The request target must be a path starting with /')
     if (this.#auth === undefined || !needsUser(path)) return this.#dispatch(ex, headers, traceId, undefined)
     if (path.startsWith('/api/') || path.startsWith('/_nano/')) {
       return this.#signedIn(ex, (user) => this.#dispatch(ex, headers, traceId, user))
@@ -262,6 +282,8 @@ export class GatewayApp {
       this.#limits.server(ex, request, headers)
     }
     if (path.startsWith('/api/')) {
+      const preflight = this.#cors?.apply(ex, headers)
+      if (preflight !== undefined) return preflight
       return handleApi(this.runtime, ex, {
         name: serviceName(path),
         traceId,
@@ -277,6 +299,7 @@ export class GatewayApp {
       if (this.#admin === undefined || !isAdminRoute(path)) return route(ex, headers)
       return this.#asAdmin(user ?? null, () => route(ex, headers))
     }
+    if (path.includes('%')) checkEncoding(path)
     const page = this.pages.match(path)
     if (page === undefined) {
       if (path.startsWith('/_nano/') || path.startsWith(NANO_URLS.staticFiles)) {
@@ -284,6 +307,8 @@ export class GatewayApp {
       }
       return serveDir(this.#files, this.#public, ex, headers)
     }
+    const csp = this.security.forPage()
+    if (csp !== undefined) headers['content-security-policy'] = csp.policy
     const call = {
       caller: this.runtime,
       pages: this.pages,
@@ -291,6 +316,7 @@ export class GatewayApp {
       request: request ?? requestContextFrom(ex, this.#user, user),
       headers,
       live: this.live,
+      nonce: csp?.nonce,
     }
     try {
       const reply = handlePage(ex, page.entry, page.params, call)
@@ -350,6 +376,16 @@ export class GatewayApp {
     if (allowed.length === 0) return new NanoError('NANO_E_NOT_FOUND', `Nothing at ${path}`)
     headers.allow = allowed.join(', ')
     return new NanoError('NANO_E_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${headers.allow}`)
+  }
+}
+
+const SLASH = 47
+
+function checkEncoding(path: string): void {
+  try {
+    decodeURIComponent(path)
+  } catch {
+    throw new NanoError('NANO_E_BAD_REQUEST', `The path ${path} is not valid percent-encoding`)
   }
 }
 

@@ -43,6 +43,8 @@ export interface Reply {
   stream?: ((sink: ByteSink) => void) | undefined
   /** For a file too large to hold: the adapter streams these bytes of it (`content-length` is set). */
   file?: FileSpan | undefined
+  /** The `HEAD` of a streamed answer: its length is not known, so no `content-length` is sent. */
+  lengthUnknown?: boolean | undefined
 }
 
 /**

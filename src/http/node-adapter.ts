@@ -112,7 +112,9 @@ function write(at: Pending, reply: MaybeReply): void {
     res.on('finish', () => req.destroy())
   }
   const body = reply.body
-  if (status !== 304 && status !== 204) headers['content-length'] ??= String(Buffer.byteLength(body))
+  if (status !== 304 && status !== 204 && reply.lengthUnknown !== true) {
+    headers['content-length'] ??= String(Buffer.byteLength(body))
+  }
   res.writeHead(status, headers)
   res.end(body)
   if (app.accessLog !== undefined) logged(at, status, headers, Buffer.byteLength(body))

@@ -26,6 +26,8 @@ export interface PageCall {
   readonly request: RequestContext
   readonly headers: Record<string, string>
   readonly live?: LiveHub | undefined
+  /** This response's CSP nonce (its policy is already in `headers`). */
+  readonly nonce?: string | undefined
 }
 
 /**
@@ -118,6 +120,7 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
     request: call.request,
     onFallback: (fallback) => logFallback(call, fallback),
     live: call.live === undefined ? undefined : { hub: call.live, urls: LIVE_URLS },
+    nonce: call.nonce,
   })
   pageRender.start()
   const status = pageRender.status()

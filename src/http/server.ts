@@ -107,7 +107,7 @@ export function createServer(options: ServerOptions): Promise<NanoServer> & Nano
     nodeServerOptions(limits),
     nodeHandler(app, { maxHeadersCount: maxHeadersCount(limits) }, open),
   )
-  guardConnections(node, limits)
+  guardConnections(node, limits, app.security.base)
   let closing: Promise<void> | undefined
   const answer = fetchHandler(app)
   const server: NanoServer = {

@@ -16,8 +16,10 @@ export function settle(ex: Exchange, reply: Reply): MaybeReply {
 }
 
 function withoutBody(reply: Reply): Reply {
-  if (reply.stream !== undefined) reply.stream = undefined
-  else if (reply.file !== undefined) reply.file = undefined
+  if (reply.stream !== undefined) {
+    reply.stream = undefined
+    reply.lengthUnknown = true
+  } else if (reply.file !== undefined) reply.file = undefined
   else if (reply.status !== 304 && reply.status !== 204) {
     reply.headers['content-length'] ??= String(Buffer.byteLength(reply.body))
   }

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
+import { sep } from 'node:path'
 import type { AssetRegistry } from '../compose/assets.ts'
 import { NanoError } from '../define/errors.ts'
 import type { Exchange, Reply } from './exchange.ts'
@@ -20,7 +21,32 @@ export function serveAsset(
 ): Promise<Reply> {
   const asset = assets.lookup(ex.path)
   if (asset === undefined) throw new NanoError('NANO_E_NOT_FOUND', `No asset at ${ex.path}`)
-  return files.serve(ex, asset.file, headers)
+  return within(asset.file, assets.servicesDir).then((inside) => {
+    if (!inside) throw new NanoError('NANO_E_NOT_FOUND', `No asset at ${ex.path}`)
+    return files.serve(ex, asset.file, headers)
+  })
+}
+
+const realDirs = new Map<string, string>()
+
+/**
+ * True when `file` exists and its real path (symbolic links resolved) is inside the real path of
+ * `dir`: a link inside a served folder may point elsewhere in it, never out of it.
+ *
+ * @example
+ * await within('/app/public/passwd', '/app/public') // false when passwd links to /etc/passwd
+ */
+export async function within(file: string, dir: string): Promise<boolean> {
+  let real = realDirs.get(dir)
+  try {
+    if (real === undefined) {
+      real = await realpath(dir)
+      realDirs.set(dir, real)
+    }
+    return (await realpath(file)).startsWith(real + sep)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -38,7 +64,8 @@ export async function serveDir(
   headers: Record<string, string>,
 ): Promise<Reply> {
   const file = fileUnder(where.dir, ex.path.slice(where.prefix.length))
-  if (file === undefined) throw new NanoError('NANO_E_NOT_FOUND', `Nothing at ${ex.path}`)
+  if (file === undefined || !(await within(file, where.dir)))
+    throw new NanoError('NANO_E_NOT_FOUND', `Nothing at ${ex.path}`)
   if (ex.method === 'GET' || ex.method === 'HEAD') return files.serve(ex, file, headers)
   const found = await stat(file).catch(() => undefined)
   if (found === undefined || !found.isFile()) throw new NanoError('NANO_E_NOT_FOUND', `Nothing at ${ex.path}`)

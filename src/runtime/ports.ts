@@ -149,6 +149,8 @@ export interface Transport {
   describe?(name: string): Promise<RemoteService | undefined>
   /** Every service other nodes run (for the catalog). */
   services?(): Promise<readonly RemoteService[]>
+  /** A count that grows whenever what the other nodes run (or how they describe it) changes. */
+  changes?(): number
   /** This node's id on the transport (the catalog's `nodes` name it). */
   readonly node?: string
   /** Disconnects, when the runtime owns the transport. */
@@ -263,6 +265,11 @@ export interface RuntimeApi extends Caller {
   publish(topic: string, data?: unknown): void
   names(): string[]
   catalog(): Promise<CatalogEntry[]>
+  /**
+   * A count that grows whenever the catalog may have changed (a reload, a cluster node joining,
+   * leaving or describing its services): what is built from the catalog is rebuilt only then.
+   */
+  changes?(): number
   /** Services whose file does not load, with their error; empty when all load. */
   broken(): Promise<BrokenService[]>
   reload(name?: string): Promise<void>

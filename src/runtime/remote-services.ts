@@ -58,6 +58,11 @@ export class RemoteServices {
     return known === undefined ? undefined : join(this.#root, known.description.file)
   }
 
+  /** The transport's change count (0 without a transport). */
+  changes(): number {
+    return this.#transport?.changes?.() ?? 0
+  }
+
   /** Waits until the transport knows the cluster; never rejects. */
   async ready(): Promise<void> {
     await this.#transport?.ready?.().catch(() => {})

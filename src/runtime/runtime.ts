@@ -71,6 +71,7 @@ export class Runtime implements RuntimeApi {
   readonly #observer: CallObserver | undefined
   readonly #withdraw: (() => void) | undefined
   readonly #remote: RemoteServices
+  #reloads = 0
   readonly #transport: { readonly owned: boolean; readonly close?: () => Promise<void> }
   #closed = false
 
@@ -343,7 +344,19 @@ export class Runtime implements RuntimeApi {
    * await rt.reload('weather/current')
    */
   async reload(name?: string): Promise<void> {
+    this.#reloads += 1
     this.#index.reload(name)
+  }
+
+  /**
+   * A count that grows whenever the catalog may have changed: each reload here, and each change
+   * the transport reports of what other nodes run.
+   *
+   * @example
+   * if (rt.changes() !== seen) rebuild()
+   */
+  changes(): number {
+    return this.#reloads + this.#remote.changes()
   }
 
   /**

@@ -82,7 +82,7 @@ async function start(
 
 async function liveUrl(server: NanoServer, path = '/match'): Promise<string> {
   const page = await request(`${server.url}${path}`)
-  const src = /<script src="\/_nano\/live\.js" data-src="([^"]+)"/.exec(page.text)?.[1]
+  const src = /<script nonce="[\w-]+" src="\/_nano\/live\.js" data-src="([^"]+)"/.exec(page.text)?.[1]
   assert.ok(src, 'a page with live fragments loads the live script')
   return server.url + src.replaceAll('&amp;', '&')
 }

@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { Template } from '../../src/compose/interpolate.ts'
 import { type ParsedPage, parsePage, type SlotSpec, type TemplatePart } from '../../src/compose/template.ts'
+
+/** A template as text again, holes as `{…}`. */
+function written(template: Template): string {
+  if (typeof template === 'string') return template
+  return template
+    .map((p) => (typeof p === 'string' ? p : 'from' in p ? `{${p.from}.${p.path.join('.')}}` : written(p.value)))
+    .join('')
+}
 
 /** The parts as short strings: text as is (holes as `{…}`), slots as `[src]`, head and body ends. */
 function outline(page: ParsedPage): string[] {
   return page.parts.map((part: TemplatePart) => {
-    if (part.kind === 'text')
-      return typeof part.text === 'string'
-        ? part.text
-        : part.text.map((p) => (typeof p === 'string' ? p : `{${p.from}.${p.path.join('.')}}`)).join('')
+    if (part.kind === 'text') return written(part.text)
     if (part.kind === 'slot') return `[${part.slot.src}]`
     return part.kind
   })

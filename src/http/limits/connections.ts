@@ -64,14 +64,20 @@ export function maxHeadersCount(limits: ConnectionLimits | undefined): number {
  * connection. The server parses one header line more than the limit, so that the handler can
  * tell a request over it (see {@link tooManyHeaders}).
  *
+ * `headers` go on those answers too (the security headers).
+ *
  * @example
- * guardConnections(server, { maxPerAddress: 64 })
+ * guardConnections(server, { maxPerAddress: 64 }, { 'x-content-type-options': 'nosniff' })
  */
-export function guardConnections(server: Server, limits: ConnectionLimits | undefined): void {
+export function guardConnections(
+  server: Server,
+  limits: ConnectionLimits | undefined,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   server.maxHeadersCount = maxHeadersCount(limits) + 1
   const cap = limits?.maxPerAddress ?? 256
   if (cap > 0) capPerAddress(server, cap)
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => refuse(error, socket))
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => refuse(error, socket, headers))
 }
 
 /**
@@ -115,7 +121,7 @@ function capPerAddress(server: Server, cap: number): void {
   })
 }
 
-function refuse(error: NodeJS.ErrnoException, socket: Socket): void {
+function refuse(error: NodeJS.ErrnoException, socket: Socket, headers: Readonly<Record<string, string>>): void {
   const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
   if (error.code === 'ECONNRESET' || !socket.writable || busy) {
     socket.destroy()
@@ -128,8 +134,14 @@ function refuse(error: NodeJS.ErrnoException, socket: Socket): void {
         ? new NanoError('NANO_E_REQUEST_TIMEOUT', 'The request took too long to arrive: send it whole, faster')
         : new NanoError('NANO_E_BAD_REQUEST', 'The request is not valid HTTP/1.1')
   const body = JSON.stringify({ error: nano.toJSON() })
-  const head = `HTTP/1.1 ${nano.status} ${REASONS[nano.status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`
-  socket.end(head + body)
+  const lines = [
+    `HTTP/1.1 ${nano.status} ${REASONS[nano.status] ?? 'Error'}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ]
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`)
   setTimeout(() => socket.destroy(), 1000).unref()
 }
 
