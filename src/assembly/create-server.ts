@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type NanoServer, type ServerOptions } from '../http/server.ts'
 import type { NatsOptions } from './cluster-link.ts'
-import { type AppRuntimeOptions, createRuntime } from './create-runtime.ts'
+import { type AppRuntimeOptions, createRuntime, type IsolateOptions } from './create-runtime.ts'
 
 /**
  * Options of {@link createServer}: the gateway's and the runtime's, with `nats` to join a cluster.
@@ -8,7 +8,7 @@ import { type AppRuntimeOptions, createRuntime } from './create-runtime.ts'
  * @example
  * const options: AppServerOptions = { root: './app', port: 3000, nats: { servers: 'nats://127.0.0.1:4222' }, services: [] }
  */
-export interface AppServerOptions extends ServerOptions {
+export interface AppServerOptions extends ServerOptions, IsolateOptions {
   /** See {@link AppRuntimeOptions.nats}. */
   readonly nats?: NatsOptions
 }
@@ -23,7 +23,7 @@ export interface AppServerOptions extends ServerOptions {
  * const gateway = await createServer({ root: './examples/news', port: 0, nats: { servers: 'nats://127.0.0.1:4222' }, services: [] })
  */
 export function createServer(options: AppServerOptions): Promise<NanoServer> & NanoServer {
-  if (options.runtime !== undefined || options.nats === undefined) return createHttpServer(options)
+  if (options.runtime !== undefined) return createHttpServer(options)
   const runtime = createRuntime({ ...options, root: options.root ?? '.' } as AppRuntimeOptions)
   return createHttpServer({ ...options, runtime })
 }
