@@ -58,7 +58,7 @@ export function request(call: IsolateCall | undefined, kind: HostRequestKind, a:
 }
 
 /**
- * The call whose code is running now (set while the host runs or resumes it).
+ * The call whose code is running now: the one the host's current turn runs or resumes.
  *
  * @example
  * fetchFor(currentCall())
@@ -138,13 +138,10 @@ function settle(call: IsolateCall, ok: boolean, text: string): void {
   host('settle', call.id, 0, ok ? '1' : '0', text)
 }
 
-function enter<T>(call: IsolateCall | undefined, work: () => T): T {
+/** Runs `work` as a turn of `call`: the code it runs, microtasks included (they run before the host's turn ends), belongs to `call`. */
+function enter<T>(call: IsolateCall, work: () => T): T {
   current = call
-  try {
-    return work()
-  } finally {
-    current = undefined
-  }
+  return work()
 }
 
 const entry = Object.freeze({
