@@ -40,7 +40,11 @@ export async function bundleBase(root: string): Promise<{ readonly code: string;
     ].join('\n')
   for (const withZod of [true, false]) {
     try {
-      const out = await build({ ...COMMON, minify: true, stdin: { contents: entry(withZod), resolveDir: root, loader: 'js' } })
+      const out = await build({
+        ...COMMON,
+        minify: true,
+        stdin: { contents: entry(withZod), resolveDir: root, loader: 'js' },
+      })
       return { code: out.outputFiles?.[0]?.text ?? '', hasZod: withZod }
     } catch (error) {
       if (!withZod) throw error

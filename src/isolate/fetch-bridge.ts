@@ -72,5 +72,11 @@ export async function bridgedFetch(
   const body = await res.text()
   if (body.length > MAX_BODY_BYTES)
     throw new NanoError('NANO_E_LIMIT', `the response from ${new URL(url).host} is larger than 8 MB`)
-  return JSON.stringify({ status: res.status, statusText: res.statusText, url: res.url, headers: [...res.headers], body })
+  return JSON.stringify({
+    status: res.status,
+    statusText: res.statusText,
+    url: res.url,
+    headers: [...res.headers],
+    body,
+  })
 }

@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import { NanoError } from '../define/errors.ts'
-import { OWN_CHECK, type JsonSchema } from '../define/schema.ts'
+import { type JsonSchema, OWN_CHECK } from '../define/schema.ts'
 import { SERVICE_BRAND, type ServiceDefinition } from '../define/service.ts'
 import type { Context } from '../define/types.ts'
 import type { IsolateDescription } from './wire.ts'
@@ -10,7 +10,13 @@ const MAX_SCHEMA_CHARS = 256 * 1024
 /** Keywords the host leaves to the isolate: regular expressions from untrusted code could hang the host (ReDoS). */
 const ISOLATE_ONLY = new Set(['pattern', 'patternProperties', 'format', 'propertyNames'])
 
-const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false, addUsedSchema: false, logger: false })
+const ajv = new Ajv2020({
+  strict: false,
+  allErrors: false,
+  validateFormats: false,
+  addUsedSchema: false,
+  logger: false,
+})
 
 /**
  * The host-side definition of an untrusted service, made from what its isolate described: the
@@ -66,7 +72,12 @@ function checkedSchema(schema: JsonSchema, file: string, io: 'input' | 'output')
   const validate = (value: unknown): StandardSchemaV1.Result<unknown> =>
     check(value) ? { value } : { issues: (check.errors ?? []).map(toIssue) }
   return {
-    '~standard': { version: 1, vendor: 'nanoweb-isolate', validate, jsonSchema: { input: () => schema, output: () => schema } },
+    '~standard': {
+      version: 1,
+      vendor: 'nanoweb-isolate',
+      validate,
+      jsonSchema: { input: () => schema, output: () => schema },
+    },
     [OWN_CHECK]: fast,
   } as StandardSchemaV1
 }

@@ -24,7 +24,13 @@ const LEVELS = new Set(['debug', 'info', 'warn', 'error'])
  * handleHostRequest({ kind: 'call', state, requestId: 4, a: 'geo/lookup', b: '{"input":{}}' }, { allow: [], answer })
  */
 export function handleHostRequest(
-  request: { readonly kind: string; readonly state: CallState; readonly requestId: number; readonly a: string; readonly b: string },
+  request: {
+    readonly kind: string
+    readonly state: CallState
+    readonly requestId: number
+    readonly a: string
+    readonly b: string
+  },
   host: { readonly allow: readonly string[]; readonly answer: Answer },
 ): void {
   const { kind, state, requestId, a, b } = request
@@ -39,7 +45,10 @@ export function handleHostRequest(
   }
   try {
     if (kind === 'call') {
-      const { input, options } = JSON.parse(b) as { input: unknown; options?: { timeout?: unknown; deadline?: unknown } }
+      const { input, options } = JSON.parse(b) as {
+        input: unknown
+        options?: { timeout?: unknown; deadline?: unknown }
+      }
       const callOptions = { timeout: options?.timeout, deadline: options?.deadline } as CallOptions
       reply(() => ctx.call(a, input as never, callOptions).then(encodeValue))
     } else if (kind === 'fetch') {
@@ -52,7 +61,10 @@ export function handleHostRequest(
       queueMicrotask(() => ctx.publish(a, data))
     } else if (kind === 'timer') {
       const ms = Math.min(Math.max(0, Number(a) || 0), 2 ** 31 - 1)
-      state.addTimer(requestId, setTimeout(() => host.answer(state, requestId, true, ''), ms))
+      state.addTimer(
+        requestId,
+        setTimeout(() => host.answer(state, requestId, true, ''), ms),
+      )
     } else if (kind === 'clear') {
       state.clearTimer(requestId)
     }
@@ -65,7 +77,10 @@ function errorForIsolate(error: unknown): string {
   if (isNanoError(error)) return encodeError(error, false)
   if (error instanceof TypeError && error.message === 'fetch failed') {
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause
-    return encodeError({ name: 'TypeError', message: `fetch failed (${String(cause?.code ?? cause?.message ?? 'network error')})` }, false)
+    return encodeError(
+      { name: 'TypeError', message: `fetch failed (${String(cause?.code ?? cause?.message ?? 'network error')})` },
+      false,
+    )
   }
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
     return encodeError({ name: error.name, message: 'the request was aborted' }, false)

@@ -6,7 +6,8 @@ import type { ServiceDefinition } from '../define/service.ts'
 import type { Executor, ServiceSource } from '../runtime/ports.ts'
 import { bundleBase, bundleService } from './bundle.ts'
 import { hostDefinition } from './host-definition.ts'
-import { type IsolateBase, ServiceIsolate } from './service-isolate.ts'
+import type { IsolateBase } from './isolate-instance.ts'
+import { ServiceIsolate } from './service-isolate.ts'
 
 /**
  * Options of the {@link IsolateExecutor}: default limits of every untrusted service (each may

@@ -52,7 +52,12 @@ export function resolveLimits(own: Limits | undefined, app: Limits | undefined):
  * @example
  * throw limitError('plugins/x', 'cpu', limits, true) // "'plugins/x' went over its cpu limit (50ms) …"
  */
-export function limitError(service: string, which: 'cpu' | 'memory', limits: ResolvedLimits, culprit: boolean): NanoError {
+export function limitError(
+  service: string,
+  which: 'cpu' | 'memory',
+  limits: ResolvedLimits,
+  culprit: boolean,
+): NanoError {
   const value = which === 'cpu' ? `${limits.cpuText} of CPU time per call` : `${limits.memoryText} of memory`
   const message = culprit
     ? `'${service}' went over its ${which} limit (${value}); its isolate was disposed and will be recreated for the next call`

@@ -1,41 +1,28 @@
-import ivm from 'isolated-vm'
 import { isNanoError, NanoError } from '../define/errors.ts'
 import type { Limits } from '../define/policy.ts'
 import type { Context } from '../define/types.ts'
 import { CallState } from './call-state.ts'
 import { type Answer, handleHostRequest } from './host-requests.ts'
+import {
+  createIsolateAsync,
+  createIsolateSync,
+  type IsolateBase,
+  type IsolateSpec,
+  type LiveIsolate,
+} from './isolate-instance.ts'
 import { limitError, type ResolvedLimits, resolveLimits } from './limits.ts'
 import { decodeError, decodeValue, encodeError, encodeValue, type IsolateDescription } from './wire.ts'
 
-/**
- * The code every isolate of an app starts from: the base script, and a V8 snapshot of it when
- * one could be made (an isolate then starts with the base already evaluated).
- *
- * @example
- * const base: IsolateBase = { code, snapshot: ivm.Isolate.createSnapshot([{ code }]) }
- */
-export interface IsolateBase {
-  readonly code: string
-  readonly snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined
-}
-
-interface Live {
-  readonly iso: ivm.Isolate
-  readonly run: ivm.Reference
-  readonly resume: ivm.Reference
-  readonly abort: ivm.Reference
-  readonly description: string
-}
-
-/** Time a service file's top level may take to run when its isolate is made. */
-const LOAD_TIMEOUT_MS = 2000
+type Entry = 'run' | 'resume' | 'abort'
 
 /**
- * One untrusted service and its V8 isolate. The isolate is made on demand (and again after it
- * was disposed: over a limit, idle, or closed); all its code runs on this thread inside
- * `applySync` calls whose CPU time is counted per call, so a call over its `cpu` limit or an
- * isolate over its `memory` limit ends that call with `NANO_E_LIMIT` and the isolate is
- * disposed, while the host and other services carry on.
+ * One untrusted service and its V8 isolate, made on demand (and again after it was disposed:
+ * over a limit, idle, or closed). Its code runs in turns (a call's start, each answer from the
+ * host, an abort) whose CPU time is counted per call: a call over its `cpu` limit, or an isolate
+ * over its `memory` limit, ends with `NANO_E_LIMIT` and the isolate is disposed, while the host
+ * and other services carry on. Turns run on this thread (`applySync`: a call costs a few µs)
+ * until the service first goes over a limit; from then on its isolates run on their own thread,
+ * so a repeat offender cannot hold up the host.
  *
  * @example
  * const svc = new ServiceIsolate({ name: 'plugins/x', file: 'services/plugins/x.ts', code, base, appLimits: {} })
@@ -51,7 +38,10 @@ export class ServiceIsolate {
   readonly #base: IsolateBase
   readonly #appLimits: Limits | undefined
   #limits: ResolvedLimits
-  #live: Live | undefined
+  #live: LiveIsolate | undefined
+  #creating: Promise<LiveIsolate> | undefined
+  #offThread = false
+  #generation = 0
   readonly #calls = new Map<number, CallState>()
   #seq = 0
 
@@ -82,19 +72,55 @@ export class ServiceIsolate {
 
   /** Makes the isolate, runs the service file in it and returns what it defines; adopts its own limits and allow list. */
   start(): IsolateDescription {
-    const live = this.#create()
+    const live = createIsolateSync(this.#spec(), this.#onHost)
     this.#live = live
     const described = JSON.parse(live.description) as IsolateDescription
+    const loadedWith = this.#limits.memoryMb
     this.#limits = resolveLimits(described.policy.limits, this.#appLimits)
     this.#requests = { allow: described.policy.allow?.fetch ?? [], answer: this.#answer }
-    if (this.#limits.memoryMb !== resolveLimits(undefined, this.#appLimits).memoryMb) this.dispose()
+    if (this.#limits.memoryMb !== loadedWith) this.dispose()
     return described
   }
 
   /** Runs one call in the isolate: the output at once when the isolate finished it in its first turn, else a promise. */
   call(input: unknown, ctx: Context<string>): unknown {
-    this.#live ??= this.#create()
+    if (this.#live === undefined && this.#offThread) return this.#made().then(() => this.#start(input, ctx))
+    this.#live ??= createIsolateSync(this.#spec(), this.#onHost)
+    return this.#start(input, ctx)
+  }
+
+  /** Disposes the isolate (calls still running end with `NANO_E_CLOSED`); the next call makes a new one. */
+  dispose(): void {
+    this.#generation++
+    this.#creating = undefined
     const live = this.#live
+    this.#live = undefined
+    if (live !== undefined && !live.iso.isDisposed) live.iso.dispose()
+    this.#endAll(
+      () => new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name }),
+    )
+  }
+
+  #spec(): IsolateSpec {
+    const { memoryMb, memoryText } = this.#limits
+    return { file: this.#file, code: this.#code, base: this.#base, memoryMb, memoryText }
+  }
+
+  #made(): Promise<LiveIsolate> {
+    const generation = this.#generation
+    this.#creating ??= createIsolateAsync(this.#spec(), this.#onHost).then((live) => {
+      if (generation !== this.#generation) {
+        live.iso.dispose()
+        throw new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name })
+      }
+      this.#creating = undefined
+      this.#live = live
+      return live
+    })
+    return this.#creating
+  }
+
+  #start(input: unknown, ctx: Context<string>): unknown {
     const state = new CallState(++this.#seq, ctx, this.#abort)
     this.#calls.set(state.id, state)
     this.lastUsed = Date.now()
@@ -106,54 +132,38 @@ export class ServiceIsolate {
       deadline: Number.isFinite(deadline) ? deadline : null,
       request: ctx.request,
     })
-    this.#enter(state, (timeout) => live.run.applySync(undefined, [state.id, encodeValue(input), facts], { timeout }))
+    this.#turn(state, 'run', [state.id, encodeValue(input), facts])
     return state.outcome()
   }
 
-  /** Disposes the isolate (calls still running end with `NANO_E_CLOSED`); the next call makes a new one. */
-  dispose(): void {
-    const live = this.#live
-    this.#live = undefined
-    if (live !== undefined && !live.iso.isDisposed) live.iso.dispose()
-    this.#endAll(() => new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name }))
-  }
-
-  #create(): Live {
-    const iso = new ivm.Isolate({ memoryLimit: this.#limits.memoryMb, snapshot: this.#base.snapshot })
-    try {
-      const context = iso.createContextSync()
-      if (this.#base.snapshot === undefined) iso.compileScriptSync(this.#base.code).runSync(context)
-      const install = context.global.getSync('__nanoInstall', { reference: true }) as ivm.Reference
-      const entry = install.applySync(undefined, [new ivm.Callback(this.#onHost)], {
-        result: { reference: true },
-      }) as ivm.Reference<Record<string, unknown>>
-      const get = (name: string): ivm.Reference => entry.getSync(name as never, { reference: true }) as ivm.Reference
-      const script = iso.compileScriptSync(this.#code, { filename: `file:///${this.#file}` })
-      script.runSync(context, { timeout: LOAD_TIMEOUT_MS })
-      const description = get('adopt').applySync(undefined, [], { timeout: LOAD_TIMEOUT_MS }) as string
-      return { iso, run: get('run'), resume: get('resume'), abort: get('abort'), description }
-    } catch (error) {
-      const reason = iso.isDisposed ? `its isolate went over ${this.#limits.memoryText} of memory` : errorText(error)
-      if (!iso.isDisposed) iso.dispose()
-      throw new NanoError('NANO_E_BAD_DEFINITION', `${this.#file}: ${reason}`, { cause: error })
-    }
-  }
-
-  /** Runs one turn of `state`'s call in the isolate, counting its CPU time against the limit. */
-  #enter(state: CallState, turn: (timeoutMs: number) => unknown): void {
+  /** Runs one turn of `state`'s call in the isolate, with what is left of its CPU time as the time limit. */
+  #turn(state: CallState, entry: Entry, args: unknown[]): void {
     const live = this.#live
     if (live === undefined) return
+    const timeout = Math.max(1, Math.ceil(this.#limits.cpuMs - state.cpuMs))
     const before = live.iso.cpuTime
+    if (live.offThread) {
+      live[entry].apply(undefined, args, { timeout }).then(
+        () => this.#afterTurn(live, state, before, undefined),
+        (error: unknown) => this.#afterTurn(live, state, before, error ?? new Error('the isolate failed')),
+      )
+      return
+    }
     let failure: unknown
     try {
-      turn(Math.max(1, Math.ceil(this.#limits.cpuMs - state.cpuMs)))
+      live[entry].applySync(undefined, args, { timeout })
     } catch (error) {
       failure = error ?? new Error('the isolate failed')
     }
+    this.#afterTurn(live, state, before, failure)
+  }
+
+  #afterTurn(live: LiveIsolate, state: CallState, before: bigint, failure: unknown): void {
+    if (live !== this.#live) return
     if (live.iso.isDisposed) return this.#kill('memory', state)
     state.cpuMs += Number(live.iso.cpuTime - before) / 1e6
-    if (failure !== undefined && isTimeout(failure)) return this.#kill('cpu', state)
-    if (!state.done && state.cpuMs > this.#limits.cpuMs) return this.#kill('cpu', state)
+    if ((failure !== undefined && isTimeout(failure)) || (!state.done && state.cpuMs > this.#limits.cpuMs))
+      return this.#kill('cpu', state)
     if (failure !== undefined) this.#finish(state, false, failure)
   }
 
@@ -165,20 +175,17 @@ export class ServiceIsolate {
     else this.#finish(state, false, this.#asHostError(decodeError(b)))
   }
 
-  readonly #answer = (state: CallState, requestId: number, ok: boolean, text: string): void => {
-    const live = this.#live
-    if (live === undefined || !this.#calls.has(state.id)) return
-    this.#enter(state, (timeout) => live.resume.applySync(undefined, [state.id, requestId, ok, text], { timeout }))
+  readonly #answer: Answer = (state, requestId, ok, text) => {
+    if (this.#calls.has(state.id)) this.#turn(state, 'resume', [state.id, requestId, ok, text])
   }
 
   #requests: { readonly allow: readonly string[]; readonly answer: Answer } = { allow: [], answer: this.#answer }
 
   readonly #abort = (state: CallState): void => {
-    const live = this.#live
-    if (live === undefined || !this.#calls.has(state.id)) return
+    if (!this.#calls.has(state.id)) return
     const reason = state.ctx.signal.reason
-    const text = encodeError(isNanoError(reason) ? reason : new NanoError('NANO_E_ABORTED', 'The call was aborted'), false)
-    this.#enter(state, (timeout) => live.abort.applySync(undefined, [state.id, text], { timeout }))
+    const wire = isNanoError(reason) ? reason : new NanoError('NANO_E_ABORTED', 'The call was aborted')
+    this.#turn(state, 'abort', [state.id, encodeError(wire, false)])
     this.#finish(state, false, reason)
   }
 
@@ -189,11 +196,13 @@ export class ServiceIsolate {
   }
 
   #kill(which: 'cpu' | 'memory', culprit: CallState): void {
+    this.#offThread = true
+    this.#generation++
     const live = this.#live
     this.#live = undefined
     if (live !== undefined && !live.iso.isDisposed) live.iso.dispose()
-    culprit.settle(false, limitError(this.name, which, this.#limits, true))
     this.#calls.delete(culprit.id)
+    culprit.settle(false, limitError(this.name, which, this.#limits, true))
     this.#endAll(() => limitError(this.name, which, this.#limits, false))
   }
 
@@ -212,10 +221,6 @@ export class ServiceIsolate {
 
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && /execution timed out/i.test(error.message)
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 function safeDecode(text: string): unknown {

@@ -44,7 +44,8 @@ export function declaresUntrusted(text: string): boolean {
  * const executor = trustRouter({ untrusted: ['plugins/**'], trusted: importExecutor, limits: { cpu: '20ms' } })
  */
 export function trustRouter(options: TrustRouterOptions): Executor & { close(): Promise<void> } {
-  const byName = options.untrusted === undefined || options.untrusted.length === 0 ? () => false : picomatch([...options.untrusted])
+  const byName =
+    options.untrusted === undefined || options.untrusted.length === 0 ? () => false : picomatch([...options.untrusted])
   let isolates: Promise<Executor & { close(): Promise<void> }> | undefined
   let closed = false
   const isolateExecutor = (): Promise<Executor & { close(): Promise<void> }> => {

@@ -1,9 +1,9 @@
-import { ERROR_STATUS, NanoError, type NanoErrorCode, type SchemaIssue } from '../define/errors.ts'
-import type { CachePolicy, Visibility } from '../define/types.ts'
 import type { Duration } from '../define/duration.ts'
+import { ERROR_STATUS, NanoError, type NanoErrorCode, type SchemaIssue } from '../define/errors.ts'
 import type { LivePolicy, VaryKey } from '../define/fragment.ts'
-import type { JsonSchema } from '../define/schema.ts'
 import type { SecurityPolicy } from '../define/policy.ts'
+import type { JsonSchema } from '../define/schema.ts'
+import type { CachePolicy, Visibility } from '../define/types.ts'
 
 /**
  * What crosses between the host and an isolate: strings only (JSON text), never references.
@@ -36,7 +36,12 @@ export interface IsolateDescription {
   readonly input: JsonSchema
   readonly output: JsonSchema
   readonly fragment:
-    | { readonly css: readonly string[]; readonly js: readonly string[]; readonly vary: readonly VaryKey[]; readonly live: LivePolicy | undefined }
+    | {
+        readonly css: readonly string[]
+        readonly js: readonly string[]
+        readonly vary: readonly VaryKey[]
+        readonly live: LivePolicy | undefined
+      }
     | undefined
 }
 
@@ -68,7 +73,10 @@ export function decodeValue(text: string): unknown {
  */
 export function encodeError(error: unknown, withStack = true): string {
   try {
-    const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as Record<string, unknown>
+    const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as Record<
+      string,
+      unknown
+    >
     const issues = Array.isArray(e.issues) ? e.issues : undefined
     return JSON.stringify({
       name: typeof e.name === 'string' ? e.name : 'Error',
@@ -100,7 +108,10 @@ export function decodeError(text: string): Error {
   const message = String(wire.message ?? '')
   if (typeof wire.code === 'string' && Object.hasOwn(ERROR_STATUS, wire.code)) {
     const rebuilt = NanoError.fromJSON({ code: wire.code, message, issues: wire.issues })
-    return new NanoError(rebuilt.code as NanoErrorCode, rebuilt.message, { issues: rebuilt.issues, service: wire.service })
+    return new NanoError(rebuilt.code as NanoErrorCode, rebuilt.message, {
+      issues: rebuilt.issues,
+      service: wire.service,
+    })
   }
   const error = new Error(wire.name !== undefined && wire.name !== 'Error' ? `${wire.name}: ${message}` : message)
   if (wire.stack !== undefined) error.stack = String(wire.stack)

@@ -35,7 +35,10 @@ test('an untrusted service runs in an isolate through rt.call: input defaults, c
   const logs = collectLogs()
   const rt = createRuntime({ root, logger: logs.sink as never })
   t.after(() => rt.close())
-  const out = (await rt.call('plugins/hello', { name: 'Ada' }, { request: { locale: 'en-GB' } })) as Record<string, unknown>
+  const out = (await rt.call('plugins/hello', { name: 'Ada' }, { request: { locale: 'en-GB' } })) as Record<
+    string,
+    unknown
+  >
   assert.equal(out.greeting, 'hi Ada')
   assert.equal(out.process, 'undefined', 'no process inside the isolate')
   assert.equal(out.twice, 2, 'the zod default (times: 1) applied inside, ctx.call bridged to the host')
@@ -85,9 +88,9 @@ test('an untrusted service over real HTTP: /api answers, the catalog shows its J
   assert.equal(invalid.status, 400)
   assert.equal((invalid.body as { error: { code: string } }).error.code, 'NANO_E_INVALID_INPUT')
   const catalog = await request(`${server.url}/_nano/catalog`)
-  const entry = (catalog.body as { services: { name: string; input: Record<string, unknown>; output: unknown }[] }).services.find(
-    (s) => s.name === 'plugins/hello',
-  )
+  const entry = (
+    catalog.body as { services: { name: string; input: Record<string, unknown>; output: unknown }[] }
+  ).services.find((s) => s.name === 'plugins/hello')
   assert.deepEqual((entry?.input as { required: string[] }).required, ['name'])
   assert.deepEqual(Object.keys((entry?.input as { properties: object }).properties), ['name', 'times'])
   assert.equal((entry?.output as { type: string }).type, 'object')
@@ -143,7 +146,10 @@ test('an untrusted service importing a Node.js module is refused, naming the fil
   ] as const) {
     const error = await rt.call(name, {}).catch((e: unknown) => e)
     assert.ok(isNanoError(error) && error.code === 'NANO_E_BAD_DEFINITION', String(error))
-    assert.match(error.message, new RegExp(`services/${name}\\.ts: an untrusted service cannot import the Node\\.js module '${module}'`))
+    assert.match(
+      error.message,
+      new RegExp(`services/${name}\\.ts: an untrusted service cannot import the Node\\.js module '${module}'`),
+    )
   }
   const broken = await rt.broken()
   assert.deepEqual(broken.map((b) => b.name).sort(), ['plugins/cp', 'plugins/fs'])
@@ -157,7 +163,10 @@ test('a reload bundles the file afresh (nanoweb dev)', async (t) => {
   t.after(() => rt.close())
   assert.equal(await rt.call('plugins/v', {}), 'one')
   const { writeFile } = await import('node:fs/promises')
-  await writeFile(`${root}/services/plugins/v.ts`, svc(`trust: 'untrusted', input: z.object({}), output: z.string(), run: () => 'two'`))
+  await writeFile(
+    `${root}/services/plugins/v.ts`,
+    svc(`trust: 'untrusted', input: z.object({}), output: z.string(), run: () => 'two'`),
+  )
   await rt.reload('plugins/v')
   assert.equal(await rt.call('plugins/v', {}), 'two')
 })

@@ -7,17 +7,23 @@ import { until } from '../helpers/wait.ts'
 
 /** A service that counts its calls in module state: a new isolate starts again at 1. */
 const counted = (body: string, spec = ''): string =>
-  svc(`trust: 'untrusted', ${spec}
+  svc(
+    `trust: 'untrusted', ${spec}
   input: z.object({ attack: z.boolean().default(false) }), output: z.number(),
   async run({ attack }) {
     calls += 1
     if (attack) { ${body} }
     return calls
-  },`, 'let calls = 0')
+  },`,
+    'let calls = 0',
+  )
 
 const FILES = {
   'services/plugins/spin.ts': counted('for (;;) {}', "limits: { cpu: '50ms' },"),
-  'services/plugins/later-spin.ts': counted("await Promise.resolve(); await new Promise((r) => setTimeout(r, 5)); for (;;) {}", "limits: { cpu: '50ms' },"),
+  'services/plugins/later-spin.ts': counted(
+    'await Promise.resolve(); await new Promise((r) => setTimeout(r, 5)); for (;;) {}',
+    "limits: { cpu: '50ms' },",
+  ),
   'services/plugins/hog.ts': counted(
     'const chunks = []; for (let i = 0; i < 1024; i++) chunks.push(new Array(131072).fill(i)); return chunks.length',
     "limits: { memory: '32MB', cpu: '10s' },",

@@ -48,10 +48,15 @@ export class IsolateResponse {
   }
 }
 
-function isolateFetch(input: unknown, init?: { method?: string; headers?: unknown; body?: unknown }): Promise<IsolateResponse> {
+function isolateFetch(
+  input: unknown,
+  init?: { method?: string; headers?: unknown; body?: unknown },
+): Promise<IsolateResponse> {
   const url = typeof input === 'object' && input !== null && 'url' in input ? String(input.url) : String(input)
   const headers =
-    init?.headers === undefined ? undefined : Object.entries(init.headers as Record<string, unknown>).map(([k, v]) => [k, String(v)])
+    init?.headers === undefined
+      ? undefined
+      : Object.entries(init.headers as Record<string, unknown>).map(([k, v]) => [k, String(v)])
   const body = init?.body === undefined || init.body === null ? undefined : String(init.body)
   const wire = encodeValue({ method: init?.method, headers, body })
   return request(currentCall(), 'fetch', url, wire).then((text) => new IsolateResponse(JSON.parse(text)))
