@@ -7,7 +7,26 @@ import type { Executor, ServiceSource } from '../runtime/ports.ts'
 import { bundleBase, bundleService } from './bundle.ts'
 import { hostDefinition } from './host-definition.ts'
 import type { IsolateBase } from './isolate-instance.ts'
+import { resolveLimits } from './limits.ts'
 import { ServiceIsolate } from './service-isolate.ts'
+import { SpareIsolates } from './spare-isolates.ts'
+
+interface AppBase extends IsolateBase {
+  readonly hasZod: boolean
+  readonly spares: SpareIsolates
+}
+
+/** Run once when the base snapshot is made, so that the code it runs is compiled into the snapshot. */
+const WARMUP = `(() => {
+  const { core, zod } = globalThis.__nanoShared
+  const z = zod && (zod.z ?? zod)
+  if (z === undefined) return
+  const item = z.object({ id: z.number().int(), name: z.string().min(1), tags: z.array(z.string()).default([]) })
+  const def = core.service({ input: item, output: item.extend({ n: z.number().optional() }), run: (x) => x })
+  def.input['~standard'].validate({ id: 1, name: 'x' })
+  def.output['~standard'].validate({ id: 1, name: 'x', tags: [] })
+  JSON.stringify([z.toJSONSchema(item), core.html\`<b>\${'x'}</b>\`.value])
+})()`
 
 /**
  * Options of the {@link IsolateExecutor}: default limits of every untrusted service (each may
@@ -36,7 +55,7 @@ export interface IsolateExecutorOptions {
 export class IsolateExecutor implements Executor {
   readonly #limits: Limits | undefined
   readonly #idleMs: number
-  readonly #bases = new Map<string, Promise<IsolateBase>>()
+  readonly #bases = new Map<string, Promise<AppBase>>()
   readonly #current = new Map<string, ServiceIsolate>()
   readonly #all = new Set<ServiceIsolate>()
   #sweeper: NodeJS.Timeout | undefined
@@ -51,7 +70,14 @@ export class IsolateExecutor implements Executor {
     const base = await this.#base(source.root)
     const code = await bundleService(source, { hasZod: base.hasZod })
     const file = relative(source.root, source.file).split(sep).join('/')
-    const svc = new ServiceIsolate({ name: source.name, file, code, base, appLimits: this.#limits })
+    const svc = new ServiceIsolate({
+      name: source.name,
+      file,
+      code,
+      base,
+      appLimits: this.#limits,
+      spares: base.spares,
+    })
     let definition: ServiceDefinition
     try {
       definition = hostDefinition(svc.start(), file, (input, ctx) => svc.call(input, ctx))
@@ -76,6 +102,11 @@ export class IsolateExecutor implements Executor {
     this.#sweeper = undefined
     for (const svc of this.#all) svc.dispose()
     this.#all.clear()
+    for (const base of this.#bases.values())
+      void base.then(
+        (b) => b.spares.close(),
+        () => {},
+      )
     this.#current.clear()
   }
 
@@ -86,10 +117,14 @@ export class IsolateExecutor implements Executor {
     return count
   }
 
-  #base(root: string): Promise<IsolateBase & { readonly hasZod: boolean }> {
-    let base = this.#bases.get(root) as Promise<IsolateBase & { readonly hasZod: boolean }> | undefined
+  #base(root: string): Promise<AppBase> {
+    let base = this.#bases.get(root)
     if (base === undefined) {
-      base = bundleBase(root).then(({ code, hasZod }) => ({ code, hasZod, snapshot: snapshotOf(code) }))
+      const memoryMb = resolveLimits(undefined, this.#limits).memoryMb
+      base = bundleBase(root).then(({ code, hasZod }) => {
+        const made = { code, snapshot: snapshotOf(code) }
+        return { ...made, hasZod, spares: new SpareIsolates(made, memoryMb) }
+      })
       this.#bases.set(root, base)
     }
     return base
@@ -114,7 +149,7 @@ export class IsolateExecutor implements Executor {
 
 function snapshotOf(code: string): ivm.ExternalCopy<ArrayBuffer> | undefined {
   try {
-    return ivm.Isolate.createSnapshot([{ code, filename: 'nanoweb:isolate-base' }])
+    return ivm.Isolate.createSnapshot([{ code, filename: 'nanoweb:isolate-base' }], WARMUP)
   } catch {
     return undefined
   }

@@ -11,9 +11,19 @@ import {
   type LiveIsolate,
 } from './isolate-instance.ts'
 import { limitError, type ResolvedLimits, resolveLimits } from './limits.ts'
+import type { SpareIsolates } from './spare-isolates.ts'
 import { decodeError, decodeValue, encodeError, encodeValue, type IsolateDescription } from './wire.ts'
 
 type Entry = 'run' | 'resume' | 'abort'
+
+/**
+ * A turn is stopped after this many times the CPU time its call has left, plus the slack, of
+ * wall-clock time: isolated-vm can only stop code by a wall-clock timeout, and on a busy machine
+ * a thread gets less than a core. The limit itself is judged on the isolate's CPU time (the
+ * thread's CPU clock on Linux), so waiting for a core never counts against a call.
+ */
+const WALL_FACTOR = 2
+const WALL_SLACK_MS = 50
 
 /**
  * One untrusted service and its V8 isolate, made on demand (and again after it was disposed:
@@ -37,6 +47,7 @@ export class ServiceIsolate {
   readonly #code: string
   readonly #base: IsolateBase
   readonly #appLimits: Limits | undefined
+  readonly #spares: SpareIsolates | undefined
   #limits: ResolvedLimits
   #live: LiveIsolate | undefined
   #creating: Promise<LiveIsolate> | undefined
@@ -51,12 +62,14 @@ export class ServiceIsolate {
     readonly code: string
     readonly base: IsolateBase
     readonly appLimits: Limits | undefined
+    readonly spares?: SpareIsolates
   }) {
     this.name = options.name
     this.#file = options.file
     this.#code = options.code
     this.#base = options.base
     this.#appLimits = options.appLimits
+    this.#spares = options.spares
     this.#limits = resolveLimits(undefined, options.appLimits)
   }
 
@@ -72,7 +85,7 @@ export class ServiceIsolate {
 
   /** Makes the isolate, runs the service file in it and returns what it defines; adopts its own limits and allow list. */
   start(): IsolateDescription {
-    const live = createIsolateSync(this.#spec(), this.#onHost)
+    const live = this.#createSync(true)
     this.#live = live
     const described = JSON.parse(live.description) as IsolateDescription
     const loadedWith = this.#limits.memoryMb
@@ -85,7 +98,7 @@ export class ServiceIsolate {
   /** Runs one call in the isolate: the output at once when the isolate finished it in its first turn, else a promise. */
   call(input: unknown, ctx: Context<string>): unknown {
     if (this.#live === undefined && this.#offThread) return this.#made().then(() => this.#start(input, ctx))
-    this.#live ??= createIsolateSync(this.#spec(), this.#onHost)
+    this.#live ??= this.#createSync(false)
     return this.#start(input, ctx)
   }
 
@@ -99,6 +112,10 @@ export class ServiceIsolate {
     this.#endAll(
       () => new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name }),
     )
+  }
+
+  #createSync(describe: boolean): LiveIsolate {
+    return createIsolateSync(this.#spec(), this.#onHost, describe, this.#spares?.take(this.#limits.memoryMb))
   }
 
   #spec(): IsolateSpec {
@@ -136,43 +153,58 @@ export class ServiceIsolate {
     return state.outcome()
   }
 
-  /** Runs one turn of `state`'s call in the isolate, with what is left of its CPU time as the time limit. */
+  /**
+   * Runs one turn of `state`'s call in the isolate, stopped (wall clock) at {@link WALL_FACTOR}
+   * times what is left of its CPU time. A `run` turn that finished the call answers `'1'` +
+   * output or `'0'` + error.
+   */
   #turn(state: CallState, entry: Entry, args: unknown[]): void {
     const live = this.#live
     if (live === undefined) return
-    const timeout = Math.max(1, Math.ceil(this.#limits.cpuMs - state.cpuMs))
+    const timeout = Math.ceil(WALL_FACTOR * Math.max(1, this.#limits.cpuMs - state.cpuMs) + WALL_SLACK_MS)
     const before = live.iso.cpuTime
     if (live.offThread) {
       live[entry].apply(undefined, args, { timeout }).then(
-        () => this.#afterTurn(live, state, before, undefined),
-        (error: unknown) => this.#afterTurn(live, state, before, error ?? new Error('the isolate failed')),
+        (answer: unknown) => this.#afterTurn(live, state, before, undefined, answer),
+        (error: unknown) => this.#afterTurn(live, state, before, error ?? new Error('the isolate failed'), undefined),
       )
       return
     }
+    let answer: unknown
     let failure: unknown
     try {
-      live[entry].applySync(undefined, args, { timeout })
+      answer = live[entry].applySync(undefined, args, { timeout })
     } catch (error) {
       failure = error ?? new Error('the isolate failed')
     }
-    this.#afterTurn(live, state, before, failure)
+    this.#afterTurn(live, state, before, failure, answer)
   }
 
-  #afterTurn(live: LiveIsolate, state: CallState, before: bigint, failure: unknown): void {
+  #afterTurn(live: LiveIsolate, state: CallState, before: bigint, failure: unknown, answer: unknown): void {
     if (live !== this.#live) return
-    if (live.iso.isDisposed) return this.#kill('memory', state)
+    if (live.iso.isDisposed) {
+      this.#kill('memory', state)
+      return
+    }
     state.cpuMs += Number(live.iso.cpuTime - before) / 1e6
-    if ((failure !== undefined && isTimeout(failure)) || (!state.done && state.cpuMs > this.#limits.cpuMs))
-      return this.#kill('cpu', state)
-    if (failure !== undefined) this.#finish(state, false, failure)
+    const finished = state.done || (typeof answer === 'string' && answer !== '')
+    if ((failure !== undefined && isTimeout(failure)) || (!finished && state.cpuMs > this.#limits.cpuMs))
+      this.#kill('cpu', state)
+    else if (failure !== undefined) this.#finish(state, false, failure)
+    else if (typeof answer === 'string' && answer !== '')
+      this.#settle(state, answer.charCodeAt(0) === 49, answer.slice(1))
+  }
+
+  #settle(state: CallState, ok: boolean, text: string): void {
+    if (ok) this.#finish(state, true, safeDecode(text))
+    else this.#finish(state, false, this.#asHostError(decodeError(text)))
   }
 
   readonly #onHost = (kind: string, callId: number, requestId: number, a = '', b = ''): void => {
     const state = this.#calls.get(callId)
     if (state === undefined) return
-    if (kind !== 'settle') return handleHostRequest({ kind, state, requestId, a, b }, this.#requests)
-    if (a === '1') this.#finish(state, true, safeDecode(b))
-    else this.#finish(state, false, this.#asHostError(decodeError(b)))
+    if (kind === 'settle') this.#settle(state, a === '1', b)
+    else handleHostRequest({ kind, state, requestId, a, b }, this.#requests)
   }
 
   readonly #answer: Answer = (state, requestId, ok, text) => {

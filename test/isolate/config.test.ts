@@ -4,12 +4,17 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { configProblems } from '../../src/cli/config-schema.ts'
 import { serveSettings } from '../../src/cli/serve-settings.ts'
+import type { NanowebConfig } from '../../src/index.ts'
 import { serve, until } from '../helpers/cli.ts'
 import { post } from '../helpers/http.ts'
 import { svc, tempProject } from '../helpers/project.ts'
 
 test('config keys untrusted, limits and isolateIdle are checked, and limits becomes isolateLimits', () => {
-  const config = { untrusted: ['plugins/**'], limits: { memory: '32MB', cpu: '20ms' }, isolateIdle: '30s' }
+  const config: NanowebConfig = {
+    untrusted: ['plugins/**'],
+    limits: { memory: '32MB', cpu: '20ms' },
+    isolateIdle: '30s',
+  }
   assert.deepEqual(configProblems(config), [])
   assert.deepEqual(configProblems({ limits: { memory: 1 << 25, cpu: 20 } }), [])
   const settings = serveSettings({ options: {}, config, dev: false })

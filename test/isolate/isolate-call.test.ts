@@ -91,9 +91,10 @@ test('an untrusted service over real HTTP: /api answers, the catalog shows its J
   const entry = (
     catalog.body as { services: { name: string; input: Record<string, unknown>; output: unknown }[] }
   ).services.find((s) => s.name === 'plugins/hello')
-  assert.deepEqual((entry?.input as { required: string[] }).required, ['name'])
-  assert.deepEqual(Object.keys((entry?.input as { properties: object }).properties), ['name', 'times'])
-  assert.equal((entry?.output as { type: string }).type, 'object')
+  assert.ok(entry !== undefined, 'listed in the catalog')
+  assert.deepEqual((entry.input as { required: string[] }).required, ['name'])
+  assert.deepEqual(Object.keys((entry.input as { properties: object }).properties), ['name', 'times'])
+  assert.equal((entry.output as { type: string }).type, 'object')
   const box = await request(`${server.url}/api/plugins/box?who=${encodeURIComponent('<Ada>')}`)
   assert.equal(box.status, 200)
   assert.equal(box.text, '<b>&lt;Ada&gt;</b>')

@@ -1,5 +1,5 @@
 import { encodeValue } from '../wire.ts'
-import { currentCall, type IsolateCall, newRequestId, notify, request } from './runner.ts'
+import { currentCall, type IsolateCall, newRequestId, notify, request } from './calls.ts'
 
 interface WireResponse {
   readonly status: number
