@@ -1,6 +1,28 @@
+import type { Duration } from '../define/duration.ts'
+import type { Limits } from '../define/policy.ts'
+import { trustRouter } from '../isolate/trust-router.ts'
+import { importExecutor } from '../runtime/executor.ts'
 import { systemClock } from '../runtime/ports.ts'
 import { createRuntime as createLocalRuntime, Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import { ClusterLink, type NatsOptions } from './cluster-link.ts'
+
+/**
+ * Options for untrusted services, which run in V8 isolates (see docs/security/isolates.md).
+ *
+ * @example
+ * const o: IsolateOptions = { untrusted: ['plugins/**'], isolateLimits: { memory: '64MB', cpu: '50ms' }, isolateIdle: '60s' }
+ */
+export interface IsolateOptions {
+  /**
+   * Glob patterns on service names that run in isolates (besides every service whose spec says
+   * `trust: 'untrusted'` literally). Such code is never imported into this process.
+   */
+  readonly untrusted?: readonly string[]
+  /** Limits of every untrusted service that sets none of its own. Default `{ memory: '64MB', cpu: '50ms' }`. */
+  readonly isolateLimits?: Limits
+  /** An isolate unused for this long is disposed; the next call makes a new one. Default '60s'. */
+  readonly isolateIdle?: Duration
+}
 
 /**
  * Options of {@link createRuntime}: the runtime's own, and `nats` to join a cluster.
@@ -8,7 +30,7 @@ import { ClusterLink, type NatsOptions } from './cluster-link.ts'
  * @example
  * const options: AppRuntimeOptions = { root: './app', nats: { servers: 'nats://127.0.0.1:4222' }, services: [] }
  */
-export interface AppRuntimeOptions extends RuntimeOptions {
+export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
   /**
    * Join a NATS cluster: this runtime serves its services (those `services` selects) to the other
    * nodes and calls over NATS the services it does not run; `publish` reaches every node, and
@@ -18,7 +40,8 @@ export interface AppRuntimeOptions extends RuntimeOptions {
 }
 
 /**
- * Creates a runtime for the services under `<root>/services`. With `nats`, the runtime is a node
+ * Creates a runtime for the services under `<root>/services`. Services marked untrusted
+ * (`trust: 'untrusted'`, or named by `untrusted`) run in V8 isolates. With `nats`, the runtime is a node
  * of a cluster (the connection is made in the background; `rt.warm()` resolves once the cluster
  * is known); with `services: []` too, it is a client of the cluster: `rt.call` reaches every
  * service any node runs.
@@ -29,7 +52,14 @@ export interface AppRuntimeOptions extends RuntimeOptions {
  * await rt.close()
  */
 export function createRuntime(options: AppRuntimeOptions): Runtime {
-  const { nats, ...rest } = options
+  const { nats, untrusted, isolateLimits, isolateIdle, ...own } = options
+  const executor = trustRouter({
+    untrusted,
+    limits: isolateLimits,
+    idle: isolateIdle,
+    trusted: own.executor ?? importExecutor,
+  })
+  const rest: RuntimeOptions = { ...own, executor }
   if (nats === undefined) return createLocalRuntime(rest)
   let runtime: Runtime | undefined
   const clock = rest.clock ?? systemClock

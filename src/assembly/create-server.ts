@@ -3,7 +3,7 @@ import { toMs } from '../define/duration.ts'
 import { Watchdog } from '../guard/watchdog.ts'
 import { createServer as createHttpServer, type NanoServer, type ServerOptions } from '../http/server.ts'
 import type { NatsOptions } from './cluster-link.ts'
-import { type AppRuntimeOptions, createRuntime } from './create-runtime.ts'
+import { type AppRuntimeOptions, createRuntime, type IsolateOptions } from './create-runtime.ts'
 
 /**
  * Options of {@link createServer}: the gateway's and the runtime's, with `nats` to join a cluster.
@@ -11,7 +11,7 @@ import { type AppRuntimeOptions, createRuntime } from './create-runtime.ts'
  * @example
  * const options: AppServerOptions = { root: './app', port: 3000, nats: { servers: 'nats://127.0.0.1:4222' }, services: [] }
  */
-export interface AppServerOptions extends ServerOptions {
+export interface AppServerOptions extends ServerOptions, IsolateOptions {
   /** See {@link AppRuntimeOptions.nats}. */
   readonly nats?: NatsOptions
   /**

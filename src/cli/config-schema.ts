@@ -157,6 +157,25 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
     ],
     description: "false, or an object such as { failures: 5, coolDown: '10s', window: '60s' }",
   },
+  untrusted: {
+    type: 'array',
+    items: name("a glob pattern on service names, such as 'plugins/**'"),
+    description: "an array of glob patterns on service names whose services run in isolates, such as ['plugins/**']",
+  },
+  limits: object(
+    {
+      memory: {
+        anyOf: [
+          { type: 'number', exclusiveMinimum: 0 },
+          { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*([bB]|[kKmMgG][bB])\\s*$' },
+        ],
+        description: "a size: bytes (a number above 0) or a string such as '64MB', '512KB', '1GB'",
+      },
+      cpu: duration,
+    },
+    "an object of isolate limits: { memory: '64MB', cpu: '50ms' }",
+  ),
+  isolateIdle: duration,
   nats: {
     ...object(
       {

@@ -1,4 +1,5 @@
 import type { AppServerOptions } from '../assembly/create-server.ts'
+import type { Limits } from '../define/policy.ts'
 
 /**
  * The options of {@link createServer} that an app sets in `nanoweb.config.ts` (all but `runtime`
@@ -38,7 +39,11 @@ export interface NanowebConfig
     | 'trustProxy'
     | 'connections'
     | 'breaker'
+    | 'untrusted'
+    | 'isolateIdle'
   > {
+  /** Limits of untrusted services that set none of their own (`isolateLimits`): `{ memory: '64MB', cpu: '50ms' }`. */
+  readonly limits?: Limits
   /** Join a NATS cluster (the NATS client's connection options: servers, token, credsFile, tls, …). */
   readonly nats?: NatsConfig
   /** One log record per request (method, path, status, duration, request id). Default true under the CLI. */

@@ -1,4 +1,5 @@
 import type { NatsOptions } from '../assembly/cluster-link.ts'
+import type { Limits } from '../define/policy.ts'
 import type { LogLevel } from '../runtime/logger.ts'
 import { type ClusterFlags, clusterSettings } from './cluster-flags.ts'
 import type { NanowebConfig } from './config.ts'
@@ -27,7 +28,8 @@ export interface ServeOptions extends ClusterFlags {
  * const s: ServeSettings = { port: 3000, host: '127.0.0.1', logLevel: 'info', accessLog: true }
  */
 export interface ServeSettings
-  extends Omit<NanowebConfig, 'port' | 'host' | 'logLevel' | 'accessLog' | 'nats' | 'services'> {
+  extends Omit<NanowebConfig, 'port' | 'host' | 'logLevel' | 'accessLog' | 'nats' | 'services' | 'limits'> {
+  readonly isolateLimits?: Limits
   readonly nats?: NatsOptions
   readonly services?: readonly string[]
   readonly port: number
@@ -59,9 +61,10 @@ export function serveSettings(input: {
   readonly dev: boolean
 }): ServeSettings {
   const { options, config, dev } = input
-  const { port, host, logLevel, accessLog, nats: _nats, services: _services, ...rest } = config
+  const { port, host, logLevel, accessLog, nats: _nats, services: _services, limits, ...rest } = config
   return {
     ...rest,
+    ...(limits === undefined ? {} : { isolateLimits: limits }),
     ...clusterSettings(options, config),
     port: options.port ?? port ?? SERVE_DEFAULTS.port,
     host: options.host ?? host ?? SERVE_DEFAULTS.host,

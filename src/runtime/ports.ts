@@ -82,6 +82,8 @@ export interface ServiceSource {
 export interface Executor {
   /** The service's definition; rejects with `NANO_E_BAD_DEFINITION` for a file that is not a service. */
   load(source: ServiceSource): Promise<ServiceDefinition>
+  /** Releases what the executor holds (isolates); the runtime calls it from `close()`. */
+  close?(): Promise<void>
 }
 
 /**

@@ -73,6 +73,7 @@ export class Runtime implements RuntimeApi {
   readonly #remote: RemoteServices
   #reloads = 0
   readonly #transport: { readonly owned: boolean; readonly close?: () => Promise<void> }
+  readonly #closeExecutor: (() => Promise<void>) | undefined
   #closed = false
 
   constructor(options: RuntimeOptions) {
@@ -124,6 +125,7 @@ export class Runtime implements RuntimeApi {
       return defined.has(name)
     })
     this.#transport = { owned: options.ownsTransport === true, close: transport?.close?.bind(transport) }
+    this.#closeExecutor = options.executor?.close?.bind(options.executor)
     this.#withdraw = transport?.serve?.({
       names: () => this.names(),
       serve: (descriptor, input) => this.serve(descriptor, input),
@@ -360,14 +362,16 @@ export class Runtime implements RuntimeApi {
   }
 
   /**
-   * Refuses new calls (`NANO_E_CLOSED`), withdraws its services from the transport, and empties
-   * the cache when the runtime made it (an injected store may be shared: it is left alone).
+   * Refuses new calls (`NANO_E_CLOSED`), withdraws its services from the transport, closes the
+   * executor (isolates), and empties the cache when the runtime made it (an injected store may be
+   * shared: it is left alone).
    */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
     this.#withdraw?.()
     if (this.#transport.owned) await this.#transport.close?.()
+    await this.#closeExecutor?.()
     if (this.#ownsStore) await this.#store.clear()
   }
 }

@@ -1,0 +1,25 @@
+/**
+ * Child process of bench/isolate.ts: loads every service of a generated project (each called
+ * once), reporting RSS before, after, and (for untrusted services) after their idle isolates are
+ * disposed. Prints one JSON line.
+ */
+import { createRuntime } from '../src/index.ts'
+
+const [root, first] = process.argv.slice(2) as [string, string]
+const rt = createRuntime({ root, logger: false, isolateIdle: '1s' })
+const input = { id: 1, name: 'x' }
+await rt.call(first, input)
+const settle = async (ms: number): Promise<number> => {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  globalThis.gc?.()
+  return process.memoryUsage().rss
+}
+const rssBefore = await settle(50)
+const names = rt.names().filter((name) => name !== first)
+const started = performance.now()
+for (let i = 0; i < names.length; i += 20) await Promise.all(names.slice(i, i + 20).map((name) => rt.call(name, input)))
+const loadMs = performance.now() - started
+const rssLoaded = await settle(50)
+const rssIdle = await settle(2500)
+process.stdout.write(`${JSON.stringify({ count: names.length, loadMs, rssBefore, rssLoaded, rssIdle })}\n`)
+await rt.close()
