@@ -37,7 +37,9 @@ export function fuzzClient(url: string, sockets: number, timeoutMs = 15_000): Fu
   const once = (request: FuzzRequest): Promise<Outcome & { reused?: boolean }> =>
     new Promise((resolve) => {
       const headers: Record<string, string> = { ...request.headers }
-      if (request.body !== undefined) headers['content-length'] = String(request.body.length)
+      if (request.body !== undefined && headers['transfer-encoding'] === undefined) {
+        headers['content-length'] = String(request.body.length)
+      }
       const req = httpRequest(
         { agent, host: hostname, port, method: request.method, path: request.path, headers },
         (res) => {

@@ -51,20 +51,25 @@ export function apiPost(targets: readonly Target[]): fc.Arbitrary<Aimed> {
       fc.oneof(...targets.map((t) => fc.tuple(fc.constant(t), body(t)))),
       contentType(),
       serviceName(targets),
-      fc.constantFrom('POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE'),
+      fc.constantFrom(...BODY_METHODS),
+      fc.constantFrom<Record<string, string>>({}, {}, {}, {}, {}, {}, CHUNKED, { 'content-encoding': 'gzip' }),
     )
     .map(
-      ([[target, bytes], type, name, method]): Aimed => ({
+      ([[target, bytes], type, name, method, framing]): Aimed => ({
         base: target.base,
         request: {
           method,
           path: `/api/${name ?? target.name}`,
-          headers: type === undefined ? {} : ({ 'content-type': type } as Record<string, string>),
+          headers: type === undefined ? framing : { 'content-type': type, ...framing },
           body: bytes,
         },
       }),
     )
 }
+
+const BODY_METHODS = ['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'PROPFIND']
+/** A body sent in chunks (node:http sends it so when the request has no content-length). */
+const CHUNKED = { 'transfer-encoding': 'chunked' }
 
 /** Mostly undefined (the target's own name); else a name that is unknown, odd or encoded. */
 function serviceName(targets: readonly Target[]): fc.Arbitrary<string | undefined> {
@@ -238,7 +243,20 @@ export function files(): fc.Arbitrary<Aimed> {
       fc.array(piece, { maxLength: 6 }),
       fc.constantFrom('/', '/', '/', '//', '\\', '%2F'),
       fc.option(queryString({ properties: { f: { type: 'string' }, since: { type: 'string' } } }), { freq: 4 }),
-      fc.constantFrom('GET', 'GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'),
+      fc.constantFrom(
+        'GET',
+        'GET',
+        'GET',
+        'GET',
+        'HEAD',
+        'POST',
+        'PUT',
+        'DELETE',
+        'OPTIONS',
+        'PATCH',
+        'TRACE',
+        'SEARCH',
+      ),
     )
     .map(([base, prefix, pieces, sep, query, method]) => ({
       base,

@@ -25,3 +25,14 @@ test('fragments/share-prices leaves out words too long to be a symbol instead of
     'nothing failed',
   )
 })
+
+test('fragments/search-box counts a query in characters, as news/search does: one emoji is too short to search, not a failure (found by the gateway fuzz)', async (t) => {
+  const server = await createServer({ root: join(REPO, 'examples/news'), port: 0, logger: () => {}, warm: false })
+  t.after(() => server.close())
+  const emoji = await request(`${server.url}/api/fragments/search-box?q=${encodeURIComponent('😀')}`)
+  assert.equal(emoji.status, 200, emoji.text)
+  assert.match(emoji.text, /class="search-box"/)
+  assert.doesNotMatch(emoji.text, /search-box__results/)
+  const page = await request(`${server.url}/search?q=${encodeURIComponent('😀')}`)
+  assert.equal(page.status, 200)
+})
