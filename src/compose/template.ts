@@ -64,9 +64,12 @@ export function parsePage(source: string, file: string): ParsedPage {
   let budget: Duration | undefined
   let textFrom = 0
   const contexts = new HoleContexts(source, file)
+  let firstTextEnd = 0
   let open: { attributes: Record<string, string>; start: number; contentFrom: number; depth: number } | undefined
   const pushText = (to: number): void => {
-    if (to > textFrom) parts.push({ kind: 'text', text: contexts.template(textFrom, to) })
+    if (to <= textFrom) return
+    if (parts.length === 0 && textFrom === 0) firstTextEnd = to
+    parts.push({ kind: 'text', text: contexts.template(textFrom, to) })
   }
   const parser = new Parser(
     {
@@ -118,9 +121,24 @@ export function parsePage(source: string, file: string): ParsedPage {
   parser.end()
   if (open !== undefined) closeSlot(source.length, source.length)
   pushText(source.length)
-  if (!parts.some((p) => p.kind === 'head-end')) parts.unshift({ kind: 'head-end' })
+  if (!parts.some((p) => p.kind === 'head-end')) placeHeadEnd(parts, source, firstTextEnd, contexts)
   if (!parts.some((p) => p.kind === 'body-end')) parts.push({ kind: 'body-end' })
   return { parts, slots, budgetMs: budget === undefined ? undefined : toMs(budget, `budget in ${file}`) }
+}
+
+/**
+ * Marks where the head tags go in a page without `</head>`: right after a leading doctype (head
+ * tags before it would put the browser in quirks mode), else first.
+ */
+function placeHeadEnd(parts: TemplatePart[], source: string, firstTextEnd: number, contexts: HoleContexts): void {
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(source)?.[0].length ?? 0
+  if (doctype === 0 || parts[0]?.kind !== 'text' || firstTextEnd < doctype) {
+    parts.unshift({ kind: 'head-end' })
+    return
+  }
+  const rest: TemplatePart[] =
+    firstTextEnd > doctype ? [{ kind: 'text', text: contexts.template(doctype, firstTextEnd) }] : []
+  parts.splice(0, 1, { kind: 'text', text: contexts.template(0, doctype) }, { kind: 'head-end' }, ...rest)
 }
 
 function slotSpec(attributes: Record<string, string>, fallback: string, file: string): SlotSpec {

@@ -156,3 +156,21 @@ test('text holes in the page are parsed for interpolation', () => {
   const text = page.parts[1]
   assert.ok(text?.kind === 'text' && Array.isArray(text.text) && text.text.length === 5)
 })
+
+test('a page without </head> gets its head tags after a leading doctype, never before it (quirks mode)', () => {
+  const source = '<!doctype html><title>{data.q}</title><nano-fragment src="a/card" primary>No card</nano-fragment>'
+  assert.deepEqual(outline(parsePage(source, 'pages/notes/[slug].ts')), [
+    '<!doctype html>',
+    'head-end',
+    '<title>{data.q}</title>',
+    '[a/card]',
+    'body-end',
+  ])
+  assert.deepEqual(outline(parsePage('\n<!DOCTYPE html><nano-fragment src="a"></nano-fragment>', 'f.html')), [
+    '\n<!DOCTYPE html>',
+    'head-end',
+    '[a]',
+    'body-end',
+  ])
+  assert.deepEqual(outline(parsePage('<p>no doctype</p>', 'f.html')), ['head-end', '<p>no doctype</p>', 'body-end'])
+})

@@ -2,7 +2,7 @@ import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, sectionLabel, storyHref } from '../_lib/fragments.ts'
 
-/** Shortest query worth searching for (as `news/search` requires). */
+/** Shortest query worth searching for, in characters (code points, as `news/search` counts them). */
 const MIN_QUERY = 2
 
 export default fragment({
@@ -18,7 +18,7 @@ export default fragment({
   async render({ q = '', limit = 5, ...flags }, ctx) {
     await demoEffects('fragments/search-box', flags, ctx.signal)
     const query = q.trim()
-    const found = query.length >= MIN_QUERY ? await ctx.call('news/search', { query, limit }) : undefined
+    const found = [...query].length >= MIN_QUERY ? await ctx.call('news/search', { query, limit }) : undefined
     return html`<section class="search-box" data-fragment="fragments/search-box" role="search">
   <form class="search-box__form" action="/search" method="get">
     <label class="search-box__label" for="search-box-q">Search Nano News</label>

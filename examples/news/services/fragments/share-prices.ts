@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { DEMO_FLAGS, demoEffects, formatNumber, signed, trend } from '../_lib/fragments.ts'
 
 const DEFAULT_SYMBOLS = 'NWB,BRT,GRD,HLX,ORB'
+/** The longest symbol `markets/quote` takes: a longer word names no share, so it is left out too. */
+const MAX_SYMBOL = 12
 
 export default fragment({
   description: 'Share prices for a comma-separated list of `symbols`; unknown symbols are left out',
@@ -17,7 +19,7 @@ export default fragment({
         symbols
           .split(',')
           .map((s) => s.trim().toUpperCase())
-          .filter((s) => s !== ''),
+          .filter((s) => s !== '' && s.length <= MAX_SYMBOL),
       ),
     ].slice(0, 10)
     const settled = await Promise.allSettled(wanted.map((symbol) => ctx.call('markets/quote', { symbol })))

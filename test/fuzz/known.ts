@@ -1,0 +1,39 @@
+/**
+ * Problems the fuzz finds that other work of the same issue owns (each entry names its item):
+ * counted and printed, not failed, until that work lands; then the entry is deleted and the fuzz
+ * holds the gateway to it. Keep every entry as narrow as the problem.
+ */
+import type { RawSample } from './raw-requests.ts'
+import type { Aimed } from './requests.ts'
+
+/** One allowed problem: the item of the issue that fixes it, and which problems it covers. */
+export interface KnownElsewhere {
+  readonly id: string
+  /** The issue item (and the work) that fixes it. */
+  readonly item: string
+  matches(sample: Aimed | RawSample, problem: string): boolean
+}
+
+/**
+ * The allow-list.
+ *
+ * @example
+ * KNOWN_ELSEWHERE.find((k) => k.matches(sample, problem))?.id
+ */
+export const KNOWN_ELSEWHERE: readonly KnownElsewhere[] = [
+  {
+    id: 'clientError JSON',
+    item: 'node:http answers a request it cannot parse (bad request line, framing, header over 16 KiB) with its own bodiless 400/431: the clientError JSON item of the hardening work on server.ts gives those a NANO_E_* body',
+    matches: (_sample, problem) => /^node: 4\d\d with an empty body$/.test(problem),
+  },
+]
+
+/**
+ * The id of the entry that allows a problem, or undefined.
+ *
+ * @example
+ * knownAs(sample, '500 …') // undefined
+ */
+export function knownAs(sample: Aimed | RawSample, problem: string): string | undefined {
+  return KNOWN_ELSEWHERE.find((entry) => entry.matches(sample, problem))?.id
+}
