@@ -38,9 +38,8 @@ const NEUTRAL = new Set([
 
 /**
  * A circuit breaker per called service (local or remote). A call that fails through the
- * service's fault (5xx: it threw, timed out, broke its output schema, or no node could run it)
- * counts; a success or a 4xx answer (bad input, not found, forbidden: the service answered)
- * clears the count. After `failures` in a row the circuit opens: calls fail at once with
+ * service's fault (5xx: it threw, timed out, or no node could run it) counts; a success or a 4xx
+ * answer (bad input, not found, forbidden: the service answered) clears the count. After `failures` in a row the circuit opens: calls fail at once with
  * `NANO_E_UNAVAILABLE` (naming the service and when it is retried) without reaching the service.
  * After `coolDown` one trial call goes through (half-open): its success closes the circuit, its
  * failure opens it again. Nothing is kept, and next to nothing is paid, for services that do not
