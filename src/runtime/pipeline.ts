@@ -121,7 +121,8 @@ export class CallPipeline {
     slot[0] = svc.runId
     let output: unknown
     try {
-      output = svc.runsAsync ? RUNNING.context.run(svc.name, svc.run, value, ctx) : svc.run(value, ctx)
+      output =
+        svc.runsAsync && RUNNING.tracksAsync ? RUNNING.context.run(svc.name, svc.run, value, ctx) : svc.run(value, ctx)
     } catch (error) {
       return this.#fail(ctx, Promise.reject(error), owned)
     } finally {
