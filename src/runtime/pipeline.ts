@@ -109,8 +109,9 @@ export class CallPipeline {
 
   /**
    * Runs the service under `ctx`: synchronously when `run` returns a plain value; a promise is
-   * raced against the context's deadline. While `run` executes, {@link RUNNING} names the service
-   * (its slot; and its async context for an `async run`), for a watchdog and the process guards. `owned`: the deadline is this call's own, disposed here.
+   * raced against the context's deadline. `owned`: the deadline is this call's own, disposed here.
+   * While `run` executes, {@link RUNNING} names the service (its slot, and the async context of an
+   * `async run` once the process guards want it), for the watchdog and the guards.
    */
   #runIn(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
     const deadline = ctx.deadlineRef
