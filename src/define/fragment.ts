@@ -118,6 +118,7 @@ export function fragment<I extends StandardSchemaV1, const U extends readonly st
     rateLimit: spec.rateLimit,
     concurrency: spec.concurrency,
     idempotent: true,
+    // an async render gets an async run: the runtime runs those in the service's async context
     run:
       render.constructor.name === 'AsyncFunction'
         ? async (input, ctx) => toMarkup(await render(input, ctx as never))

@@ -1,5 +1,6 @@
 import { NanoError } from '../define/errors.ts'
 import type { LogSink } from '../runtime/logger.ts'
+import { RUNNING } from '../runtime/running.ts'
 import { ServiceBlame } from './attribution.ts'
 
 /**
@@ -23,7 +24,8 @@ export interface GuardOptions {
 
 /**
  * Installs this process's guards against trusted services that misbehave, and returns a function
- * that removes them:
+ * that removes them. From then on, `async` runs carry their service's name in their async context
+ * (`RUNNING.tracksAsync`), for the guards to name it:
  * - an unhandled promise rejection is logged with the service it came from; the process goes on;
  * - an uncaught exception is logged with its service, `beforeExit` runs (answers the requests in
  *   flight), then the process exits with code 1, for its supervisor to start a fresh one (after
@@ -69,10 +71,13 @@ export function guardProcess(options: GuardOptions): () => void {
     })
   }
 
+  const tracked = RUNNING.tracksAsync
+  RUNNING.tracksAsync = true
   process.on('unhandledRejection', onRejection)
   process.on('uncaughtException', onException)
   process.exit = guardedExit as typeof process.exit
   return () => {
+    RUNNING.tracksAsync = tracked
     process.off('unhandledRejection', onRejection)
     process.off('uncaughtException', onException)
     if (process.exit === guardedExit) process.exit = realExit

@@ -154,8 +154,9 @@ export class CallPipeline {
 
   /**
    * Runs the service under `ctx`: synchronously when `run` returns a plain value; a promise is
-   * raced against the context's deadline. While `run` executes, {@link RUNNING} names the service
-   * (its slot; and its async context for an `async run`), for a watchdog and the process guards. `owned`: the deadline is this call's own, disposed here.
+   * raced against the context's deadline. `owned`: the deadline is this call's own, disposed here.
+   * While `run` executes, {@link RUNNING} names the service (its slot, and the async context of an
+   * `async run` once the process guards want it), for the watchdog and the guards.
    */
   #runIn(ctx: CallContext, value: unknown, validate: boolean, owned: boolean): unknown {
     const deadline = ctx.deadlineRef
@@ -173,7 +174,8 @@ export class CallPipeline {
     slot[0] = svc.runId
     let output: unknown
     try {
-      output = svc.runsAsync ? RUNNING.context.run(svc.name, svc.run, value, ctx) : svc.run(value, ctx)
+      output =
+        svc.runsAsync && RUNNING.tracksAsync ? RUNNING.context.run(svc.name, svc.run, value, ctx) : svc.run(value, ctx)
     } catch (error) {
       this.#breakers.failed(svc.name, error)
       return this.#fail(ctx, Promise.reject(error), owned)

@@ -3,9 +3,10 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 /**
  * Which service's code runs now, as cheaply as the call path allows: `slot[0]` holds the id of
  * the service whose `run` is executing synchronously (0: none), written around every `run`;
- * `context` holds the service's name for everything an `async run` does after its first `await`
- * (its timers, promises and callbacks), through AsyncLocalStorage. Only `async` functions are run
- * inside the store (that costs about 0.2 µs a call; a plain `run` pays two typed-array writes).
+ * `context` holds the service's name for everything an `async run` does (its timers, promises
+ * and callbacks), through AsyncLocalStorage, once `tracksAsync` is on (the process guards turn it
+ * on). Only `async` functions are run inside the store (that costs about 0.2–0.4 µs a call; a
+ * plain `run` pays two typed-array writes).
  * The slot lives in a SharedArrayBuffer so that a watchdog thread can read it while the event
  * loop is stalled. One per process: there is one event loop.
  *
@@ -16,8 +17,13 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 export interface RunningServices {
   /** `[0]`: id of the service running synchronously now, 0 when none. Shared memory. */
   readonly slot: Int32Array
-  /** The name of the service whose async work is running now, if any. */
+  /** The name of the service whose async work is running now, if any (while {@link RunningServices.tracksAsync}). */
   readonly context: AsyncLocalStorage<string>
+  /**
+   * Run `async` runs inside {@link RunningServices.context}. Off by default (it costs about
+   * 0.2–0.4 µs a call, and only the process guards read it): the guards turn it on.
+   */
+  tracksAsync: boolean
   /** A stable id (1, 2, …) for a service name, made on first use. */
   idOf(name: string): number
   /** The name of an id, or undefined. */
@@ -41,6 +47,7 @@ const listeners = new Set<(id: number, name: string) => void>()
 export const RUNNING: RunningServices = {
   slot: new Int32Array(new SharedArrayBuffer(4)),
   context: new AsyncLocalStorage<string>(),
+  tracksAsync: false,
   idOf(name) {
     let id = ids.get(name)
     if (id === undefined) {

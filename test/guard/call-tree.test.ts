@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createRuntime, isNanoError } from '../../src/index.ts'
+import { createRuntime, createServer, isNanoError } from '../../src/index.ts'
 import { svc, tempProject } from '../helpers/project.ts'
 import { launch, logged, send, urlOf, waitFor } from './processes.ts'
 
@@ -72,4 +72,21 @@ test('unbounded recursion two calls per level fails fast with 508; the server ke
     new Promise((resolve) => setTimeout(resolve, 30_000, 'running').unref()),
   ])
   assert.notEqual(ended, 'running', `still running 30 s after SIGTERM\n${app.output()}`)
+})
+
+test('a page of 1,000 fragments renders whole: each fragment has its own budget of calls', async (t) => {
+  const slots = Array.from({ length: 1000 }, (_, i) => `<nano-fragment src="tile" n="${i}"></nano-fragment>`)
+  const root = await tempProject(t, {
+    'services/leaf.ts': leaf,
+    'services/tile.ts': `import { fragment, html } from '@nanoweb/core'\nimport { z } from 'zod'
+export default fragment({ input: z.object({ n: z.number() }), uses: ['leaf'],
+  async render({ n }, ctx) { let sum = 0; for (let i = 0; i < 20; i++) sum += await ctx.call('leaf', {}); return html\`<i>\${n}:\${sum}</i>\` } })\n`,
+    'pages/index.html': `<html><head></head><body budget="60s">${slots.join('')}</body></html>`,
+  })
+  const server = await createServer({ root, port: 0, logger: false, stallLimit: false, maxCallsPerRequest: 100 })
+  t.after(() => server.close())
+  const page = await fetch(`${server.url}/`)
+  const body = await page.text()
+  assert.equal(page.status, 200)
+  assert.equal(body.match(/<i>\d+:20<\/i>/g)?.length, 1000, 'every fragment made its 20 calls (20,000 in the page)')
 })

@@ -143,14 +143,15 @@ function announce(server: NanoServer, command: string): void {
   process.stdout.write(`nanoweb ${command}: ${count} services from ${from} on ${shown}\n`)
 }
 
-const HARD_EXIT_AFTER_MS = 250
-
 function projectProblem(root: string): string | undefined {
   const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true
   if (!isFolder(root)) return `${root} is not a folder. Pass the project folder, e.g. nanoweb start examples/news`
   if (isFolder(join(root, 'services')) || isFolder(join(root, 'pages'))) return undefined
   return `${root} has neither services/ nor pages/, so there is nothing to serve. A project folder must contain services/ (one file per service, e.g. services/hello.ts; nanoweb new hello --root ${root} makes one) or pages/ (HTML pages)`
 }
+
+/** How long after `shutdownTimeoutMs` a shutdown that has not finished is cut short (exit 1). */
+const HARD_EXIT_AFTER_MS = 250
 
 /**
  * On SIGTERM or SIGINT: drain (at most `shutdownTimeoutMs`), exit 0. The process ends even when
