@@ -63,7 +63,13 @@ export interface NanoServer {
  */
 export function createServer(options: ServerOptions): Promise<NanoServer> & NanoServer {
   const runtime = options.runtime ?? createRuntime({ ...options, root: options.root ?? '.' })
-  const app = new GatewayApp(runtime, options)
+  let app: GatewayApp
+  try {
+    app = new GatewayApp(runtime, options)
+  } catch (error) {
+    void runtime.close()
+    throw error
+  }
   const node = createHttpServer({ keepAliveTimeout: 5000 }, nodeHandler(app))
   let closing: Promise<void> | undefined
   const answer = fetchHandler(app)
