@@ -37,7 +37,7 @@ export interface PageSpec<U extends readonly string[] = readonly string[]> {
    * Who may see the page (as a service's `access`; a function gets the user and the route
    * params). Others get a 401 or 403 page. Default: anyone.
    */
-  readonly access?: Access
+  readonly access?: Access<Readonly<Record<string, string | undefined>>>
   data?(request: PageRequest<U[number]>): MaybePromise<Record<string, unknown>>
 }
 
@@ -52,7 +52,7 @@ export interface PageDefinition<Uses extends string = string> {
   readonly template: string
   readonly uses: readonly Uses[]
   readonly budget?: Duration
-  readonly access?: Access
+  readonly access?: Access<Readonly<Record<string, string | undefined>>>
   data?(request: PageRequest<Uses>): MaybePromise<Record<string, unknown>>
 }
 

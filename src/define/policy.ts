@@ -18,17 +18,18 @@ export interface User {
  * - `'public'`: anyone (the default);
  * - `'user'`: any signed-in user;
  * - `{ roles }`: a signed-in user holding at least one of the roles;
- * - a function of the user (`null` when nobody is signed in) and the validated input.
+ * - a function of the user (`null` when nobody is signed in) and the validated input (`In`: a
+ *   spec types it from its input schema; a page's rule gets the route params).
  *
  * @example
  * access: { roles: ['editor'] }
  * access: (user, input) => user?.id === input.authorId
  */
-export type Access =
+export type Access<In = never> =
   | 'public'
   | 'user'
   | { readonly roles: readonly string[] }
-  | ((user: User | null, input: never) => boolean | Promise<boolean>)
+  | ((user: User | null, input: In) => boolean | Promise<boolean>)
 
 /**
  * Whether a service runs in this process (`'trusted'`, the default) or in its own V8 isolate

@@ -73,7 +73,7 @@ export function service<
   O extends StandardSchemaV1,
   const U extends readonly string[] = readonly [],
 >(spec: ServiceSpec<I, O, U>): ServiceDefinition<I, O, U[number]> {
-  assertSpec(spec)
+  assertSpec(spec as unknown as Parameters<typeof assertSpec>[0])
   return Object.freeze({
     [SERVICE_BRAND]: true as const,
     kind: 'service' as const,

@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { Duration } from './duration.ts'
-import type { SecurityPolicy, User } from './policy.ts'
+import type { Access, SecurityPolicy, User } from './policy.ts'
 
 /**
  * The services of a project, by name. Empty here; `generateTypes(root)` writes a
@@ -175,6 +175,8 @@ export interface SpecBase<I extends StandardSchemaV1, U extends readonly string[
   readonly cache?: CachePolicy
   readonly timeout?: Duration
   readonly visibility?: Visibility
+  /** Who may call it (see {@link Access}); a function rule gets the validated input. */
+  readonly access?: Access<StandardSchemaV1.InferOutput<I>>
 }
 
 /**

@@ -97,10 +97,16 @@ export interface NanoServer {
 export function createServer(options: ServerOptions): Promise<NanoServer> & NanoServer {
   const runtime = options.runtime ?? createRuntime({ ...options, root: options.root ?? '.' })
   const loopWatch = options.loopWatch
-  const app = new GatewayApp(
-    runtime,
-    loopWatch === undefined ? options : { ...options, stalled: () => loopWatch.stalled() },
-  )
+  let app: GatewayApp
+  try {
+    app = new GatewayApp(
+      runtime,
+      loopWatch === undefined ? options : { ...options, stalled: () => loopWatch.stalled() },
+    )
+  } catch (error) {
+    void runtime.close()
+    throw error
+  }
   const open = new Set<ServerResponse>()
   const limits = options.connections
   const node = createHttpServer(
