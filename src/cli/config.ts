@@ -29,6 +29,9 @@ export interface NanowebConfig
     | 'cacheLimits'
     | 'services'
     | 'cacheStoreDefault'
+    | 'securityHeaders'
+    | 'csp'
+    | 'cors'
   > {
   /** Join a NATS cluster (the NATS client's connection options: servers, token, credsFile, tls, …). */
   readonly nats?: NatsConfig
