@@ -158,7 +158,10 @@ test("the layout's fragments render, link their CSS once and stream around the p
     'slots numbered over the document',
   )
   assert.match(early, /<p class="label">footer<\/p>/)
-  assert.match(r.body, /<div id="nano-t1" data-nano-late><p class="slow">slow<\/p><\/div><script nonce="[\w-]+">nanoSwap\(1\)/)
+  assert.match(
+    r.body,
+    /<div id="nano-t1" data-nano-late><p class="slow">slow<\/p><\/div><script nonce="[\w-]+">nanoSwap\(1\)/,
+  )
 })
 
 test('a part the layout has no slot for fails the page with NANO_E_BAD_DEFINITION naming the file', async (t) => {

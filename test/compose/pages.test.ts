@@ -106,7 +106,10 @@ test('a deferred fragment streams out of order: placeholder first, content after
   const earlyAt = r.arrivals.find((a) => a.text.includes('early'))?.at ?? -1
   const lateAt = r.arrivals.find((a) => a.text.includes('>late<'))?.at ?? -1
   assert.ok(earlyAt >= 0 && lateAt > earlyAt, `early at ${earlyAt} ms, late at ${lateAt} ms`)
-  assert.match(body, /<div id="nano-t0" data-nano-late><p class="slow">late<\/p><\/div><script nonce="[\w-]+">nanoSwap\(0\)<\/script>/)
+  assert.match(
+    body,
+    /<div id="nano-t0" data-nano-late><p class="slow">late<\/p><\/div><script nonce="[\w-]+">nanoSwap\(0\)<\/script>/,
+  )
   assert.ok(body.indexOf('nanoSwap(0)') < body.indexOf('</body>'))
 })
 
