@@ -64,7 +64,12 @@ export interface AttributeHoles {
   readonly url: 'url' | 'srcset' | undefined
 }
 
-/** What a refused URL is replaced with: a URL that goes nowhere and runs nothing. */
+/**
+ * What a refused URL is replaced with: a URL that goes nowhere and runs nothing.
+ *
+ * @example
+ * REFUSED_URL // 'about:invalid'
+ */
 export const REFUSED_URL = 'about:invalid'
 
 /**
