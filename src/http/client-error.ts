@@ -12,7 +12,7 @@ const REASONS: Readonly<Record<number, string>> = {
  * large, a request that took too long to arrive) as every other error is answered: JSON
  * `{ error: { code: 'NANO_E_BAD_REQUEST', message } }`, with the security headers, then closes the
  * connection. Status 431 for headers too large, 408 for a request timeout, else 400. A socket
- * that is already gone is just destroyed. Listen with `server.on('clientError', …)`.
+ * that is already gone, or in the middle of an answer, is just destroyed. Listen with `server.on('clientError', …)`.
  *
  * @example
  * node.on('clientError', (error, socket) => answerClientError(error, socket, app.security.base))
@@ -22,7 +22,8 @@ export function answerClientError(
   socket: Duplex,
   headers: Readonly<Record<string, string>>,
 ): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent === true) {
     socket.destroy()
     return
   }
