@@ -44,8 +44,10 @@ export type {
   Visibility,
 } from './define/types.ts'
 export type { AppOptions, GatewayApp, WarmMode } from './http/app.ts'
+export type { CorsOptions } from './http/cors.ts'
 export type { Exchange, MaybeReply, Reply, StreamSink } from './http/exchange.ts'
 export type { UserSource } from './http/request-context.ts'
+export type { CspDirectives, SecurityOptions } from './http/security-headers.ts'
 export type { NanoServer, ServerOptions } from './http/server.ts'
 export type { CatalogEntry } from './registry/catalog.ts'
 export { isValidServiceName } from './registry/scan.ts'
