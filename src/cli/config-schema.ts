@@ -91,6 +91,48 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
     'an object of live stream limits: { bufferLimit, renderTimeout, maxInstances, idleGrace, streamsPerAddress, heartbeatMs }',
   ),
   warm: { enum: ['pages', 'all', false], description: "'pages', 'all' or false" },
+  securityHeaders: {
+    anyOf: [
+      { const: false },
+      { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { const: false }] } },
+    ],
+    description: "false, or an object of headers by name, each a string or false: { 'referrer-policy': 'no-referrer' }",
+  },
+  csp: {
+    anyOf: [
+      { const: false },
+      {
+        type: 'object',
+        additionalProperties: { anyOf: [{ type: 'array', items: { type: 'string' } }, { const: false }] },
+      },
+    ],
+    description:
+      "false, or an object of CSP directives, each an array of sources or false: { 'img-src': [\"'self'\", 'data:'] }",
+  },
+  cors: {
+    ...object(
+      {
+        origins: {
+          anyOf: [{ const: '*' }, { type: 'array', items: name('an origin such as https://app.example') }],
+          description: "'*' or an array of origins such as ['https://app.example']",
+        },
+        methods: {
+          type: 'array',
+          items: name('an HTTP method'),
+          description: "an array of methods such as ['GET', 'POST']",
+        },
+        credentials: flag,
+        headers: {
+          type: 'array',
+          items: name('a header name'),
+          description: "an array of header names such as ['content-type']",
+        },
+        maxAge: atLeast(0, 'seconds: an integer'),
+      },
+      'an object of CORS settings for /api/*: { origins, methods, credentials, headers, maxAge }',
+    ),
+    required: ['origins'],
+  },
   shutdownTimeoutMs: { type: 'number', minimum: 0, description: 'milliseconds: a number of 0 or more' },
   maxCallDepth: atLeast(1),
   maxCallsPerRequest: atLeast(1),

@@ -41,6 +41,9 @@ export interface NanowebConfig
     | 'breaker'
     | 'untrusted'
     | 'isolateIdle'
+    | 'securityHeaders'
+    | 'csp'
+    | 'cors'
   > {
   /** Limits of untrusted services that set none of their own (`isolateLimits`): `{ memory: '64MB', cpu: '50ms' }`. */
   readonly limits?: Limits

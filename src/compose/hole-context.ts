@@ -1,6 +1,14 @@
 import { Parser } from 'htmlparser2'
 import { NanoError } from '../define/errors.ts'
-import { type AttributeHoles, type Hole, holeOffsets, parseTemplate, type Template } from './interpolate.ts'
+import {
+  type AttributeHoles,
+  type Hole,
+  holeOffsets,
+  NONCE,
+  type NonceMark,
+  parseTemplate,
+  type Template,
+} from './interpolate.ts'
 
 /** Attributes whose value is a URL: a hole there may not bring its own scheme. */
 const URL_ATTRIBUTES = new Set([
@@ -28,8 +36,11 @@ const URL_ATTRIBUTES = new Set([
 const LIST_ATTRIBUTES = new Set(['srcset', 'imagesrcset'])
 /** Elements whose content is code: escaping for HTML does not make a value safe there. */
 const CODE_ELEMENTS = new Set(['script', 'style'])
+const HAS_CODE = /<(?:script|style)/i
+type Part = string | Hole | AttributeHoles | NonceMark
 
 interface AttributeSpan {
+  /** The attribute's name, or '' for where a `nonce` attribute goes. */
   readonly name: string
   /** The value's offsets in the source, quotes excluded. */
   readonly start: number
@@ -47,7 +58,8 @@ type Span = readonly [start: number, end: number, what: string]
  * (quoted, then escaped), a URL attribute (`javascript:`, `vbscript:`, `data:` refused at
  * render). A hole inside `<script>` or `<style>`, in an event handler (`on…`), `style` or
  * `srcdoc` attribute, or inside a tag but outside any value, has no safe way to be written: it
- * throws `NANO_E_BAD_DEFINITION` naming the file and line.
+ * throws `NANO_E_BAD_DEFINITION` naming the file and line. The page's own `<script>` and
+ * `<style>` elements get the response's CSP nonce ({@link NONCE}).
  *
  * @example
  * const contexts = new HoleContexts(source, 'pages/search.html')
@@ -64,21 +76,27 @@ export class HoleContexts {
   constructor(source: string, file: string) {
     this.#source = source
     this.#file = file
-    if (holeOffsets(source).length > 0) this.#scan()
+    if (HAS_CODE.test(source) || holeOffsets(source).length > 0) this.#scan()
   }
 
   /** The template of the source text from `from` to `to`; calls must come in document order. */
   template(from: number, to: number): Template {
     const text = this.#source.slice(from, to)
     const plain = parseTemplate(text)
-    if (typeof plain === 'string') return plain
-    const parts: (string | Hole | AttributeHoles)[] = []
+    while ((this.#attributes[this.#next]?.start ?? to) < from) this.#next += 1
+    if (typeof plain === 'string' && (this.#attributes[this.#next]?.start ?? to) >= to) return plain
+    const parts: Part[] = []
     let at = from
     while (this.#next < this.#attributes.length) {
       const span = this.#attributes[this.#next] as AttributeSpan
       if (span.start >= to) break
       this.#next += 1
-      if (span.start < from) continue
+      if (span.name === '') {
+        this.#pushText(parts, at, span.start)
+        parts.push(NONCE)
+        at = span.start
+        continue
+      }
       const value = parseTemplate(this.#source.slice(span.start, span.end))
       if (typeof value === 'string') continue
       this.#pushText(parts, at, span.start)
@@ -89,7 +107,7 @@ export class HoleContexts {
     return parts
   }
 
-  #pushText(parts: (string | Hole | AttributeHoles)[], from: number, to: number): void {
+  #pushText(parts: Part[], from: number, to: number): void {
     if (to <= from) return
     const text = this.#source.slice(from, to)
     for (const offset of holeOffsets(text)) this.#checkText(from + offset)
@@ -148,9 +166,15 @@ export class HoleContexts {
           const end = quote === null ? parser.endIndex : parser.endIndex - 1
           this.#attributes.push({ name, start, end: Math.max(start, end), quoted: quote !== null, decoded })
         },
-        onopentag: (name) => {
-          this.#tags.push([parser.startIndex, parser.endIndex, name])
-          if (CODE_ELEMENTS.has(name)) codeFrom = parser.endIndex + 1
+        onopentag: (name, attributes) => {
+          const start = parser.startIndex
+          this.#tags.push([start, parser.endIndex, name])
+          if (!CODE_ELEMENTS.has(name)) return
+          codeFrom = parser.endIndex + 1
+          const at = start + 1 + name.length
+          if (attributes.nonce === undefined) {
+            this.#attributes.push({ name: '', start: at, end: at, quoted: true, decoded: '' })
+          }
         },
         onclosetag: (name, implied) => {
           if (!CODE_ELEMENTS.has(name) || codeFrom < 0) return
@@ -162,5 +186,6 @@ export class HoleContexts {
     )
     parser.write(source)
     parser.end()
+    this.#attributes.sort((a, b) => a.start - b.start)
   }
 }

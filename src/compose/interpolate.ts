@@ -11,6 +11,8 @@ export interface PageVars {
   readonly params: Readonly<Record<string, string | undefined>>
   readonly query: URLSearchParams
   readonly data: Readonly<Record<string, unknown>>
+  /** This response's CSP nonce, written on the page's own `<script>` and `<style>` elements. */
+  readonly nonce?: string | undefined
 }
 
 /**
@@ -21,7 +23,26 @@ export interface PageVars {
  * @example
  * const t: Template = ['/story/', { from: 'params', path: ['id'], fallback: undefined }]
  */
-export type Template = string | readonly (string | Hole | AttributeHoles)[]
+export type Template = string | readonly (string | Hole | AttributeHoles | NonceMark)[]
+
+/**
+ * Where a page's own `<script>` or `<style>` tag takes the response's CSP nonce
+ * (` nonce="…"` right after the tag name; nothing when the response has none).
+ *
+ * @example
+ * const template: Template = ['<script', NONCE, '>start()</script>']
+ */
+export interface NonceMark {
+  readonly nonce: true
+}
+
+/**
+ * The one {@link NonceMark}.
+ *
+ * @example
+ * fill(['<script', NONCE, '>'], { ...vars, nonce: 'abc' }, true) // '<script nonce="abc">'
+ */
+export const NONCE: NonceMark = Object.freeze({ nonce: true })
 
 /**
  * An attribute value of page HTML that holds holes, as its context asks it to be written: between
@@ -43,7 +64,12 @@ export interface AttributeHoles {
   readonly url: 'url' | 'srcset' | undefined
 }
 
-/** What a refused URL is replaced with: a URL that goes nowhere and runs nothing. */
+/**
+ * What a refused URL is replaced with: a URL that goes nowhere and runs nothing.
+ *
+ * @example
+ * REFUSED_URL // 'about:invalid'
+ */
 export const REFUSED_URL = 'about:invalid'
 
 /**
@@ -104,6 +130,8 @@ export function fill(template: Template, vars: PageVars, asHtml: boolean): strin
     else if ('from' in part) {
       const value = lookup(part, vars) ?? part.fallback ?? ''
       out += asHtml ? escapeHtml(value) : value
+    } else if ('nonce' in part) {
+      if (vars.nonce !== undefined) out += ` nonce="${escapeHtml(vars.nonce)}"`
     } else out += fillAttribute(part, vars)
   }
   return out

@@ -86,7 +86,8 @@ function withData(
   call: PageCall,
 ): MaybeReply {
   const definition = page.definition
-  if (definition?.data === undefined) return render(page.plan, { params, query, data: {} }, call)
+  const nonce = call.nonce
+  if (definition?.data === undefined) return render(page.plan, { params, query, data: {}, nonce }, call)
   const uses = new Set(definition.uses)
   const options = { caller: 'page', traceId: call.traceId, request: call.request }
   return Promise.resolve(
@@ -104,7 +105,7 @@ function withData(
         return out instanceof Promise ? out : Promise.resolve(out)
       },
     } as never),
-  ).then((data) => render(page.plan, { params, query, data }, call))
+  ).then((data) => render(page.plan, { params, query, data, nonce }, call))
 }
 
 function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {

@@ -104,3 +104,20 @@ test('a hole after a script, in a title or comment, stays text', () => {
   )
   assert.equal(render('<!-- {query.v} -->', q('--><script>')), '<!-- --&gt;&lt;script&gt; -->')
 })
+
+test("the page's own script and style elements take the response nonce", () => {
+  const parsed = parsePage(
+    '<head><style>p{}</style><script src="/a.js"></script><SCRIPT type="module">go()</SCRIPT><script nonce="fixed">x</script></head><p>{query.v}</p>',
+    'pages/x.html',
+  )
+  const vars: PageVars = { params: {}, query: new URLSearchParams('v=1'), data: {}, nonce: 'n0nce' }
+  const out = parsed.parts.map((part) => (part.kind === 'text' ? fill(part.text, vars, true) : '')).join('')
+  assert.equal(
+    out,
+    '<head><style nonce="n0nce">p{}</style><script nonce="n0nce" src="/a.js"></script><SCRIPT nonce="n0nce" type="module">go()</SCRIPT><script nonce="fixed">x</script></head><p>1</p>',
+  )
+  const without = parsed.parts
+    .map((part) => (part.kind === 'text' ? fill(part.text, { ...vars, nonce: undefined }, true) : ''))
+    .join('')
+  assert.doesNotMatch(without, /nonce="n0nce"/)
+})

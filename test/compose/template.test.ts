@@ -7,7 +7,15 @@ import { type ParsedPage, parsePage, type SlotSpec, type TemplatePart } from '..
 function written(template: Template): string {
   if (typeof template === 'string') return template
   return template
-    .map((p) => (typeof p === 'string' ? p : 'from' in p ? `{${p.from}.${p.path.join('.')}}` : written(p.value)))
+    .map((p) =>
+      typeof p === 'string'
+        ? p
+        : 'from' in p
+          ? `{${p.from}.${p.path.join('.')}}`
+          : 'value' in p
+            ? written(p.value)
+            : '',
+    )
     .join('')
 }
 

@@ -13,6 +13,7 @@ const FILES = {
   'services/frag/slow.ts': slow,
   'pages/index.html':
     '<html><head></head><body><p>home</p><nano-fragment src="frag/slow" defer>…</nano-fragment></body></html>',
+  'pages/own.html': '<html><head><script>window.own = 1</script></head><body>own</body></html>',
   'pages/streamed.html':
     '<html><head></head><body><p>first</p><nano-fragment src="frag/slow"></nano-fragment></body></html>',
   'public/robots.txt': 'User-agent: *\n',
@@ -61,6 +62,9 @@ test('every response carries the security headers; pages carry a CSP with a fres
   const scripts = [...page.text.matchAll(/<script([^>]*)>/g)].map((m) => m[1])
   assert.ok(scripts.length >= 2, 'the deferred fragment came with its swap scripts')
   for (const attributes of scripts) assert.match(attributes ?? '', new RegExp(`nonce="${nonce}"`))
+  const own = await raw(`${server.url}/own`)
+  const ownNonce = /'nonce-([\w-]+)'/.exec(String(own.headers['content-security-policy']))?.[1]
+  assert.match(own.text, new RegExp(`<script nonce="${ownNonce}">window.own = 1</script>`), "the page's own script")
   const again = await raw(`${server.url}/`)
   assert.notEqual(/'nonce-([\w-]+)'/.exec(String(again.headers['content-security-policy']))?.[1], nonce)
 })
