@@ -88,7 +88,7 @@ test('gateway fuzz: no 5xx, every error a NANO_E_* code, no crash', { timeout: 6
 })
 
 function summary(report: KindReport): string {
-  const known = Object.entries(report.known).map(([id, n]) => `${id} ×${n}`)
+  const known = Object.entries(report.known).map(([id, n]) => `${id} ×${n} (first: ${report.knownExamples[id]})`)
   return `gateway fuzz: ${report.title}: ${report.runs} requests in ${report.ms} ms, ${JSON.stringify(report.statuses)}, ${report.findings.length} findings${known.length === 0 ? '' : `, known elsewhere: ${known.join(', ')}`}`
 }
 

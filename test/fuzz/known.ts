@@ -26,6 +26,12 @@ export const KNOWN_ELSEWHERE: readonly KnownElsewhere[] = [
     item: 'node:http answers a request it cannot parse (bad request line, framing, header over 16 KiB) with its own bodiless 400/431: the clientError JSON item of the hardening work on server.ts gives those a NANO_E_* body',
     matches: (_sample, problem) => /^node: 4\d\d with an empty body$/.test(problem),
   },
+  {
+    id: 'clientError body on HEAD',
+    item: 'the clientError JSON answer (sec-limits, src/http/limits/connections.ts) writes its JSON body to a HEAD request too (seen on a HEAD whose header section is over 16 KiB: 431): the client reads the body as a second, broken response. A HEAD answer has no body',
+    matches: (sample, problem) =>
+      'request' in sample && sample.request.method === 'HEAD' && problem.includes('Data after `Connection: close`'),
+  },
 ]
 
 /**

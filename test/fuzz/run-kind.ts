@@ -38,6 +38,8 @@ export interface KindReport {
   readonly statuses: Record<string, number>
   /** Problems allowed by an entry of the known list, counted by entry. */
   readonly known: Record<string, number>
+  /** The first problem and request of each allowed entry. */
+  readonly knownExamples: Record<string, string>
   readonly findings: Finding[]
   /** fast-check's report of the shrunk counterexample of the first finding. */
   readonly shrunk?: string | undefined
@@ -54,6 +56,7 @@ export async function runKind<T, O>(run: KindRun<T, O>): Promise<KindReport> {
   const samples = fc.sample(run.arbitrary, { seed: run.seed, numRuns: run.runs })
   const statuses: Record<string, number> = {}
   const known: Record<string, number> = {}
+  const knownExamples: Record<string, string> = {}
   const findings: Finding[] = []
   await inPool(samples, run.concurrency, async (sample, index) => {
     const outcome = await run.send(sample)
@@ -62,8 +65,10 @@ export async function runKind<T, O>(run: KindRun<T, O>): Promise<KindReport> {
     const problem = run.check(sample, outcome)
     if (problem === undefined) return
     const entry = run.known(sample, outcome, problem)
-    if (entry !== undefined) known[entry] = (known[entry] ?? 0) + 1
-    else findings.push({ index, sample: describe(sample), problem })
+    if (entry !== undefined) {
+      known[entry] = (known[entry] ?? 0) + 1
+      knownExamples[entry] ??= `${problem.slice(0, 200)} <= ${describe(sample).slice(0, 300)}`
+    } else findings.push({ index, sample: describe(sample), problem })
   })
   findings.sort((a, b) => a.index - b.index)
   const shrunk = findings.length === 0 ? undefined : await shrink(run, (findings[0] as Finding).index)
@@ -73,6 +78,7 @@ export async function runKind<T, O>(run: KindRun<T, O>): Promise<KindReport> {
     ms: Math.round(performance.now() - started),
     statuses,
     known,
+    knownExamples,
     findings,
     shrunk,
   }
