@@ -23,7 +23,7 @@ export interface KnownElsewhere {
 export const KNOWN_ELSEWHERE: readonly KnownElsewhere[] = [
   {
     id: 'clientError JSON',
-    item: 'node:http answers a request it cannot parse (bad request line, framing, header over 16 KiB) with its own bodiless 400/431: the clientError JSON item of the hardening work on server.ts gives those a NANO_E_* body',
+    item: 'node:http answers a request it refuses before the gateway sees it with its own bodiless 400/431: bytes it cannot parse, a header section over 16 KiB (both JSON on main since sec-limits), and an HTTP/1.1 request without a Host header (requireHostHeader: still bodiless on main). The clientError JSON item (and `GET *` → 400) of the hardening work on server.ts',
     matches: (_sample, problem) => /^node: 4\d\d with an empty body$/.test(problem),
   },
   {
