@@ -25,8 +25,8 @@ test('gateway fuzz: no 5xx, every error a NANO_E_* code, no crash', { timeout: 6
   console.log(`gateway fuzz: seed ${SEED} (FUZZ_SEED), ${RUNS} runs per kind (FUZZ_RUNS), ${RAW_RUNS} raw`)
   const servers = await startServers(t)
   const clients: Record<Aimed['base'], FuzzClient> = {
-    news: fuzzClient(servers.news.url, CONCURRENCY),
-    fixture: fuzzClient(servers.fixture.url, CONCURRENCY),
+    news: fuzzClient(servers.news.url),
+    fixture: fuzzClient(servers.fixture.url),
   }
   t.after(() => {
     for (const client of Object.values(clients)) client.close()

@@ -28,9 +28,11 @@ export const KNOWN_ELSEWHERE: readonly KnownElsewhere[] = [
   },
   {
     id: 'clientError body on HEAD',
-    item: 'the clientError JSON answer (sec-limits, src/http/limits/connections.ts) writes its JSON body to a HEAD request too (seen on a HEAD whose header section is over 16 KiB: 431): the client reads the body as a second, broken response. A HEAD answer has no body',
+    item: 'the clientError JSON answer (sec-limits, src/http/limits/connections.ts) writes its JSON body to a HEAD request too (seen on a HEAD whose header section is over 16 KiB: 431): the body is bytes after the response (node:http\'s client fails with "Data after `Connection: close`"). A HEAD answer has no body',
     matches: (sample, problem) =>
-      'request' in sample && sample.request.method === 'HEAD' && problem.includes('Data after `Connection: close`'),
+      'request' in sample &&
+      sample.request.method === 'HEAD' &&
+      problem.startsWith('no answer: bytes after the response'),
   },
 ]
 
