@@ -63,7 +63,8 @@ export function fuzzClient(url: string, timeoutMs = 15_000): FuzzClient {
     return conn
   }
   const send = async (request: FuzzRequest): Promise<Outcome> => {
-    const reused = idle.pop()
+    let reused = idle.pop()
+    while (reused?.closed === true) reused = idle.pop()
     const first = await exchange(reused ?? open(), request, `${hostname}:${port}`, timeoutMs)
     if (first.keep !== undefined) idle.push(first.keep)
     if (!(reused !== undefined && first.raced)) return first.outcome
