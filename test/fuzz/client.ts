@@ -8,7 +8,12 @@ import { connect, type Socket } from 'node:net'
 import type { FuzzRequest } from './arbitraries.ts'
 import { parseResponse, type RawResponse } from './wire.ts'
 
-/** What came back: an answer, or the error the client saw instead (reset, timeout, bad framing). */
+/**
+ * What came back: an answer, or the error the client saw instead (reset, timeout, bad framing).
+ *
+ * @example
+ * const outcome: Outcome = { kind: 'no-answer', error: 'no answer within 15000 ms' }
+ */
 export type Outcome =
   | {
       readonly kind: 'answer'
@@ -18,7 +23,12 @@ export type Outcome =
     }
   | { readonly kind: 'no-answer'; readonly error: string }
 
-/** A keep-alive client of one server. */
+/**
+ * A keep-alive client of one server.
+ *
+ * @example
+ * const outcome = await client.send({ method: 'GET', path: '/', headers: {} })
+ */
 export interface FuzzClient {
   send(request: FuzzRequest): Promise<Outcome>
   close(): void

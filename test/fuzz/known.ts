@@ -6,7 +6,12 @@
 import type { RawSample } from './raw-requests.ts'
 import type { Aimed } from './requests.ts'
 
-/** One allowed problem: the item of the issue that fixes it, and which problems it covers. */
+/**
+ * One allowed problem: the item of the issue that fixes it, and which problems it covers.
+ *
+ * @example
+ * const entry: KnownElsewhere = { id: 'x', item: 'what fixes it', matches: (_s, p) => p.startsWith('node: ') }
+ */
 export interface KnownElsewhere {
   readonly id: string
   /** The issue item (and the work) that fixes it. */

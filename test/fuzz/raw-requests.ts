@@ -8,7 +8,12 @@ import { connect } from 'node:net'
 import fc from 'fast-check'
 import { parseResponses, type RawResponse } from './wire.ts'
 
-/** One raw exchange: the bytes, the server, and how many requests they hold. */
+/**
+ * One raw exchange: the bytes, the server, and how many requests they hold.
+ *
+ * @example
+ * const sample: RawSample = { base: 'fixture', bytes: 'GET * HTTP/1.1\r\n\r\n', requests: 1, head: false }
+ */
 export interface RawSample {
   readonly base: 'news' | 'fixture'
   /** The request bytes as latin1 text (one char per byte). */
@@ -17,7 +22,12 @@ export interface RawSample {
   readonly head: boolean
 }
 
-/** What came back on the socket, and how it ended. */
+/**
+ * What came back on the socket, and how it ended.
+ *
+ * @example
+ * const outcome: RawOutcome = { responses: [], end: 'closed' }
+ */
 export interface RawOutcome {
   readonly responses: RawResponse[]
   /** 'closed' by the server, 'ended' after our half-close, 'hung' (still open at the deadline). */

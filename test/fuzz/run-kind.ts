@@ -6,7 +6,12 @@
 import fc from 'fast-check'
 import { inPool } from './client.ts'
 
-/** One endpoint kind to fuzz. */
+/**
+ * One endpoint kind to fuzz.
+ *
+ * @example
+ * const run: KindRun<Aimed, Outcome> = { title: 'pages', arbitrary: pages(), runs: 10_000, seed: 1, concurrency: 16, send, group, check, known }
+ */
 export interface KindRun<T, O> {
   readonly title: string
   readonly arbitrary: fc.Arbitrary<T>
@@ -22,14 +27,24 @@ export interface KindRun<T, O> {
   known(sample: T, outcome: O, problem: string): string | undefined
 }
 
-/** A problem found: the run index, the request and what was wrong. */
+/**
+ * A problem found: the run index, the request and what was wrong.
+ *
+ * @example
+ * const finding: Finding = { index: 7, sample: '{…}', problem: '500 …' }
+ */
 export interface Finding {
   readonly index: number
   readonly sample: string
   readonly problem: string
 }
 
-/** What one kind's run found, and how long it took. */
+/**
+ * What one kind's run found, and how long it took.
+ *
+ * @example
+ * console.log(`${report.title}: ${report.findings.length} findings in ${report.ms} ms`)
+ */
 export interface KindReport {
   readonly title: string
   readonly runs: number

@@ -3,7 +3,12 @@
  * chunks, or (without either) by the end of the connection.
  */
 
-/** One response parsed off the socket. */
+/**
+ * One response parsed off the socket.
+ *
+ * @example
+ * const response: RawResponse = { status: 404, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') }
+ */
 export interface RawResponse {
   readonly status: number
   /** Lower-case names; repeated headers joined with ', '. */
@@ -11,7 +16,12 @@ export interface RawResponse {
   readonly body: Buffer
 }
 
-/** A complete response, the bytes it took, and whether it closes the connection. */
+/**
+ * A complete response, the bytes it took, and whether it closes the connection.
+ *
+ * @example
+ * const { response, consumed, close } = parseResponse(bytes, false, false) as Parsed
+ */
 export interface Parsed {
   readonly response: RawResponse
   readonly consumed: number
