@@ -126,7 +126,7 @@ export function toJsonBytes(value: unknown): Buffer {
 
 /**
  * Values the schema accepts, mostly (bounds are hit exactly and by one past them), with the
- * required keys usually present and optional ones sometimes.
+ * required keys present and optional ones sometimes ({@link mutated} drops required ones).
  *
  * @example
  * fc.sample(fromSchema({ type: 'object', properties: { n: { type: 'integer', minimum: 1 } } }), 3)
