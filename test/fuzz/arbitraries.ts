@@ -6,7 +6,12 @@
  */
 import fc from 'fast-check'
 
-/** A request the fuzz sends over a keep-alive node:http client. */
+/**
+ * A request the fuzz sends over a keep-alive node:http client.
+ *
+ * @example
+ * const request: FuzzRequest = { method: 'GET', path: '/api/fuzz/empty?x=1', headers: {} }
+ */
 export interface FuzzRequest {
   readonly method: string
   /** Path and query, already encoded as it goes on the request line. */
@@ -15,7 +20,12 @@ export interface FuzzRequest {
   readonly body?: Buffer | undefined
 }
 
-/** What a JSON Schema fragment of a service input may say (the subset the gateway emits). */
+/**
+ * What a JSON Schema fragment of a service input may say (the subset the gateway emits).
+ *
+ * @example
+ * const schema: Schema = { type: 'object', properties: { q: { type: 'string', maxLength: 100 } }, required: ['q'] }
+ */
 export interface Schema {
   readonly type?: string | string[]
   readonly properties?: Record<string, Schema>
@@ -32,7 +42,12 @@ export interface Schema {
   readonly anyOf?: Schema[]
 }
 
-/** A service as the fuzz targets it: which server, its name, its input schema, GET or not. */
+/**
+ * A service as the fuzz targets it: which server, its name, its input schema, GET or not.
+ *
+ * @example
+ * const target: Target = { base: 'fixture', name: 'fuzz/lookup', schema, idempotent: true }
+ */
 export interface Target {
   readonly base: 'news' | 'fixture'
   readonly name: string
@@ -43,7 +58,12 @@ export interface Target {
 const EDGE_STRINGS = ['', ' ', '0', '-1', 'null', 'true', '__proto__', 'constructor', '<script>', '😀', '\u0000', '%zz']
 const EDGE_NUMBERS = [0, -0, -1, 1, 1.5, 2 ** 31, 2 ** 53, -(2 ** 53), 1e308, -1e308, 5e-324, 38, 39]
 
-/** Short text, with edge values and unicode (astral planes, controls, lone surrogates). */
+/**
+ * Short text, with edge values and unicode (astral planes, controls, lone surrogates).
+ *
+ * @example
+ * fc.sample(text(8), 3) // e.g. ['', '😀a', '%zz']
+ */
 export const text = (max = 24): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.string({ maxLength: max }) },
@@ -52,7 +72,12 @@ export const text = (max = 24): fc.Arbitrary<string> =>
     { weight: 2, arbitrary: fc.constantFrom(...EDGE_STRINGS) },
   )
 
-/** A long string (1,000 to 128,000 characters; one in about 60 over the 1 MiB body limit). */
+/**
+ * A long string (1,000 to 128,000 characters; one in about 60 over the 1 MiB body limit).
+ *
+ * @example
+ * fc.sample(hugeString(), 1)[0].length // 1,000 to 1,100,000
+ */
 export const hugeString = (): fc.Arbitrary<string> =>
   fc
     .tuple(
@@ -69,6 +94,9 @@ export const hugeString = (): fc.Arbitrary<string> =>
  * A value nested up to 100,000 levels deep in arrays or objects. It stands as a placeholder
  * string (building the value itself would overflow the fuzz's own stack): {@link toJsonBytes}
  * writes it out.
+ *
+ * @example
+ * toJsonBytes({ a: fc.sample(deeplyNested(), 1)[0] }) // {"a":[[[…1…]]]}
  */
 export const deeplyNested = (): fc.Arbitrary<string> =>
   fc
@@ -98,7 +126,7 @@ export function toJsonBytes(value: unknown): Buffer {
 
 /**
  * Values the schema accepts, mostly (bounds are hit exactly and by one past them), with the
- * required keys usually present and optional ones sometimes.
+ * required keys present and optional ones sometimes ({@link mutated} drops required ones).
  *
  * @example
  * fc.sample(fromSchema({ type: 'object', properties: { n: { type: 'integer', minimum: 1 } } }), 3)
@@ -167,6 +195,9 @@ function objectFromSchema(schema: Schema, depth: number): fc.Arbitrary<Record<st
 /**
  * A mutation of a valid-ish input: a key dropped, a value swapped for one of the wrong type, an
  * unknown key added (prototype names included), a huge or deeply nested value put in.
+ *
+ * @example
+ * fc.sample(mutated(schema), 1) // e.g. [{ q: null }]
  */
 export function mutated(schema: Schema): fc.Arbitrary<unknown> {
   const keys = Object.keys(schema.properties ?? {})
@@ -191,7 +222,12 @@ export function mutated(schema: Schema): fc.Arbitrary<unknown> {
     })
 }
 
-/** Any JSON value the gateway might be sent as an input. */
+/**
+ * Any JSON value the gateway might be sent as an input.
+ *
+ * @example
+ * fc.sample(anyInput(schema), 1)
+ */
 export const anyInput = (schema: Schema): fc.Arbitrary<unknown> =>
   fc.oneof(
     { weight: 5, arbitrary: fromSchema(schema) },
@@ -216,7 +252,12 @@ const INVALID_JSON = [
   '  ',
 ]
 
-/** Bytes that are not JSON, or JSON with trailing junk, or not UTF-8 at all. */
+/**
+ * Bytes that are not JSON, or JSON with trailing junk, or not UTF-8 at all.
+ *
+ * @example
+ * fc.sample(invalidJsonBytes(), 1)[0].toString() // e.g. '{"a":'
+ */
 export const invalidJsonBytes = (): fc.Arbitrary<Buffer> =>
   fc.oneof(
     fc.constantFrom(...INVALID_JSON).map((s) => Buffer.from(s)),
@@ -247,7 +288,12 @@ const OTHER_TYPES = [
   'application/json; charset=latin1',
 ]
 
-/** A `content-type` header value: usually JSON, sometimes another, sometimes garbage; or none. */
+/**
+ * A `content-type` header value: usually JSON, sometimes another, sometimes garbage; or none.
+ *
+ * @example
+ * fc.sample(contentType(), 1) // e.g. ['application/json; charset=utf-8']
+ */
 export const contentType = (): fc.Arbitrary<string | undefined> =>
   fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...JSON_TYPES) },
@@ -256,14 +302,24 @@ export const contentType = (): fc.Arbitrary<string | undefined> =>
     { weight: 1, arbitrary: fc.constant(undefined) },
   )
 
-/** A header value node:http sends as is: printable ASCII and tabs, no leading or trailing space. */
+/**
+ * A header value node:http sends as is: printable ASCII and tabs, no leading or trailing space.
+ *
+ * @example
+ * fc.sample(asciiHeaderValue(10), 1) // e.g. ['a;q="x']
+ */
 export function asciiHeaderValue(max = 60): fc.Arbitrary<string> {
   return fc
     .string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: max })
     .map((s) => s.trim())
 }
 
-/** Percent-encodes text, sometimes leaving ASCII punctuation raw, sometimes breaking the encoding. */
+/**
+ * Percent-encodes text, sometimes leaving ASCII punctuation raw, sometimes breaking the encoding.
+ *
+ * @example
+ * fc.sample(encoded(fc.constant('é')), 1) // e.g. ['%C3%A9'] or ['%C3%A9%zz']
+ */
 export function encoded(value: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.tuple(value, fc.constantFrom('component', 'uri', 'plus', 'broken', 'double')).map(([s, how]) => {
     const safe = toWellFormed(s)

@@ -48,6 +48,7 @@ function answerProblem(request: FuzzRequest, answer: Extract<Outcome, { kind: 'a
   } catch {
     return `${status} body that does not decode as '${headers['content-encoding']}'`
   }
+  if (status < 100) return `not an HTTP response: ${excerpt(answer.body)}`
   if (body.includes(SECRET_MARKER)) return `${status} served the secret`
   if (status >= 500) return `${status} ${excerpt(body)}`
   if (status < 400 || request.method === 'HEAD') return undefined

@@ -7,7 +7,12 @@
  * never be served (outside `public/`, and a dotfile inside it).
  */
 
-/** Text that no response may ever contain: it is only in files that must not be served. */
+/**
+ * Text that no response may ever contain: it is only in files that must not be served.
+ *
+ * @example
+ * assert.ok(!body.includes(SECRET_MARKER))
+ */
 export const SECRET_MARKER = 'FUZZ-SECRET-3f1c9d'
 
 const imports = `import { fragment, html, page, service } from '@nanoweb/core'\nimport { z } from 'zod'\n`
@@ -146,14 +151,3 @@ export const FIXTURE_FILES: Record<string, string> = {
   'public/.env': `TOKEN=${SECRET_MARKER}\n`,
   'public/data/big.txt': `${'0123456789abcdef'.repeat(8192)}\n`,
 }
-
-/** Service names of the fixture app reachable through `/api/<name>` (and the internal one). */
-export const FIXTURE_SERVICES = [
-  'fuzz/profile',
-  'fuzz/lookup',
-  'fuzz/matrix',
-  'fuzz/empty',
-  'fuzz/relay',
-  'fuzz/card',
-  'fuzz/secret',
-] as const

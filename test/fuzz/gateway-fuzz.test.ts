@@ -9,9 +9,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { problemOf, rawProblemOf } from './check.ts'
 import { type FuzzClient, fuzzClient } from './client.ts'
+import { headers } from './header-requests.ts'
 import { knownAs } from './known.ts'
 import { rawRequests, sendRaw } from './raw-requests.ts'
-import { type Aimed, apiGet, apiPost, files, headers, pages } from './requests.ts'
+import { type Aimed, apiGet, apiPost, files, pages } from './requests.ts'
 import { type KindReport, runKind } from './run-kind.ts'
 import { headerEndpoints, isReady, startServers, targetsOf } from './servers.ts'
 
@@ -25,8 +26,8 @@ test('gateway fuzz: no 5xx, every error a NANO_E_* code, no crash', { timeout: 6
   console.log(`gateway fuzz: seed ${SEED} (FUZZ_SEED), ${RUNS} runs per kind (FUZZ_RUNS), ${RAW_RUNS} raw`)
   const servers = await startServers(t)
   const clients: Record<Aimed['base'], FuzzClient> = {
-    news: fuzzClient(servers.news.url, CONCURRENCY),
-    fixture: fuzzClient(servers.fixture.url, CONCURRENCY),
+    news: fuzzClient(servers.news.url),
+    fixture: fuzzClient(servers.fixture.url),
   }
   t.after(() => {
     for (const client of Object.values(clients)) client.close()
@@ -88,7 +89,7 @@ test('gateway fuzz: no 5xx, every error a NANO_E_* code, no crash', { timeout: 6
 })
 
 function summary(report: KindReport): string {
-  const known = Object.entries(report.known).map(([id, n]) => `${id} ×${n}`)
+  const known = Object.entries(report.known).map(([id, n]) => `${id} ×${n} (first: ${report.knownExamples[id]})`)
   return `gateway fuzz: ${report.title}: ${report.runs} requests in ${report.ms} ms, ${JSON.stringify(report.statuses)}, ${report.findings.length} findings${known.length === 0 ? '' : `, known elsewhere: ${known.join(', ')}`}`
 }
 

@@ -6,7 +6,12 @@
 import type { RawSample } from './raw-requests.ts'
 import type { Aimed } from './requests.ts'
 
-/** One allowed problem: the item of the issue that fixes it, and which problems it covers. */
+/**
+ * One allowed problem: the item of the issue that fixes it, and which problems it covers.
+ *
+ * @example
+ * const entry: KnownElsewhere = { id: 'x', item: 'what fixes it', matches: (_s, p) => p.startsWith('node: ') }
+ */
 export interface KnownElsewhere {
   readonly id: string
   /** The issue item (and the work) that fixes it. */
@@ -23,8 +28,16 @@ export interface KnownElsewhere {
 export const KNOWN_ELSEWHERE: readonly KnownElsewhere[] = [
   {
     id: 'clientError JSON',
-    item: 'node:http answers a request it cannot parse (bad request line, framing, header over 16 KiB) with its own bodiless 400/431: the clientError JSON item of the hardening work on server.ts gives those a NANO_E_* body',
+    item: 'node:http answers a request it refuses before the gateway sees it with its own bodiless 400/431: bytes it cannot parse, a header section over 16 KiB (both JSON on main since sec-limits), and an HTTP/1.1 request without a Host header (requireHostHeader: still bodiless on main). The clientError JSON item (and `GET *` → 400) of the hardening work on server.ts',
     matches: (_sample, problem) => /^node: 4\d\d with an empty body$/.test(problem),
+  },
+  {
+    id: 'clientError body on HEAD',
+    item: 'the clientError JSON answer (sec-limits, src/http/limits/connections.ts) writes its JSON body to a HEAD request too (seen on a HEAD whose header section is over 16 KiB: 431): the body is bytes after the response (node:http\'s client fails with "Data after `Connection: close`"). A HEAD answer has no body',
+    matches: (sample, problem) =>
+      'request' in sample &&
+      sample.request.method === 'HEAD' &&
+      problem.startsWith('no answer: bytes after the response'),
   },
 ]
 

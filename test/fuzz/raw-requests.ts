@@ -6,8 +6,14 @@
  */
 import { connect } from 'node:net'
 import fc from 'fast-check'
+import { parseResponses, type RawResponse } from './wire.ts'
 
-/** One raw exchange: the bytes, the server, and how many requests they hold. */
+/**
+ * One raw exchange: the bytes, the server, and how many requests they hold.
+ *
+ * @example
+ * const sample: RawSample = { base: 'fixture', bytes: 'GET * HTTP/1.1\r\n\r\n', requests: 1, head: false }
+ */
 export interface RawSample {
   readonly base: 'news' | 'fixture'
   /** The request bytes as latin1 text (one char per byte). */
@@ -16,14 +22,12 @@ export interface RawSample {
   readonly head: boolean
 }
 
-/** One response parsed off the socket. */
-export interface RawResponse {
-  readonly status: number
-  readonly headers: Record<string, string>
-  readonly body: Buffer
-}
-
-/** What came back on the socket, and how it ended. */
+/**
+ * What came back on the socket, and how it ended.
+ *
+ * @example
+ * const outcome: RawOutcome = { responses: [], end: 'closed' }
+ */
 export interface RawOutcome {
   readonly responses: RawResponse[]
   /** 'closed' by the server, 'ended' after our half-close, 'hung' (still open at the deadline). */
@@ -198,7 +202,7 @@ export function sendRaw(url: string, sample: RawSample, idleMs = 700, deadlineMs
       clearTimeout(idle)
       clearTimeout(deadline)
       socket.destroy()
-      resolve({ responses: parseResponses(received, sample.head), end })
+      resolve({ responses: parseResponses(received, sample.head, true), end })
     }
     const halfClose = (): void => {
       if (ended) return
@@ -216,59 +220,10 @@ export function sendRaw(url: string, sample: RawSample, idleMs = 700, deadlineMs
     })
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk])
-      if (parseResponses(received, sample.head).length >= sample.requests) halfClose()
+      if (parseResponses(received, sample.head, false).length >= sample.requests) halfClose()
       else armIdle()
     })
     socket.on('error', () => {})
     socket.on('close', () => finish(ended ? 'ended' : 'closed'))
   })
-}
-
-/**
- * The complete responses at the start of `bytes` (framed by content-length, chunked, or to the
- * end for a `connection: close` one).
- *
- * @example
- * parseResponses(Buffer.from('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'), false)
- */
-export function parseResponses(bytes: Buffer, head: boolean): RawResponse[] {
-  const responses: RawResponse[] = []
-  let at = 0
-  while (at < bytes.length) {
-    const split = bytes.indexOf('\r\n\r\n', at)
-    if (split === -1) break
-    const lines = bytes.subarray(at, split).toString('latin1').split('\r\n')
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0)
-    const headers: Record<string, string> = {}
-    for (const line of lines.slice(1)) {
-      const colon = line.indexOf(':')
-      if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
-    }
-    let start = split + 4
-    let body: Buffer
-    if (head || status === 304 || status === 204 || status === 100) body = Buffer.alloc(0)
-    else if (headers['transfer-encoding'] === 'chunked') {
-      const chunks: Buffer[] = []
-      for (;;) {
-        const eol = bytes.indexOf('\r\n', start)
-        if (eol === -1) return responses
-        const size = Number.parseInt(bytes.subarray(start, eol).toString(), 16)
-        if (size === 0) {
-          start = eol + 4
-          break
-        }
-        chunks.push(bytes.subarray(eol + 2, eol + 2 + size))
-        start = eol + 2 + size + 2
-      }
-      body = Buffer.concat(chunks)
-    } else {
-      const length = Number(headers['content-length'] ?? bytes.length - start)
-      if (start + length > bytes.length) break
-      body = bytes.subarray(start, start + length)
-      start += length
-    }
-    if (status !== 100) responses.push({ status, headers, body })
-    at = start
-  }
-  return responses
 }

@@ -6,7 +6,12 @@
 import fc from 'fast-check'
 import { inPool } from './client.ts'
 
-/** One endpoint kind to fuzz. */
+/**
+ * One endpoint kind to fuzz.
+ *
+ * @example
+ * const run: KindRun<Aimed, Outcome> = { title: 'pages', arbitrary: pages(), runs: 10_000, seed: 1, concurrency: 16, send, group, check, known }
+ */
 export interface KindRun<T, O> {
   readonly title: string
   readonly arbitrary: fc.Arbitrary<T>
@@ -22,14 +27,24 @@ export interface KindRun<T, O> {
   known(sample: T, outcome: O, problem: string): string | undefined
 }
 
-/** A problem found: the run index, the request and what was wrong. */
+/**
+ * A problem found: the run index, the request and what was wrong.
+ *
+ * @example
+ * const finding: Finding = { index: 7, sample: '{…}', problem: '500 …' }
+ */
 export interface Finding {
   readonly index: number
   readonly sample: string
   readonly problem: string
 }
 
-/** What one kind's run found, and how long it took. */
+/**
+ * What one kind's run found, and how long it took.
+ *
+ * @example
+ * console.log(`${report.title}: ${report.findings.length} findings in ${report.ms} ms`)
+ */
 export interface KindReport {
   readonly title: string
   readonly runs: number
@@ -38,6 +53,8 @@ export interface KindReport {
   readonly statuses: Record<string, number>
   /** Problems allowed by an entry of the known list, counted by entry. */
   readonly known: Record<string, number>
+  /** The first problem and request of each allowed entry. */
+  readonly knownExamples: Record<string, string>
   readonly findings: Finding[]
   /** fast-check's report of the shrunk counterexample of the first finding. */
   readonly shrunk?: string | undefined
@@ -54,6 +71,7 @@ export async function runKind<T, O>(run: KindRun<T, O>): Promise<KindReport> {
   const samples = fc.sample(run.arbitrary, { seed: run.seed, numRuns: run.runs })
   const statuses: Record<string, number> = {}
   const known: Record<string, number> = {}
+  const knownExamples: Record<string, string> = {}
   const findings: Finding[] = []
   await inPool(samples, run.concurrency, async (sample, index) => {
     const outcome = await run.send(sample)
@@ -62,8 +80,10 @@ export async function runKind<T, O>(run: KindRun<T, O>): Promise<KindReport> {
     const problem = run.check(sample, outcome)
     if (problem === undefined) return
     const entry = run.known(sample, outcome, problem)
-    if (entry !== undefined) known[entry] = (known[entry] ?? 0) + 1
-    else findings.push({ index, sample: describe(sample), problem })
+    if (entry !== undefined) {
+      known[entry] = (known[entry] ?? 0) + 1
+      knownExamples[entry] ??= `${problem.slice(0, 200)} <= ${describe(sample).slice(0, 300)}`
+    } else findings.push({ index, sample: describe(sample), problem })
   })
   findings.sort((a, b) => a.index - b.index)
   const shrunk = findings.length === 0 ? undefined : await shrink(run, (findings[0] as Finding).index)
@@ -73,6 +93,7 @@ export async function runKind<T, O>(run: KindRun<T, O>): Promise<KindReport> {
     ms: Math.round(performance.now() - started),
     statuses,
     known,
+    knownExamples,
     findings,
     shrunk,
   }

@@ -10,9 +10,15 @@ import { tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 import type { Schema, Target } from './arbitraries.ts'
 import { FIXTURE_FILES } from './fixture-app.ts'
-import { type HeaderEndpoint, withoutDemoFlags } from './requests.ts'
+import type { HeaderEndpoint } from './header-requests.ts'
+import { withoutDemoFlags } from './requests.ts'
 
-/** One running server. */
+/**
+ * One running server.
+ *
+ * @example
+ * assert.ok(server.alive(), server.stderr())
+ */
 export interface FuzzServer {
   readonly url: string
   /** True while the process runs. */
