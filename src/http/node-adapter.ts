@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream'
 import { NanoError } from '../define/errors.ts'
 import type { GatewayApp } from './app.ts'
 import { type Exchange, errorReply, type FileSpan, type MaybeReply, type Reply, tooLarge } from './exchange.ts'
-import { headersTooLarge, tooManyHeaders } from './limits/connections.ts'
+import { headersTooLarge, missingHost, tooManyHeaders } from './limits/connections.ts'
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -49,8 +49,12 @@ export function nodeHandler(
         return bytes
       },
     }
-    if (tooManyHeaders(req.rawHeaders, maxHeaders)) {
-      write({ app, req, res, ex, started, open }, errorReply(headersTooLarge()))
+    const refused = tooManyHeaders(req.rawHeaders, maxHeaders)
+      ? headersTooLarge()
+      : missingHost(req.httpVersion, req.headers.host)
+    if (refused !== undefined) {
+      res.shouldKeepAlive = false
+      write({ app, req, res, ex, started, open }, errorReply(refused, { ...app.security.base }))
       return
     }
     const answer = (): void => write({ app, req, res, ex, started, open }, app.handle(ex))

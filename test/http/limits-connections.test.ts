@@ -166,3 +166,36 @@ export default fragment({
   assert.equal(answer.status, 200)
   assert.match(answer.body, /first[\s\S]*late part/)
 })
+
+/** Writes `bytes` on a new connection and reads until the server closes it. */
+function exchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes))
+    let text = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk: string) => {
+      text += chunk
+    })
+    socket.on('close', () => resolve(text))
+    socket.on('error', reject)
+  })
+}
+
+test('a request without Host is a JSON 400; a HEAD refused for its headers gets no body', async (t) => {
+  const root = await tempProject(t, { 'public/hello.txt': 'hello', 'pages/index.html': '<p>home</p>' })
+  const server = await createServer({ root, port: 0, logger: false })
+  t.after(() => server.close())
+  const port = Number(new URL(server.url).port)
+  const noHost = await exchange(port, 'GET /api/a HTTP/1.1\r\nConnection: close\r\n\r\n')
+  assert.match(noHost, /^HTTP\/1\.1 400 /)
+  assert.match(noHost, /x-content-type-options: nosniff/i)
+  assert.equal(JSON.parse(noHost.slice(noHost.indexOf('\r\n\r\n') + 4)).error.code, 'NANO_E_BAD_REQUEST')
+  const oldClient = await exchange(port, 'GET /hello.txt HTTP/1.0\r\n\r\n')
+  assert.match(oldClient, /^HTTP\/1\.1 200 [\s\S]*\r\n\r\nhello$/, 'HTTP/1.0 needs no Host')
+  const big = `HEAD /api/a HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`
+  const head = await exchange(port, big)
+  assert.match(head, /^HTTP\/1\.1 431 /)
+  assert.equal(head.slice(head.indexOf('\r\n\r\n') + 4), '', 'no body after the head of a HEAD answer')
+  const get = await exchange(port, big.replace('HEAD', 'GET'))
+  assert.equal(JSON.parse(get.slice(get.indexOf('\r\n\r\n') + 4)).error.code, 'NANO_E_HEADERS_TOO_LARGE')
+})

@@ -43,6 +43,7 @@ export function nodeServerOptions(limits: ConnectionLimits | undefined): ServerO
     requestTimeout,
     keepAliveTimeout: toMs(limits?.keepAliveTimeout ?? '5s', 'connections.keepAliveTimeout'),
     maxHeaderSize: limits?.maxHeaderSize ?? 16_384,
+    requireHostHeader: false,
     connectionsCheckingInterval: Math.max(20, Math.min(2000, Math.floor(shortest / 5))),
   }
 }
@@ -91,6 +92,18 @@ export function tooManyHeaders(raw: readonly string[], limit: number): boolean {
 }
 
 /**
+ * The `400` error for an HTTP/1.1 request without a `Host` header (node:http is told not to
+ * answer it itself, so that the answer is JSON like every other error), or undefined.
+ *
+ * @example
+ * const refused = missingHost(req.httpVersion, req.headers.host)
+ */
+export function missingHost(httpVersion: string, host: string | undefined): NanoError | undefined {
+  if (host !== undefined || httpVersion !== '1.1') return undefined
+  return new NanoError('NANO_E_BAD_REQUEST', 'An HTTP/1.1 request needs a Host header')
+}
+
+/**
  * The `431` error for a request with too many or too large headers.
  *
  * @example
@@ -133,11 +146,12 @@ function refuse(error: NodeJS.ErrnoException, socket: Socket, headers: Readonly<
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? new NanoError('NANO_E_REQUEST_TIMEOUT', 'The request took too long to arrive: send it whole, faster')
         : new NanoError('NANO_E_BAD_REQUEST', 'The request is not valid HTTP/1.1')
-  const body = JSON.stringify({ error: nano.toJSON() })
+  const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '
+  const body = head ? '' : JSON.stringify({ error: nano.toJSON() })
   const lines = [
     `HTTP/1.1 ${nano.status} ${REASONS[nano.status] ?? 'Error'}`,
     'content-type: application/json; charset=utf-8',
-    `content-length: ${Buffer.byteLength(body)}`,
+    `content-length: ${head ? Buffer.byteLength(JSON.stringify({ error: nano.toJSON() })) : Buffer.byteLength(body)}`,
     'connection: close',
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ]
