@@ -24,6 +24,12 @@ type Entry = 'run' | 'resume' | 'abort'
  */
 const WALL_FACTOR = 2
 const WALL_SLACK_MS = 50
+/** A service whose turns could hold the host thread longer than this runs off it from the start. */
+const MAX_SYNC_STOP_MS = 250
+
+function wallStop(cpuMsLeft: number): number {
+  return Math.ceil(WALL_FACTOR * Math.max(1, cpuMsLeft) + WALL_SLACK_MS)
+}
 
 /**
  * One untrusted service and its V8 isolate, made on demand (and again after it was disposed:
@@ -32,7 +38,8 @@ const WALL_SLACK_MS = 50
  * over its `memory` limit, ends with `NANO_E_LIMIT` and the isolate is disposed, while the host
  * and other services carry on. Turns run on this thread (`applySync`: a call costs a few µs)
  * until the service first goes over a limit; from then on its isolates run on their own thread,
- * so a repeat offender cannot hold up the host.
+ * so a repeat offender cannot hold up the host. A service whose `cpu` limit would let a turn hold
+ * the host thread more than 250 ms runs on its own thread from the start.
  *
  * @example
  * const svc = new ServiceIsolate({ name: 'plugins/x', file: 'services/plugins/x.ts', code, base, appLimits: {} })
@@ -91,7 +98,8 @@ export class ServiceIsolate {
     const loadedWith = this.#limits.memoryMb
     this.#limits = resolveLimits(described.policy.limits, this.#appLimits)
     this.#requests = { allow: described.policy.allow?.fetch ?? [], answer: this.#answer }
-    if (this.#limits.memoryMb !== loadedWith) this.dispose()
+    this.#offThread = wallStop(this.#limits.cpuMs) > MAX_SYNC_STOP_MS
+    if (this.#limits.memoryMb !== loadedWith || this.#offThread) this.dispose()
     return described
   }
 
@@ -161,7 +169,7 @@ export class ServiceIsolate {
   #turn(state: CallState, entry: Entry, args: unknown[]): void {
     const live = this.#live
     if (live === undefined) return
-    const timeout = Math.ceil(WALL_FACTOR * Math.max(1, this.#limits.cpuMs - state.cpuMs) + WALL_SLACK_MS)
+    const timeout = wallStop(this.#limits.cpuMs - state.cpuMs)
     const before = live.iso.cpuTime
     if (live.offThread) {
       live[entry].apply(undefined, args, { timeout }).then(

@@ -98,6 +98,11 @@ test('an untrusted service over real HTTP: /api answers, the catalog shows its J
   const box = await request(`${server.url}/api/plugins/box?who=${encodeURIComponent('<Ada>')}`)
   assert.equal(box.status, 200)
   assert.equal(box.text, '<b>&lt;Ada&gt;</b>')
+  const boxDef = (await server.runtime.resolve('plugins/box')) as unknown as Record<string, unknown>
+  assert.equal(boxDef.kind, 'fragment')
+  assert.deepEqual(boxDef.css, ['box.css'], "the fragment's assets come through")
+  assert.deepEqual(boxDef.cache, { ttl: '1m', vary: [] }, 'and its cache policy')
+  assert.equal(boxDef.idempotent, true)
   const openapi = await request(`${server.url}/_nano/openapi.json`)
   assert.ok(JSON.stringify(openapi.body).includes('/api/plugins/hello'))
 })
