@@ -38,7 +38,7 @@ const rawFn = raw
     },
   ) as ivm.Reference
 const rawCall = async (): Promise<unknown> =>
-  JSON.parse(rawFn.applySync(undefined, [JSON.stringify(input)], { timeout: 50 }) as string)
+  JSON.parse(rawFn.applySync(undefined, [JSON.stringify(input)], { timeout: 1000 }) as string)
 
 console.log(`node ${process.version}; ${ROUNDS} interleaved rounds of ${ITERATIONS} sequential calls; medians\n`)
 const perCall = await interleaved(
