@@ -161,6 +161,36 @@ test('an untrusted service importing a Node.js module is refused, naming the fil
   assert.deepEqual(broken.map((b) => b.name).sort(), ['plugins/cp', 'plugins/fs'])
 })
 
+test('a service with a large cpu limit runs off the host thread: ctx.call, timers, logs and errors work the same', async (t) => {
+  const root = await tempProject(t, {
+    ...FILES,
+    'services/plugins/slow.ts': svc(
+      `trust: 'untrusted', limits: { cpu: '2s' }, uses: ['helper/double'],
+      input: z.object({ n: z.number(), fail: z.boolean().default(false) }), output: z.object({ twice: z.number(), waited: z.boolean() }),
+      async run({ n, fail }, ctx) {
+        ctx.log.info('slow start', { n })
+        const waited = await new Promise((resolve) => setTimeout(() => resolve(true), 5))
+        const { twice } = await ctx.call('helper/double', { n })
+        if (fail) throw new NanoError('NANO_E_NOT_FOUND', 'no such thing')
+        return { twice, waited }
+      },`,
+      "import { NanoError } from '@nanoweb/core'",
+    ),
+  })
+  const logs = collectLogs()
+  const rt = createRuntime({ root, logger: logs.sink as never })
+  t.after(() => rt.close())
+  const answers = await Promise.all([1, 2, 3].map((n) => rt.call('plugins/slow', { n })))
+  assert.deepEqual(answers, [
+    { twice: 2, waited: true },
+    { twice: 4, waited: true },
+    { twice: 6, waited: true },
+  ])
+  const error = await rt.call('plugins/slow', { n: 1, fail: true }).catch((e: unknown) => e)
+  assert.ok(isNanoError(error) && error.code === 'NANO_E_NOT_FOUND' && error.message === 'no such thing', String(error))
+  assert.equal(logs.records.filter((r) => r.message === 'slow start').length, 4)
+})
+
 test('a reload bundles the file afresh (nanoweb dev)', async (t) => {
   const root = await tempProject(t, {
     'services/plugins/v.ts': svc(`trust: 'untrusted', input: z.object({}), output: z.string(), run: () => 'one'`),
