@@ -24,6 +24,8 @@ type Entry = 'run' | 'resume' | 'abort'
  */
 const WALL_FACTOR = 2
 const WALL_SLACK_MS = 50
+/** How long a service that went over a limit runs off the host thread. */
+const OFFENDER_MS = 10 * 60_000
 /** A service whose turns could hold the host thread longer than this runs off it from the start. */
 const MAX_SYNC_STOP_MS = 250
 
@@ -37,8 +39,8 @@ function wallStop(cpuMsLeft: number): number {
  * host, an abort) whose CPU time is counted per call: a call over its `cpu` limit, or an isolate
  * over its `memory` limit, ends with `NANO_E_LIMIT` and the isolate is disposed, while the host
  * and other services carry on. Turns run on this thread (`applySync`: a call costs a few µs)
- * until the service first goes over a limit; from then on its isolates run on their own thread,
- * so a repeat offender cannot hold up the host. A service whose `cpu` limit would let a turn hold
+ * until the service goes over a limit; for ten minutes after that its isolates run on their own
+ * thread, so a repeat offender cannot hold up the host. A service whose `cpu` limit would let a turn hold
  * the host thread more than 250 ms runs on its own thread from the start.
  *
  * @example
@@ -58,7 +60,10 @@ export class ServiceIsolate {
   #limits: ResolvedLimits
   #live: LiveIsolate | undefined
   #creating: Promise<LiveIsolate> | undefined
+  /** Its cpu limit is too large for turns on the host thread. */
   #offThread = false
+  /** Until when it runs off the host thread for having gone over a limit. */
+  #offenderUntil = 0
   #generation = 0
   readonly #calls = new Map<number, CallState>()
   #seq = 0
@@ -105,7 +110,8 @@ export class ServiceIsolate {
 
   /** Runs one call in the isolate: the output at once when the isolate finished it in its first turn, else a promise. */
   call(input: unknown, ctx: Context<string>): unknown {
-    if (this.#live === undefined && this.#offThread) return this.#made().then(() => this.#start(input, ctx))
+    if (this.#live === undefined && (this.#offThread || Date.now() < this.#offenderUntil))
+      return this.#made().then(() => this.#start(input, ctx))
     this.#live ??= this.#createSync(false)
     return this.#start(input, ctx)
   }
@@ -236,7 +242,7 @@ export class ServiceIsolate {
   }
 
   #kill(which: 'cpu' | 'memory', culprit: CallState): void {
-    this.#offThread = true
+    this.#offenderUntil = Date.now() + OFFENDER_MS
     this.#generation++
     const live = this.#live
     this.#live = undefined
