@@ -139,15 +139,21 @@ export class ServiceIsolate {
 
   #made(): Promise<LiveIsolate> {
     const generation = this.#generation
-    this.#creating ??= createIsolateAsync(this.#spec(), this.#onHost).then((live) => {
-      if (generation !== this.#generation) {
-        live.iso.dispose()
-        throw new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name })
-      }
-      this.#creating = undefined
-      this.#live = live
-      return live
-    })
+    this.#creating ??= createIsolateAsync(this.#spec(), this.#onHost).then(
+      (live) => {
+        if (generation !== this.#generation) {
+          live.iso.dispose()
+          throw new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name })
+        }
+        this.#creating = undefined
+        this.#live = live
+        return live
+      },
+      (error: unknown) => {
+        if (generation === this.#generation) this.#creating = undefined
+        throw error
+      },
+    )
     return this.#creating
   }
 
