@@ -185,8 +185,9 @@ export class ServiceIsolate {
     const before = live.iso.cpuTime
     if (live.offThread) {
       live[entry].apply(undefined, args, { timeout }).then(
-        (answer: unknown) => this.#afterTurn(live, state, before, undefined, answer),
-        (error: unknown) => this.#afterTurn(live, state, before, error ?? new Error('the isolate failed'), undefined),
+        (answer: unknown) => this.#afterTurn(live, state, { before, timeout }, undefined, answer),
+        (error: unknown) =>
+          this.#afterTurn(live, state, { before, timeout }, error ?? new Error('the isolate failed'), undefined),
       )
       return
     }
@@ -197,19 +198,27 @@ export class ServiceIsolate {
     } catch (error) {
       failure = error ?? new Error('the isolate failed')
     }
-    this.#afterTurn(live, state, before, failure, answer)
+    this.#afterTurn(live, state, { before, timeout }, failure, answer)
   }
 
-  #afterTurn(live: LiveIsolate, state: CallState, before: bigint, failure: unknown, answer: unknown): void {
+  #afterTurn(
+    live: LiveIsolate,
+    state: CallState,
+    turn: { readonly before: bigint; readonly timeout: number },
+    failure: unknown,
+    answer: unknown,
+  ): void {
     if (live !== this.#live) return
     if (live.iso.isDisposed) {
       this.#kill('memory', state)
       return
     }
-    state.cpuMs += Number(live.iso.cpuTime - before) / 1e6
+    state.cpuMs += Number(live.iso.cpuTime - turn.before) / 1e6
     const finished = state.done || (typeof answer === 'string' && answer !== '')
-    if ((failure !== undefined && isTimeout(failure)) || (!finished && state.cpuMs > this.#limits.cpuMs))
-      this.#kill('cpu', state)
+    const cpu = `${state.cpuMs.toFixed(1)}ms of CPU time`
+    if (failure !== undefined && isTimeout(failure))
+      this.#kill('cpu', state, `stopped after ${turn.timeout}ms of wall-clock time, having used ${cpu}`)
+    else if (!finished && state.cpuMs > this.#limits.cpuMs) this.#kill('cpu', state, `it used ${cpu}`)
     else if (failure !== undefined) this.#finish(state, false, failure)
     else if (typeof answer === 'string' && answer !== '')
       this.#settle(state, answer.charCodeAt(0) === 49, answer.slice(1))
@@ -247,14 +256,14 @@ export class ServiceIsolate {
     state.settle(ok, result)
   }
 
-  #kill(which: 'cpu' | 'memory', culprit: CallState): void {
+  #kill(which: 'cpu' | 'memory', culprit: CallState, measured = ''): void {
     this.#offenderUntil = Date.now() + OFFENDER_MS
     this.#generation++
     const live = this.#live
     this.#live = undefined
     if (live !== undefined && !live.iso.isDisposed) live.iso.dispose()
     this.#calls.delete(culprit.id)
-    culprit.settle(false, limitError(this.name, which, this.#limits, true))
+    culprit.settle(false, limitError(this.name, which, this.#limits, true, measured))
     this.#endAll(() => limitError(this.name, which, this.#limits, false))
   }
 
