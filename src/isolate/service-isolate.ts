@@ -40,8 +40,8 @@ function wallStop(cpuMsLeft: number): number {
  * over its `memory` limit, ends with `NANO_E_LIMIT` and the isolate is disposed, while the host
  * and other services carry on. Turns run on this thread (`applySync`: a call costs a few µs)
  * until the service goes over a limit; for ten minutes after that its isolates run on their own
- * thread, so a repeat offender cannot hold up the host. A service whose `cpu` limit would let a turn hold
- * the host thread more than 250 ms runs on its own thread from the start.
+ * thread, so a repeat offender cannot hold up the host. A service whose `cpu` limit would let a
+ * turn hold the host thread more than 250 ms runs on its own thread from the start.
  *
  * @example
  * const svc = new ServiceIsolate({ name: 'plugins/x', file: 'services/plugins/x.ts', code, base, appLimits: {} })
