@@ -6,7 +6,7 @@
 import { createRuntime } from '../src/index.ts'
 
 const [root, first] = process.argv.slice(2) as [string, string]
-const rt = createRuntime({ root, logger: false, isolateIdle: '1s' })
+const rt = createRuntime({ root, logger: false, isolateIdle: '1s', isolateLimits: { cpu: '100ms' } })
 const input = { id: 1, name: 'x' }
 await rt.call(first, input)
 const settle = async (ms: number): Promise<number> => {
@@ -17,7 +17,7 @@ const settle = async (ms: number): Promise<number> => {
 const rssBefore = await settle(50)
 const names = rt.names().filter((name) => name !== first)
 const started = performance.now()
-for (let i = 0; i < names.length; i += 20) await Promise.all(names.slice(i, i + 20).map((name) => rt.call(name, input)))
+for (const name of names) await rt.call(name, input)
 const loadMs = performance.now() - started
 const rssLoaded = await settle(50)
 const rssIdle = await settle(2500)

@@ -183,11 +183,18 @@ export class ServiceIsolate {
     if (live === undefined) return
     const timeout = wallStop(this.#limits.cpuMs - state.cpuMs)
     const before = live.iso.cpuTime
+    const started = performance.now()
     if (live.offThread) {
       live[entry].apply(undefined, args, { timeout }).then(
-        (answer: unknown) => this.#afterTurn(live, state, { before, timeout }, undefined, answer),
+        (answer: unknown) => this.#afterTurn(live, state, { before, started, timeout }, undefined, answer),
         (error: unknown) =>
-          this.#afterTurn(live, state, { before, timeout }, error ?? new Error('the isolate failed'), undefined),
+          this.#afterTurn(
+            live,
+            state,
+            { before, started, timeout },
+            error ?? new Error('the isolate failed'),
+            undefined,
+          ),
       )
       return
     }
@@ -198,13 +205,13 @@ export class ServiceIsolate {
     } catch (error) {
       failure = error ?? new Error('the isolate failed')
     }
-    this.#afterTurn(live, state, { before, timeout }, failure, answer)
+    this.#afterTurn(live, state, { before, started, timeout }, failure, answer)
   }
 
   #afterTurn(
     live: LiveIsolate,
     state: CallState,
-    turn: { readonly before: bigint; readonly timeout: number },
+    turn: { readonly before: bigint; readonly started: number; readonly timeout: number },
     failure: unknown,
     answer: unknown,
   ): void {
@@ -213,7 +220,8 @@ export class ServiceIsolate {
       this.#kill('memory', state)
       return
     }
-    state.cpuMs += Number(live.iso.cpuTime - turn.before) / 1e6
+    const wall = performance.now() - turn.started
+    state.cpuMs += Math.min(Number(live.iso.cpuTime - turn.before) / 1e6, wall)
     const finished = state.done || (typeof answer === 'string' && answer !== '')
     const cpu = `${state.cpuMs.toFixed(1)}ms of CPU time`
     if (failure !== undefined && isTimeout(failure))
