@@ -1,12 +1,12 @@
 /**
  * Child process of bench/isolate.ts: loads every service of a generated project (each called
- * once), reporting RSS before, after, and (for untrusted services) after their idle isolates are
- * disposed. Prints one JSON line.
+ * once, one after the other), reporting RSS before and after, and once more after `isolateIdle`
+ * (given: `10m` keeps every isolate alive, `1s` lets them be disposed). Prints one JSON line.
  */
 import { createRuntime } from '../src/index.ts'
 
-const [root, first] = process.argv.slice(2) as [string, string]
-const rt = createRuntime({ root, logger: false, isolateIdle: '1s' })
+const [root, first, idle] = process.argv.slice(2) as [string, string, '10m' | '1s']
+const rt = createRuntime({ root, logger: false, isolateIdle: idle, isolateLimits: { cpu: '100ms' } })
 const input = { id: 1, name: 'x' }
 await rt.call(first, input)
 const settle = async (ms: number): Promise<number> => {
@@ -17,7 +17,7 @@ const settle = async (ms: number): Promise<number> => {
 const rssBefore = await settle(50)
 const names = rt.names().filter((name) => name !== first)
 const started = performance.now()
-for (let i = 0; i < names.length; i += 20) await Promise.all(names.slice(i, i + 20).map((name) => rt.call(name, input)))
+for (const name of names) await rt.call(name, input)
 const loadMs = performance.now() - started
 const rssLoaded = await settle(50)
 const rssIdle = await settle(2500)

@@ -23,9 +23,9 @@ const root = await generateProject('isolate', {
   'services/bench/trusted.ts': smallService(1),
   'services/bench/untrusted.ts': untrusted(1),
 })
-// The cpu limit counts time the isolate's thread runs, preemption included: generous here, so
-// that a busy machine cannot end a measured call.
-const rt = createRuntime({ root, logger: false, isolateLimits: { cpu: '1s' } })
+// 100ms: room for a GC pause on a busy machine, and still on the host thread (over 100ms a
+// service runs on its isolate's own thread).
+const rt = createRuntime({ root, logger: false, isolateLimits: { cpu: '100ms' } })
 await rt.call('bench/untrusted', input)
 
 const raw = new ivm.Isolate({ memoryLimit: 64 })
@@ -38,7 +38,7 @@ const rawFn = raw
     },
   ) as ivm.Reference
 const rawCall = async (): Promise<unknown> =>
-  JSON.parse(rawFn.applySync(undefined, [JSON.stringify(input)], { timeout: 50 }) as string)
+  JSON.parse(rawFn.applySync(undefined, [JSON.stringify(input)], { timeout: 1000 }) as string)
 
 console.log(`node ${process.version}; ${ROUNDS} interleaved rounds of ${ITERATIONS} sequential calls; medians\n`)
 const perCall = await interleaved(
@@ -94,15 +94,26 @@ const memory = async (kind: 'trusted' | 'untrusted') => {
   const files: Record<string, string> = {}
   for (let i = 0; i < MANY + 1; i++) files[`services/m/s${i}.ts`] = kind === 'trusted' ? smallService(i) : untrusted(i)
   const project = await generateProject(`isolate-${kind}`, files)
-  const runs: { count: number; loadMs: number; rssBefore: number; rssLoaded: number; rssIdle: number }[] = []
-  for (let i = 0; i < 3; i++) {
-    const { stdout } = await run(process.execPath, ['--expose-gc', child, project, 'm/s0'], { maxBuffer: 1 << 20 })
-    runs.push(
-      JSON.parse(stdout) as { count: number; loadMs: number; rssBefore: number; rssLoaded: number; rssIdle: number },
-    )
+  type Run = { count: number; loadMs: number; rssBefore: number; rssLoaded: number; rssIdle: number }
+  const runChild = async (idle: string): Promise<Run> => {
+    const { stdout } = await run(process.execPath, ['--expose-gc', child, project, 'm/s0', idle], {
+      maxBuffer: 1 << 20,
+    })
+    return JSON.parse(stdout) as Run
   }
-  const per = (key: 'rssLoaded' | 'rssIdle') => median(runs.map((r) => (r[key] - r.rssBefore) / r.count / 1024 / 1024))
-  return { loaded: per('rssLoaded'), idle: per('rssIdle'), loadMs: median(runs.map((r) => r.loadMs / r.count)) }
+  const alive: Run[] = []
+  const idle: Run[] = []
+  for (let i = 0; i < 3; i++) {
+    alive.push(await runChild('10m'))
+    if (kind === 'untrusted') idle.push(await runChild('1s'))
+  }
+  const per = (runs: Run[], key: 'rssLoaded' | 'rssIdle') =>
+    median(runs.map((r) => (r[key] - r.rssBefore) / r.count / 1024 / 1024))
+  return {
+    loaded: per(alive, 'rssLoaded'),
+    idle: idle.length === 0 ? Number.NaN : per(idle, 'rssIdle'),
+    loadMs: median(alive.map((r) => r.loadMs / r.count)),
+  }
 }
 const trustedMemory = await memory('trusted')
 const untrustedMemory = await memory('untrusted')

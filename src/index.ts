@@ -7,7 +7,7 @@
  */
 
 export type { NatsOptions } from './assembly/cluster-link.ts'
-export { type AppRuntimeOptions, createRuntime } from './assembly/create-runtime.ts'
+export { type AppRuntimeOptions, createRuntime, type IsolateOptions } from './assembly/create-runtime.ts'
 export { type AppServerOptions, createServer } from './assembly/create-server.ts'
 export { installProcessGuards, type ProcessGuardOptions } from './assembly/process-guards.ts'
 export { defineConfig, type NanowebConfig } from './cli/config.ts'

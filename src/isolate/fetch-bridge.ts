@@ -4,6 +4,18 @@ const DEFAULT_PORT: Readonly<Record<string, string>> = { 'http:': '80', 'https:'
 const MAX_BODY_BYTES = 8 << 20
 
 /**
+ * The error a `fetch` to a host not in `allow.fetch` rejects with inside the service (named like
+ * the web's permission error, and no `NanoError`: a service that lets it escape fails as its own
+ * mistake, `NANO_E_SERVICE_FAILED`, not as the outside caller's).
+ *
+ * @example
+ * throw new FetchRefused("'p/x' may not fetch evil.example:443: …")
+ */
+export class FetchRefused extends Error {
+  override readonly name = 'NotAllowedError'
+}
+
+/**
  * Why an untrusted service may not fetch `url`, or undefined when it may: only `http:`/`https:`
  * to a host in `allow` (`host` allows the scheme's default port, `host:port` that port).
  *
@@ -51,7 +63,7 @@ export async function bridgedFetch(
   options: { readonly allow: readonly string[]; readonly service: string; readonly signal: AbortSignal },
 ): Promise<string> {
   const refused = fetchRefusal(url, options.allow, options.service)
-  if (refused !== undefined) throw new NanoError('NANO_E_FORBIDDEN', refused, { service: options.service })
+  if (refused !== undefined) throw new FetchRefused(refused)
   const init = (initText === '' ? {} : JSON.parse(initText)) as {
     method?: string
     headers?: [string, string][]

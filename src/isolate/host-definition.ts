@@ -59,8 +59,7 @@ export function hostDefinition(
 function checkedSchema(schema: JsonSchema, file: string, io: 'input' | 'output'): StandardSchemaV1 {
   let check: ValidateFunction
   try {
-    if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS) throw new Error('it is larger than 256 KB')
-    check = ajv.compile(hostPart(schema) as JsonSchema)
+    check = compiled(schema)
   } catch (error) {
     throw new NanoError(
       'NANO_E_BAD_DEFINITION',
@@ -80,6 +79,21 @@ function checkedSchema(schema: JsonSchema, file: string, io: 'input' | 'output')
     },
     [OWN_CHECK]: fast,
   } as StandardSchemaV1
+}
+
+const byText = new Map<string, ValidateFunction>()
+
+/** One compiled check per distinct schema text, shared by every service (and runtime) that has it. */
+function compiled(schema: JsonSchema): ValidateFunction {
+  const part = hostPart(schema) as JsonSchema
+  const text = JSON.stringify(part)
+  if (text.length > MAX_SCHEMA_CHARS) throw new Error('it is larger than 256 KB')
+  let check = byText.get(text)
+  if (check === undefined) {
+    check = ajv.compile(part)
+    byText.set(text, check)
+  }
+  return check
 }
 
 function toIssue(error: ErrorObject): StandardSchemaV1.Issue {

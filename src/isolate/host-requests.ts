@@ -1,7 +1,7 @@
 import { isNanoError } from '../define/errors.ts'
 import type { CallOptions } from '../define/types.ts'
 import type { CallState } from './call-state.ts'
-import { bridgedFetch } from './fetch-bridge.ts'
+import { bridgedFetch, FetchRefused } from './fetch-bridge.ts'
 import { decodeValue, encodeError, encodeValue } from './wire.ts'
 
 /**
@@ -74,7 +74,7 @@ export function handleHostRequest(
 }
 
 function errorForIsolate(error: unknown): string {
-  if (isNanoError(error)) return encodeError(error, false)
+  if (isNanoError(error) || error instanceof FetchRefused) return encodeError(error, false)
   if (error instanceof TypeError && error.message === 'fetch failed') {
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause
     return encodeError(

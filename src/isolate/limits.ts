@@ -46,8 +46,8 @@ export function resolveLimits(own: Limits | undefined, app: Limits | undefined):
 }
 
 /**
- * `NANO_E_LIMIT` for a call that went over a limit (`culprit`), or for a call that was running in
- * the same isolate when it had to be disposed.
+ * `NANO_E_LIMIT` for a call that went over a limit (`culprit`, with what was measured), or for a
+ * call that was running in the same isolate when it had to be disposed.
  *
  * @example
  * throw limitError('plugins/x', 'cpu', limits, true) // "'plugins/x' went over its cpu limit (50ms) …"
@@ -57,10 +57,12 @@ export function limitError(
   which: 'cpu' | 'memory',
   limits: ResolvedLimits,
   culprit: boolean,
+  measured = '',
 ): NanoError {
   const value = which === 'cpu' ? `${limits.cpuText} of CPU time per call` : `${limits.memoryText} of memory`
+  const used = measured === '' ? '' : `: ${measured}`
   const message = culprit
-    ? `'${service}' went over its ${which} limit (${value}); its isolate was disposed and will be recreated for the next call`
+    ? `'${service}' went over its ${which} limit (${value})${used}; its isolate was disposed and will be recreated for the next call`
     : `'${service}' was stopped: another call in its isolate went over the ${which} limit (${value})`
   return new NanoError('NANO_E_LIMIT', message, { service })
 }

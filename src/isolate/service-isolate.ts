@@ -24,6 +24,14 @@ type Entry = 'run' | 'resume' | 'abort'
  */
 const WALL_FACTOR = 2
 const WALL_SLACK_MS = 50
+/** How long a service that went over a limit runs off the host thread. */
+const OFFENDER_MS = 10 * 60_000
+/** A service whose turns could hold the host thread longer than this runs off it from the start. */
+const MAX_SYNC_STOP_MS = 250
+
+function wallStop(cpuMsLeft: number): number {
+  return Math.ceil(WALL_FACTOR * Math.max(1, cpuMsLeft) + WALL_SLACK_MS)
+}
 
 /**
  * One untrusted service and its V8 isolate, made on demand (and again after it was disposed:
@@ -31,8 +39,9 @@ const WALL_SLACK_MS = 50
  * host, an abort) whose CPU time is counted per call: a call over its `cpu` limit, or an isolate
  * over its `memory` limit, ends with `NANO_E_LIMIT` and the isolate is disposed, while the host
  * and other services carry on. Turns run on this thread (`applySync`: a call costs a few µs)
- * until the service first goes over a limit; from then on its isolates run on their own thread,
- * so a repeat offender cannot hold up the host.
+ * until the service goes over a limit; for ten minutes after that its isolates run on their own
+ * thread, so a repeat offender cannot hold up the host. A service whose `cpu` limit would let a
+ * turn hold the host thread more than 250 ms runs on its own thread from the start.
  *
  * @example
  * const svc = new ServiceIsolate({ name: 'plugins/x', file: 'services/plugins/x.ts', code, base, appLimits: {} })
@@ -51,7 +60,10 @@ export class ServiceIsolate {
   #limits: ResolvedLimits
   #live: LiveIsolate | undefined
   #creating: Promise<LiveIsolate> | undefined
+  /** Its cpu limit is too large for turns on the host thread. */
   #offThread = false
+  /** Until when it runs off the host thread for having gone over a limit. */
+  #offenderUntil = 0
   #generation = 0
   readonly #calls = new Map<number, CallState>()
   #seq = 0
@@ -91,13 +103,15 @@ export class ServiceIsolate {
     const loadedWith = this.#limits.memoryMb
     this.#limits = resolveLimits(described.policy.limits, this.#appLimits)
     this.#requests = { allow: described.policy.allow?.fetch ?? [], answer: this.#answer }
-    if (this.#limits.memoryMb !== loadedWith) this.dispose()
+    this.#offThread = wallStop(this.#limits.cpuMs) > MAX_SYNC_STOP_MS
+    if (this.#limits.memoryMb !== loadedWith || this.#offThread) this.dispose()
     return described
   }
 
   /** Runs one call in the isolate: the output at once when the isolate finished it in its first turn, else a promise. */
   call(input: unknown, ctx: Context<string>): unknown {
-    if (this.#live === undefined && this.#offThread) return this.#made().then(() => this.#start(input, ctx))
+    if (this.#live === undefined && (this.#offThread || Date.now() < this.#offenderUntil))
+      return this.#made().then(() => this.#start(input, ctx))
     this.#live ??= this.#createSync(false)
     return this.#start(input, ctx)
   }
@@ -125,15 +139,21 @@ export class ServiceIsolate {
 
   #made(): Promise<LiveIsolate> {
     const generation = this.#generation
-    this.#creating ??= createIsolateAsync(this.#spec(), this.#onHost).then((live) => {
-      if (generation !== this.#generation) {
-        live.iso.dispose()
-        throw new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name })
-      }
-      this.#creating = undefined
-      this.#live = live
-      return live
-    })
+    this.#creating ??= createIsolateAsync(this.#spec(), this.#onHost).then(
+      (live) => {
+        if (generation !== this.#generation) {
+          live.iso.dispose()
+          throw new NanoError('NANO_E_CLOSED', `The isolate of '${this.name}' was closed`, { service: this.name })
+        }
+        this.#creating = undefined
+        this.#live = live
+        return live
+      },
+      (error: unknown) => {
+        if (generation === this.#generation) this.#creating = undefined
+        throw error
+      },
+    )
     return this.#creating
   }
 
@@ -161,12 +181,20 @@ export class ServiceIsolate {
   #turn(state: CallState, entry: Entry, args: unknown[]): void {
     const live = this.#live
     if (live === undefined) return
-    const timeout = Math.ceil(WALL_FACTOR * Math.max(1, this.#limits.cpuMs - state.cpuMs) + WALL_SLACK_MS)
+    const timeout = wallStop(this.#limits.cpuMs - state.cpuMs)
     const before = live.iso.cpuTime
+    const started = performance.now()
     if (live.offThread) {
       live[entry].apply(undefined, args, { timeout }).then(
-        (answer: unknown) => this.#afterTurn(live, state, before, undefined, answer),
-        (error: unknown) => this.#afterTurn(live, state, before, error ?? new Error('the isolate failed'), undefined),
+        (answer: unknown) => this.#afterTurn(live, state, { before, started, timeout }, undefined, answer),
+        (error: unknown) =>
+          this.#afterTurn(
+            live,
+            state,
+            { before, started, timeout },
+            error ?? new Error('the isolate failed'),
+            undefined,
+          ),
       )
       return
     }
@@ -177,19 +205,28 @@ export class ServiceIsolate {
     } catch (error) {
       failure = error ?? new Error('the isolate failed')
     }
-    this.#afterTurn(live, state, before, failure, answer)
+    this.#afterTurn(live, state, { before, started, timeout }, failure, answer)
   }
 
-  #afterTurn(live: LiveIsolate, state: CallState, before: bigint, failure: unknown, answer: unknown): void {
+  #afterTurn(
+    live: LiveIsolate,
+    state: CallState,
+    turn: { readonly before: bigint; readonly started: number; readonly timeout: number },
+    failure: unknown,
+    answer: unknown,
+  ): void {
     if (live !== this.#live) return
     if (live.iso.isDisposed) {
       this.#kill('memory', state)
       return
     }
-    state.cpuMs += Number(live.iso.cpuTime - before) / 1e6
+    const wall = performance.now() - turn.started
+    state.cpuMs += Math.min(Number(live.iso.cpuTime - turn.before) / 1e6, wall)
     const finished = state.done || (typeof answer === 'string' && answer !== '')
-    if ((failure !== undefined && isTimeout(failure)) || (!finished && state.cpuMs > this.#limits.cpuMs))
-      this.#kill('cpu', state)
+    const cpu = `${state.cpuMs.toFixed(1)}ms of CPU time`
+    if (failure !== undefined && isTimeout(failure))
+      this.#kill('cpu', state, `stopped after ${turn.timeout}ms of wall-clock time, having used ${cpu}`)
+    else if (!finished && state.cpuMs > this.#limits.cpuMs) this.#kill('cpu', state, `it used ${cpu}`)
     else if (failure !== undefined) this.#finish(state, false, failure)
     else if (typeof answer === 'string' && answer !== '')
       this.#settle(state, answer.charCodeAt(0) === 49, answer.slice(1))
@@ -227,14 +264,14 @@ export class ServiceIsolate {
     state.settle(ok, result)
   }
 
-  #kill(which: 'cpu' | 'memory', culprit: CallState): void {
-    this.#offThread = true
+  #kill(which: 'cpu' | 'memory', culprit: CallState, measured = ''): void {
+    this.#offenderUntil = Date.now() + OFFENDER_MS
     this.#generation++
     const live = this.#live
     this.#live = undefined
     if (live !== undefined && !live.iso.isDisposed) live.iso.dispose()
     this.#calls.delete(culprit.id)
-    culprit.settle(false, limitError(this.name, which, this.#limits, true))
+    culprit.settle(false, limitError(this.name, which, this.#limits, true, measured))
     this.#endAll(() => limitError(this.name, which, this.#limits, false))
   }
 

@@ -54,7 +54,7 @@ export function trustRouter(options: TrustRouterOptions): Executor & { close(): 
   }
   return {
     async load(source: ServiceSource): Promise<ServiceDefinition> {
-      if (byName(source.name) || declaresUntrusted(readSource(source))) {
+      if (byName(source.name) || sourceDeclaresUntrusted(source.file)) {
         if (closed) throw new NanoError('NANO_E_CLOSED', 'The runtime is closed')
         return (await isolateExecutor()).load(source)
       }
@@ -75,10 +75,12 @@ export function trustRouter(options: TrustRouterOptions): Executor & { close(): 
   }
 }
 
-function readSource(source: ServiceSource): string {
+function sourceDeclaresUntrusted(file: string): boolean {
+  let bytes: Buffer
   try {
-    return readFileSync(source.file, 'utf8')
+    bytes = readFileSync(file)
   } catch {
-    return ''
+    return false
   }
+  return bytes.includes('untrusted') && declaresUntrusted(bytes.toString('utf8'))
 }

@@ -93,7 +93,7 @@ export function encodeError(error: unknown, withStack = true): string {
 
 /**
  * The error {@link encodeError} wrote: a `NanoError` when it carries a known code, else an
- * `Error` (`name: message`, with the stack it had where it was thrown).
+ * `Error` with its name and message (and the stack it had where it was thrown).
  *
  * @example
  * throw decodeError(text)
@@ -113,7 +113,8 @@ export function decodeError(text: string): Error {
       service: wire.service,
     })
   }
-  const error = new Error(wire.name !== undefined && wire.name !== 'Error' ? `${wire.name}: ${message}` : message)
+  const error = new Error(message)
+  if (typeof wire.name === 'string' && wire.name !== 'Error') error.name = wire.name
   if (wire.stack !== undefined) error.stack = String(wire.stack)
   return error
 }

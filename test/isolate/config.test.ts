@@ -43,7 +43,7 @@ test('nanoweb dev with config untrusted and limits: the glob isolates a plain se
 }, async (t) => {
   const root = await tempProject(t, {
     'services/plugins/plain.ts': PLAIN,
-    'nanoweb.config.ts': `import { defineConfig } from '@nanoweb/core'\nexport default defineConfig({ untrusted: ['plugins/**'], limits: { cpu: '20ms' } })\n`,
+    'nanoweb.config.ts': `import { defineConfig } from '@nanoweb/core'\nexport default defineConfig({ untrusted: ['plugins/**'], limits: { cpu: '100ms' } })\n`,
   })
   const { url } = await serve(t, ['dev', root, '--port', '0'])
   const first = await post(`${url}/api/plugins/plain`, {})
@@ -51,7 +51,7 @@ test('nanoweb dev with config untrusted and limits: the glob isolates a plain se
   const spun = await post(`${url}/api/plugins/plain`, { spin: true })
   assert.equal(spun.status, 500)
   assert.equal((spun.body as { error: { code: string } }).error.code, 'NANO_E_LIMIT')
-  assert.match((spun.body as { error: { message: string } }).error.message, /cpu limit \(20ms of CPU time per call\)/)
+  assert.match((spun.body as { error: { message: string } }).error.message, /cpu limit \(100ms of CPU time per call\)/)
   await writeFile(join(root, 'services/plugins/plain.ts'), PLAIN.replace("' v1'", "' v2'"))
   await until(async () => (await post(`${url}/api/plugins/plain`, {})).body === 'undefined v2', 20_000)
 })

@@ -3,6 +3,9 @@ import { after, before, test } from 'node:test'
 import { createRuntime, type Runtime } from '../../src/index.ts'
 import { REPO, writeFiles } from '../helpers/project.ts'
 
+/** Room for a first call on a busy machine (and still on the host thread); limits have tests of their own. */
+const ROOMY = { cpu: '100ms' } as const
+
 /**
  * Each probe runs inside an untrusted service and answers what it reached: `'undefined'` (or an
  * error message) when the escape failed. A probe that found the host's `process` would answer
@@ -59,7 +62,7 @@ import { z } from 'zod'
 export default service({ input: z.object({}).strict(), output: z.object({ ok: z.boolean() }), run: () => ({ ok: true }) })
 `,
   })
-  rt = createRuntime({ root, logger: false })
+  rt = createRuntime({ root, logger: false, isolateLimits: ROOMY })
 })
 
 after(async () => {

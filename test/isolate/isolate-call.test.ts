@@ -4,6 +4,9 @@ import { createRuntime, createServer, isNanoError } from '../../src/index.ts'
 import { post, request } from '../helpers/http.ts'
 import { collectLogs, svc, tempProject } from '../helpers/project.ts'
 
+/** Room for a first call on a busy machine (and still on the host thread); limits have tests of their own. */
+const ROOMY = { cpu: '100ms' } as const
+
 const UNTRUSTED_HELLO = svc(`trust: 'untrusted',
   description: 'Greets from an isolate',
   input: z.object({ name: z.string().min(1), times: z.number().int().default(1) }),
@@ -33,7 +36,7 @@ export default fragment({ trust: 'untrusted', input: z.object({ who: z.string() 
 test('an untrusted service runs in an isolate through rt.call: input defaults, ctx.call, ctx.log, ctx.request, no process', async (t) => {
   const root = await tempProject(t, FILES)
   const logs = collectLogs()
-  const rt = createRuntime({ root, logger: logs.sink as never })
+  const rt = createRuntime({ root, logger: logs.sink as never, isolateLimits: ROOMY })
   t.after(() => rt.close())
   const out = (await rt.call('plugins/hello', { name: 'Ada' }, { request: { locale: 'en-GB' } })) as Record<
     string,
@@ -57,7 +60,7 @@ test('the host validates input and output from the JSON Schemas the isolate comp
     'services/plugins/liar.ts': svc(`trust: 'untrusted', input: z.object({}), output: z.object({ n: z.number() }),
       run: () => ({ n: 'not a number' }),`),
   })
-  const rt = createRuntime({ root, logger: false })
+  const rt = createRuntime({ root, logger: false, isolateLimits: ROOMY })
   t.after(() => rt.close())
   const bad = await rt.call('plugins/hello', { name: 7 } as never).catch((e: unknown) => e)
   assert.ok(isNanoError(bad) && bad.code === 'NANO_E_INVALID_INPUT', String(bad))
@@ -70,7 +73,7 @@ test('the host validates input and output from the JSON Schemas the isolate comp
 
 test('ctx.call from an isolate is checked against uses: a call not in uses is NANO_E_FORBIDDEN_CALL', async (t) => {
   const root = await tempProject(t, FILES)
-  const rt = createRuntime({ root, logger: false })
+  const rt = createRuntime({ root, logger: false, isolateLimits: ROOMY })
   t.after(() => rt.close())
   const answer = await rt.call('plugins/sneaky', {})
   assert.match(String(answer), /^NANO_E_FORBIDDEN_CALL: 'plugins\/sneaky' may not call 'helper\/double'/)
@@ -78,7 +81,7 @@ test('ctx.call from an isolate is checked against uses: a call not in uses is NA
 
 test('an untrusted service over real HTTP: /api answers, the catalog shows its JSON Schemas, a fragment renders', async (t) => {
   const root = await tempProject(t, FILES)
-  const server = await createServer({ root, port: 0, host: '127.0.0.1', logger: false })
+  const server = await createServer({ root, port: 0, host: '127.0.0.1', logger: false, isolateLimits: ROOMY })
   t.after(() => server.close())
   const a = await post(`${server.url}/api/plugins/hello`, { name: 'Bo', times: 3 })
   assert.equal(a.status, 200)
@@ -98,6 +101,11 @@ test('an untrusted service over real HTTP: /api answers, the catalog shows its J
   const box = await request(`${server.url}/api/plugins/box?who=${encodeURIComponent('<Ada>')}`)
   assert.equal(box.status, 200)
   assert.equal(box.text, '<b>&lt;Ada&gt;</b>')
+  const boxDef = (await server.runtime.resolve('plugins/box')) as unknown as Record<string, unknown>
+  assert.equal(boxDef.kind, 'fragment')
+  assert.deepEqual(boxDef.css, ['box.css'], "the fragment's assets come through")
+  assert.deepEqual(boxDef.cache, { ttl: '1m', vary: [] }, 'and its cache policy')
+  assert.equal(boxDef.idempotent, true)
   const openapi = await request(`${server.url}/_nano/openapi.json`)
   assert.ok(JSON.stringify(openapi.body).includes('/api/plugins/hello'))
 })
@@ -107,7 +115,7 @@ test('the untrusted option runs services matched by name in isolates, whatever t
     'services/plugins/plain.ts': svc(`input: z.object({}), output: z.string(), run: () => typeof process`),
     'services/own/plain.ts': svc(`input: z.object({}), output: z.string(), run: () => typeof process`),
   })
-  const rt = createRuntime({ root, logger: false, untrusted: ['plugins/**'] })
+  const rt = createRuntime({ root, logger: false, untrusted: ['plugins/**'], isolateLimits: ROOMY })
   t.after(() => rt.close())
   assert.equal(await rt.call('plugins/plain', {}), 'undefined')
   assert.equal(await rt.call('own/plain', {}), 'object', 'others still run in this process')
@@ -121,7 +129,7 @@ test('trust declared other than literally is refused, and its code never runs a 
       "const TRUST = ['un', 'trusted'].join('') as 'untrusted'",
     ),
   })
-  const rt = createRuntime({ root, logger: false })
+  const rt = createRuntime({ root, logger: false, isolateLimits: ROOMY })
   t.after(() => rt.close())
   const error = await rt.call('hidden', {}).catch((e: unknown) => e)
   assert.ok(isNanoError(error) && error.code === 'NANO_E_BAD_DEFINITION', String(error))
@@ -139,7 +147,7 @@ test('an untrusted service importing a Node.js module is refused, naming the fil
       "import { exec } from 'child_process'",
     ),
   })
-  const rt = createRuntime({ root, logger: false })
+  const rt = createRuntime({ root, logger: false, isolateLimits: ROOMY })
   t.after(() => rt.close())
   for (const [name, module] of [
     ['plugins/fs', 'node:fs'],
@@ -156,11 +164,41 @@ test('an untrusted service importing a Node.js module is refused, naming the fil
   assert.deepEqual(broken.map((b) => b.name).sort(), ['plugins/cp', 'plugins/fs'])
 })
 
+test('a service with a large cpu limit runs off the host thread: ctx.call, timers, logs and errors work the same', async (t) => {
+  const root = await tempProject(t, {
+    ...FILES,
+    'services/plugins/slow.ts': svc(
+      `trust: 'untrusted', limits: { cpu: '2s' }, uses: ['helper/double'],
+      input: z.object({ n: z.number(), fail: z.boolean().default(false) }), output: z.object({ twice: z.number(), waited: z.boolean() }),
+      async run({ n, fail }, ctx) {
+        ctx.log.info('slow start', { n })
+        const waited = await new Promise((resolve) => setTimeout(() => resolve(true), 5))
+        const { twice } = await ctx.call('helper/double', { n })
+        if (fail) throw new NanoError('NANO_E_NOT_FOUND', 'no such thing')
+        return { twice, waited }
+      },`,
+      "import { NanoError } from '@nanoweb/core'",
+    ),
+  })
+  const logs = collectLogs()
+  const rt = createRuntime({ root, logger: logs.sink as never, isolateLimits: ROOMY })
+  t.after(() => rt.close())
+  const answers = await Promise.all([1, 2, 3].map((n) => rt.call('plugins/slow', { n })))
+  assert.deepEqual(answers, [
+    { twice: 2, waited: true },
+    { twice: 4, waited: true },
+    { twice: 6, waited: true },
+  ])
+  const error = await rt.call('plugins/slow', { n: 1, fail: true }).catch((e: unknown) => e)
+  assert.ok(isNanoError(error) && error.code === 'NANO_E_NOT_FOUND' && error.message === 'no such thing', String(error))
+  assert.equal(logs.records.filter((r) => r.message === 'slow start').length, 4)
+})
+
 test('a reload bundles the file afresh (nanoweb dev)', async (t) => {
   const root = await tempProject(t, {
     'services/plugins/v.ts': svc(`trust: 'untrusted', input: z.object({}), output: z.string(), run: () => 'one'`),
   })
-  const rt = createRuntime({ root, logger: false })
+  const rt = createRuntime({ root, logger: false, isolateLimits: ROOMY })
   t.after(() => rt.close())
   assert.equal(await rt.call('plugins/v', {}), 'one')
   const { writeFile } = await import('node:fs/promises')

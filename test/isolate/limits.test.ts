@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createRuntime, createServer, isNanoError } from '../../src/index.ts'
 import { post } from '../helpers/http.ts'
-import { svc, tempProject } from '../helpers/project.ts'
+import { collectLogs, svc, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
 /** A service that counts its calls in module state: a new isolate starts again at 1. */
@@ -30,6 +30,11 @@ const FILES = {
   ),
   'services/plugins/buffer.ts': counted('new ArrayBuffer(2 ** 30)', "limits: { memory: '32MB' },"),
   'services/plugins/never.ts': counted('await new Promise(() => {})', "timeout: '150ms',"),
+  'services/plugins/listener.ts': svc(`trust: 'untrusted', timeout: '100ms', input: z.object({}), output: z.string(),
+    run(_, ctx) {
+      ctx.signal.addEventListener('abort', () => ctx.log.warn('saw abort', { code: ctx.signal.reason.code }))
+      return new Promise(() => {})
+    },`),
   'services/ping.ts': svc(`input: z.object({}), output: z.string(), run: () => 'pong'`),
 }
 
@@ -80,6 +85,18 @@ test('a promise that never settles ends with NANO_E_TIMEOUT at the service timeo
   assert.equal(await rt.call('plugins/never', {}), 2, 'same isolate: the hung call was dropped, not the isolate')
   const caller = await rt.call('plugins/spin', {}, { timeout: '1ms' }).catch((e: unknown) => e)
   assert.ok(caller === 1 || (isNanoError(caller) && caller.code === 'NANO_E_TIMEOUT'))
+})
+
+test('ctx.signal inside the isolate aborts when the call times out on the host', async (t) => {
+  const root = await tempProject(t, FILES)
+  const logs = collectLogs()
+  const rt = createRuntime({ root, logger: logs.sink as never })
+  t.after(() => rt.close())
+  const error = await rt.call('plugins/listener', {}).catch((e: unknown) => e)
+  assert.ok(isNanoError(error) && error.code === 'NANO_E_TIMEOUT', String(error))
+  const seen = await until(() => logs.records.find((r) => r.message === 'saw abort'), 'the abort listener ran')
+  assert.equal(seen.code, 'NANO_E_TIMEOUT')
+  assert.equal(seen.service, 'plugins/listener')
 })
 
 test('an idle isolate is disposed after isolateIdle, and the next call makes a new one', async (t) => {

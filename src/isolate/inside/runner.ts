@@ -63,12 +63,12 @@ const entry = Object.freeze({
   abort(id: number, reasonText: string): void {
     const call = calls.get(id)
     if (call === undefined) return
-    calls.delete(id)
     const reason = decodeError(reasonText)
     enter(call)
     call.signal.abort(reason)
     for (const waiting of call.pending.values()) waiting.reject(reason)
     call.pending.clear()
+    calls.delete(id)
   },
 })
 
