@@ -4,10 +4,10 @@
 // installed package (under node_modules, no src/) runs the compiled dist/.
 import { existsSync } from 'node:fs'
 
-const [major, minor] = process.versions.node.split('.').map(Number)
-if (major < 22 || (major === 22 && minor < 18)) {
+const [major] = process.versions.node.split('.').map(Number)
+if (major < 24) {
   console.error(
-    `nanoweb needs Node.js 22.18 or later (this is ${process.version}): it runs your services' .ts files by type stripping. Install Node 24 LTS, or add the "node" package (^24) as a dev dependency and run nanoweb through npm scripts.`,
+    `nanoweb needs Node.js 24 or later (this is ${process.version}): it runs your services' .ts files by type stripping, and untrusted services in isolated-vm 7. Install Node 24 LTS, or add the "node" package (^24) as a dev dependency and run nanoweb through npm scripts.`,
   )
   process.exit(1)
 }

@@ -49,7 +49,17 @@ export function trustRouter(options: TrustRouterOptions): Executor & { close(): 
   let isolates: Promise<Executor & { close(): Promise<void> }> | undefined
   let closed = false
   const isolateExecutor = (): Promise<Executor & { close(): Promise<void> }> => {
-    isolates ??= import('./isolate-executor.ts').then(({ IsolateExecutor }) => new IsolateExecutor(options))
+    isolates ??= import('./isolate-executor.ts').then(
+      ({ IsolateExecutor }) => new IsolateExecutor(options),
+      (error: unknown) => {
+        isolates = undefined
+        throw new NanoError(
+          'NANO_E_BAD_DEFINITION',
+          `Untrusted services run in V8 isolates, which need the optional dependency isolated-vm 7 on Node.js 24 (npm install isolated-vm@7); it could not be loaded: ${(error as Error).message}`,
+          { cause: error },
+        )
+      },
+    )
     return isolates
   }
   return {

@@ -304,7 +304,7 @@ test('dev: edited or new services and pages are live on the next request; a brok
   assert.equal((await post(`${url}/api/other`, {})).body, 'other')
 })
 
-test('the command refuses Node older than 22.18 with a clear message', async () => {
+test('the command refuses Node older than 24 with a clear message', async () => {
   const old = '/usr/bin/node'
   const version = existsSync(old) ? (await run(old, ['--version'])).stdout.trim() : 'none'
   assert.ok(/^v(1\d|2[01])\./.test(version), `this test needs a Node older than 22 at ${old}; found ${version}`)
@@ -313,5 +313,5 @@ test('the command refuses Node older than 22.18 with a clear message', async () 
     (e: { code: number; stderr: string }) => e,
   )
   assert.equal(result.code, 1)
-  assert.match(result.stderr, /needs Node\.js 22\.18 or later/)
+  assert.match(result.stderr, /needs Node\.js 24 or later/)
 })

@@ -2,13 +2,18 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
 import { REPO } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
 const run = promisify(execFile)
+/**
+ * A user's PATH on Node 24 (what `engines` asks for; isolated-vm's install finds its prebuilt
+ * binary only there): this machine's own Node may be older, so the repository's Node 24 goes first.
+ */
+const NODE_24_FIRST = `${dirname(process.execPath)}:${process.env.PATH}`
 
 /** The environment of a user's shell: no source condition (the tarball has no src/). */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -20,7 +25,7 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 async function npm(args: string[], cwd: string, timeout = 240_000): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await run('npm', args, { cwd, env: userEnv(), timeout, maxBuffer: 16 << 20 })
+    return await run('npm', args, { cwd, env: userEnv({ PATH: NODE_24_FIRST }), timeout, maxBuffer: 16 << 20 })
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string }
     throw new Error(`npm ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
@@ -28,7 +33,7 @@ async function npm(args: string[], cwd: string, timeout = 240_000): Promise<{ st
 }
 
 function startApp(cwd: string): { child: ChildProcess; url: Promise<string>; output: () => string } {
-  const child = spawn('npm', ['start'], { cwd, env: userEnv({ PORT: '0' }), detached: true })
+  const child = spawn('npm', ['start'], { cwd, env: userEnv({ PORT: '0', PATH: NODE_24_FIRST }), detached: true })
   let output = ''
   child.stdout?.on('data', (d) => {
     output += d.toString()
