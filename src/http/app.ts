@@ -1,105 +1,37 @@
 import { join, resolve } from 'node:path'
 import FindMyWay from 'find-my-way'
 import { AssetRegistry } from '../compose/assets.ts'
-import { LiveHub, type LiveOptions } from '../compose/live/index.ts'
+import { LiveHub } from '../compose/live/index.ts'
 import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
-import type { Access, RateLimit, User } from '../define/policy.ts'
+import type { User } from '../define/policy.ts'
 import type { RequestContext } from '../define/types.ts'
 import type { AccessCheck } from '../runtime/access.ts'
-import type { LogSink, RuntimeApi } from '../runtime/ports.ts'
+import type { RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
+import type { AppOptions, WarmMode } from './app-options.ts'
 import { adminGuard, isAdminRoute } from './auth/admin.ts'
 import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
-import type { AuthOptions } from './auth/options.ts'
 import { BuiltDocument } from './built-document.ts'
-import { type CorsOptions, CorsPolicy } from './cors.ts'
+import { CorsPolicy } from './cors.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
-import type { TrustProxy } from './limits/client-address.ts'
 import { ClientLimits } from './limits/rate-limits.ts'
-import { LiveEndpoint, type LiveLimits } from './live-route.ts'
+import { LiveEndpoint } from './live-route.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
-import { SecurityHeaders, type SecurityOptions } from './security-headers.ts'
+import { SecurityHeaders } from './security-headers.ts'
 import { settle } from './settle.ts'
 import { fragmentEvent } from './sse.ts'
 import { serveAsset, serveDir } from './static-route.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 import { NANO_URLS } from './urls.ts'
 
-/**
- * What a server loads in the background after it starts listening, before `/_nano/ready`
- * answers 200: every page and all it reaches (`pages`), every service too (`all`), or nothing.
- *
- * @example
- * const warm: WarmMode = 'pages'
- */
-export type WarmMode = 'pages' | 'all' | false
-
-/**
- * Options of the gateway's request handling.
- *
- * @example
- * const options: AppOptions = { bodyLimit: 256 * 1024, title: 'news' }
- */
-export interface AppOptions extends SecurityOptions {
-  /** Largest accepted request body in bytes. Default 1 MiB. */
-  readonly bodyLimit?: number
-  /** Title of the OpenAPI document. Default 'nanoweb'. */
-  readonly title?: string
-  /** Version of the OpenAPI document. Default '1.0.0'. */
-  readonly version?: string
-  /** Where the user id passed on as `ctx.request.userId` comes from (a cookie or a header). */
-  readonly user?: UserSource
-  /** Limits of live fragment streams (`/_nano/live`). */
-  readonly live?: LiveOptions & LiveLimits
-  /** What to load after start before reporting ready. Default 'pages'. */
-  readonly warm?: WarmMode
-  /**
-   * One `info` record per request (`message: 'request'`, method, path, status, durationMs,
-   * requestId, bytes): `true` through the runtime's log sink, or through the sink given (e.g.
-   * one that does not fold repeated messages, which would fold every access record into one).
-   * Default false.
-   */
-  readonly accessLog?: boolean | LogSink
-  /**
-   * True while this process should not be sent traffic although warm (its event loop stalled
-   * moments ago): `/_nano/ready` then answers 503 `{ ready: false, stalled: true }`. Set by
-   * `createServer`'s watchdog (`stallLimit`).
-   */
-  readonly stalled?: () => boolean
-  /**
-   * Who the requests' users are: bearer JWTs (`{ jwt: { secret } }` or `{ jwt: { jwks, issuer,
-   * audience } }`), API keys (`{ apiKeys: './api-keys.json' }`), or a function of the request.
-   * The user found is `ctx.request.user`, its id `ctx.request.userId` (the `user` option is then
-   * not read). See docs/security/access.md.
-   */
-  readonly auth?: AuthOptions
-  /** Who may open the admin routes (`/_nano/catalog`, `/_nano/openapi.json`, …) in production. Default `{ roles: ['admin'] }`. */
-  readonly admin?: Access
-  /** Guard the admin routes with `admin`. Default: true when `NODE_ENV=production`. */
-  readonly production?: boolean
-  /**
-   * A rate limit per client over every request (`/_nano/health` and `/_nano/ready` aside):
-   * `{ perClient: '100/s', burst: 200 }`. Over it: 429 `NANO_E_RATE_LIMITED` with `Retry-After`.
-   * A client is its user id when signed in, else its address. Default none. Services add their
-   * own with `rateLimit` in their spec.
-   */
-  readonly rateLimit?: RateLimit
-  /**
-   * Which proxies in front may name the client's address in `X-Forwarded-For` (for rate limits):
-   * `true` (all; the leftmost address), a number of proxies, or their addresses. Default false:
-   * the socket's peer. See {@link TrustProxy}.
-   */
-  readonly trustProxy?: TrustProxy
-  /** Cross-origin calls of `/api/*` from browsers (allowed origins, methods, credentials). Default none. */
-  readonly cors?: CorsOptions
-}
+export type { AppOptions, WarmMode } from './app-options.ts'
 
 type NanoRoute = (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply
 const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
