@@ -1,9 +1,9 @@
 import type { Duration } from '../define/duration.ts'
 import { ERROR_STATUS, NanoError, type NanoErrorCode, type SchemaIssue } from '../define/errors.ts'
-import type { LivePolicy, VaryKey } from '../define/fragment.ts'
 import type { SecurityPolicy } from '../define/policy.ts'
 import type { JsonSchema } from '../define/schema.ts'
 import type { CachePolicy, Visibility } from '../define/types.ts'
+import type { FragmentDescription } from '../runtime/ports.ts'
 
 /**
  * What crosses between the host and an isolate: strings only (JSON text), never references.
@@ -35,14 +35,7 @@ export interface IsolateDescription {
   readonly accessIsFunction: boolean
   readonly input: JsonSchema
   readonly output: JsonSchema
-  readonly fragment:
-    | {
-        readonly css: readonly string[]
-        readonly js: readonly string[]
-        readonly vary: readonly VaryKey[]
-        readonly live: LivePolicy | undefined
-      }
-    | undefined
+  readonly fragment: FragmentDescription | undefined
 }
 
 /**

@@ -110,14 +110,20 @@ export interface ServingNode {
 export interface ServiceDescription extends CatalogEntry {
   /** Content hash of the service's code. */
   readonly version: string
-  readonly fragment:
-    | {
-        readonly css: readonly string[]
-        readonly js: readonly string[]
-        readonly vary: readonly VaryKey[]
-        readonly live: LivePolicy | undefined
-      }
-    | undefined
+  readonly fragment: FragmentDescription | undefined
+}
+
+/**
+ * What a fragment adds to its service's description: its assets, what it varies by, its live policy.
+ *
+ * @example
+ * const f: FragmentDescription = { css: ['score.css'], js: [], vary: [], live: { every: '5s' } }
+ */
+export interface FragmentDescription {
+  readonly css: readonly string[]
+  readonly js: readonly string[]
+  readonly vary: readonly VaryKey[]
+  readonly live: LivePolicy | undefined
 }
 
 /**
