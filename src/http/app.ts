@@ -71,6 +71,7 @@ export class GatewayApp {
   readonly #cors: CorsPolicy | undefined
   #warming: Promise<void> | undefined
   #ready = false
+  #holdPages = true
 
   constructor(runtime: RuntimeApi, options: AppOptions) {
     this.runtime = runtime
@@ -250,14 +251,39 @@ export class GatewayApp {
       live: this.live,
       nonce: csp?.nonce,
     }
-    try {
-      const reply = handlePage(ex, page.entry, page.params, call)
-      return reply instanceof Promise
-        ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
-        : reply
-    } catch (error) {
-      return this.#pageError(error, headers, traceId)
+    const render = (): MaybeReply => {
+      try {
+        const reply = handlePage(ex, page.entry, page.params, call)
+        return reply instanceof Promise
+          ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
+          : reply
+      } catch (error) {
+        return this.#pageError(error, headers, traceId)
+      }
     }
+    return this.#warmPending() ? this.#afterWarm().then(render) : render()
+  }
+
+  /** A page asked for during warm-up waits for it (see {@link GatewayApp.#afterWarm}). */
+  #warmPending(): boolean {
+    return !this.#ready && this.#holdPages && this.#warming !== undefined
+  }
+
+  /**
+   * Warm-up, or {@link HOLD_PAGES_MS} if it takes longer (then pages stop waiting for it). A page
+   * rendered while warm-up still imports the app's other services would share the thread with
+   * those imports, and its fragments' deadlines would pay for them: on a busy machine the first
+   * page after start would fall back. Its own services are loaded either way.
+   */
+  #afterWarm(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const held = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.#holdPages = false
+        resolve()
+      }, HOLD_PAGES_MS)
+    })
+    return Promise.race([this.#warming as Promise<void>, held]).finally(() => clearTimeout(timer))
   }
 
   /** Runs `next` with the request's user (undefined without `auth`, null when nobody signed in). */
@@ -312,6 +338,8 @@ export class GatewayApp {
 }
 
 const SLASH = 47
+/** Longest a page waits for warm-up before rendering anyway. */
+const HOLD_PAGES_MS = 10_000
 
 function checkEncoding(path: string): void {
   try {
