@@ -7,6 +7,7 @@ import { ConcurrencyGate } from './concurrency.ts'
 import type { LogSink } from './logger.ts'
 import { isAsyncFunction, RUNNING } from './running.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
+import { primeSchema } from './validate/prime.ts'
 import { Validator } from './validate/validator.ts'
 
 /**
@@ -86,6 +87,8 @@ export function prepareService(source: PrepareSource): PreparedService {
   const { compiler, fastAfter, log } = settings
   const concurrency = definition.policy?.concurrency
   const gate = concurrency === undefined ? undefined : new ConcurrencyGate(name, concurrency)
+  primeSchema(definition.input)
+  primeSchema(definition.output)
   return {
     name,
     file: source.file,
