@@ -113,7 +113,7 @@ function write(at: Pending, reply: MaybeReply): void {
   const status = reply.status
   if (status === 413 || status === 431) {
     headers.connection = 'close'
-    res.on('finish', () => req.destroy())
+    lingerAfter(req, res)
   }
   const body = reply.body
   if (status !== 304 && status !== 204 && reply.lengthUnknown !== true) {
@@ -187,6 +187,27 @@ function writeFile(at: Pending, reply: Reply, file: FileSpan): void {
         error === undefined || error === null ? file.end - file.start + 1 : undefined,
       )
     }
+  })
+}
+
+/** How long a refused request's unread body is still read (and dropped) after the answer. */
+const LINGER_MS = 2000
+
+/**
+ * Closes the connection of a request refused before its body was read without losing the answer:
+ * closing a socket with unread bytes makes the kernel reset the connection, and a client still
+ * sending its body then never reads the 413. So the answer is sent, our side is shut, the rest of
+ * the body is read and dropped for at most {@link LINGER_MS}, then the socket is destroyed.
+ */
+function lingerAfter(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket as IncomingMessage['socket'] & { destroySoon?: () => void }
+  socket.destroySoon = () => socket.end()
+  res.on('finish', () => {
+    req.resume()
+    socket.resume()
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS)
+    timer.unref()
+    socket.once('close', () => clearTimeout(timer))
   })
 }
 

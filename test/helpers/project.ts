@@ -17,7 +17,7 @@ export async function tempProject(t: TestContext, files: Record<string, string>)
   await mkdir(join(REPO, '.tmp'), { recursive: true })
   const root = await mkdtemp(join(REPO, '.tmp', 'project-'))
   await writeFiles(root, files)
-  t.after(() => rm(root, { recursive: true, force: true }))
+  t.after(() => rm(root, { recursive: true, force: true, maxRetries: 5 }))
   return root
 }
 
