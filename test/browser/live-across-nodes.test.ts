@@ -26,11 +26,16 @@ test('a goal scored on one node updates the live score in a page served by a gat
   const gateway = await createServer({ root: NEWS, port: 0, logger: false, nats: { servers: nats.url }, services: [] })
   nats.after(() => gateway.close())
   assert.deepEqual(gateway.runtime.names(), [], 'the gateway runs no service itself')
-  await until(
-    async () => ((await fetch(`${gateway.url}/_nano/ready`)).status === 200 ? true : undefined),
-    'the gateway to be ready',
-    30_000,
-  )
+  for (const [node, server] of [
+    ['the service node', services],
+    ['the gateway', gateway],
+  ] as const) {
+    await until(
+      async () => ((await fetch(`${server.url}/_nano/ready`)).status === 200 ? true : undefined),
+      `${node} to be ready (as a load balancer's readiness probe waits for each node)`,
+      30_000,
+    )
+  }
 
   const browser = await launchChromium()
   t.after(() => browser.close())
