@@ -7,7 +7,7 @@ import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
 import type { User } from '../define/policy.ts'
 import type { RequestContext } from '../define/types.ts'
-import type { AccessCheck } from '../runtime/access.ts'
+import { type AccessCheck, whenAllowed } from '../runtime/access.ts'
 import type { RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
@@ -293,13 +293,7 @@ export class GatewayApp {
   }
 
   #asAdmin(user: User | null, route: () => MaybeReply): MaybeReply {
-    const refused = (this.#admin as AccessCheck)(user, undefined)
-    if (refused === undefined) return route()
-    if (!(refused instanceof Promise)) throw refused
-    return refused.then((error) => {
-      if (error !== undefined) throw error
-      return route()
-    })
+    return whenAllowed((this.#admin as AccessCheck)(user, undefined), route)
   }
 
   #route(path: string, route: (ex: Exchange, headers: Record<string, string>) => Promise<Reply> | Reply): void {

@@ -7,7 +7,7 @@ import { NanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
 import type { PageDefinition } from '../define/page.ts'
 import type { RequestContext } from '../define/types.ts'
-import { type AccessCheck, accessCheckOf } from '../runtime/access.ts'
+import { type AccessCheck, accessCheckOf, whenAllowed } from '../runtime/access.ts'
 import type { Caller } from '../runtime/ports.ts'
 import { SIGN_IN_CHALLENGE } from './auth/challenge.ts'
 import type { Exchange, MaybeReply, Reply } from './exchange.ts'
@@ -70,13 +70,7 @@ function guarded(
     check = accessCheckOf(`the page ${page.plan.file}`, definition.access)
     pageGuards.set(definition, check)
   }
-  const refused = check?.(call.request.user ?? null, params)
-  if (refused === undefined) return withData(page, params, query, call)
-  if (!(refused instanceof Promise)) throw refused
-  return refused.then((error) => {
-    if (error !== undefined) throw error
-    return withData(page, params, query, call)
-  })
+  return whenAllowed(check?.(call.request.user ?? null, params), () => withData(page, params, query, call))
 }
 
 function withData(

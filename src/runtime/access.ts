@@ -57,3 +57,19 @@ function unauthenticated(what: string): NanoError {
 function forbidden(what: string, user: User, needs: string): NanoError {
   return new NanoError('NANO_E_FORBIDDEN', `The user '${user.id}' may not use ${what} (it needs ${needs})`)
 }
+
+/**
+ * Runs `next` once an {@link AccessCheck}'s answer allows it: at once when it allowed
+ * synchronously, after it for an asynchronous rule; a refusal is thrown (or rejects).
+ *
+ * @example
+ * return whenAllowed(check(user, input), () => render())
+ */
+export function whenAllowed<T>(refused: ReturnType<AccessCheck>, next: () => T): T | Promise<Awaited<T>> {
+  if (refused === undefined) return next()
+  if (!(refused instanceof Promise)) throw refused
+  return refused.then((error) => {
+    if (error !== undefined) throw error
+    return next()
+  }) as Promise<Awaited<T>>
+}
