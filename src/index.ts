@@ -78,5 +78,13 @@ export {
   systemClock,
   type Transport,
 } from './runtime/ports.ts'
+export type {
+  CacheResult,
+  EdgeFigures,
+  ObservedFigures,
+  ObservedWork,
+  Observer,
+  ServiceFigures,
+} from './runtime/observer.ts'
 export type { Runtime, RuntimeOptions } from './runtime/runtime.ts'
 export { LocalTopicBus, type TopicBus, type TopicListener } from './runtime/topics.ts'

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { REPO } from './helpers/project.ts'
 
 const SRC = join(REPO, 'src')
-const LAYERS = ['define', 'registry', 'runtime', 'compose', 'http', 'assembly', 'cli'] as const
+const LAYERS = ['define', 'registry', 'runtime', 'compose', 'http', 'assembly', 'testing', 'cli'] as const
 const ADAPTERS = ['isolate', 'cluster', 'observe', 'guard'] as const
 /** Where adapters are chosen and plugged in: the assembly (createRuntime/createServer with every option) and the CLI. */
 const PLUGS_ADAPTERS = ['assembly', 'cli']

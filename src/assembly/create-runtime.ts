@@ -1,6 +1,7 @@
 import type { Duration } from '../define/duration.ts'
 import type { Limits } from '../define/policy.ts'
 import { trustRouter } from '../isolate/trust-router.ts'
+import { observerFor } from '../observe/index.ts'
 import { importExecutor } from '../runtime/executor.ts'
 import { systemClock } from '../runtime/ports.ts'
 import { createRuntime as createLocalRuntime, Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
@@ -37,6 +38,11 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
    * `cache: { store: 'shared' }` results are kept in JetStream KV. Without it, nothing leaves the process.
    */
   readonly nats?: NatsOptions
+  /**
+   * Keep metrics (`rt.metrics()`, `GET /_nano/metrics`): on by default; `false` turns them off and
+   * the call path pays nothing for them.
+   */
+  readonly metrics?: boolean
 }
 
 /**
@@ -52,14 +58,15 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
  * await rt.close()
  */
 export function createRuntime(options: AppRuntimeOptions): Runtime {
-  const { nats, untrusted, isolateLimits, isolateIdle, ...own } = options
+  const { nats, untrusted, isolateLimits, isolateIdle, metrics, ...own } = options
   const executor = trustRouter({
     untrusted,
     limits: isolateLimits,
     idle: isolateIdle,
     trusted: own.executor ?? importExecutor,
   })
-  const rest: RuntimeOptions = { ...own, executor }
+  const observer = observerFor({ metrics: metrics !== false, observer: own.observer })
+  const rest: RuntimeOptions = { ...own, executor, observer }
   if (nats === undefined) return createLocalRuntime(rest)
   let runtime: Runtime | undefined
   const clock = rest.clock ?? systemClock

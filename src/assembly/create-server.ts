@@ -20,6 +20,8 @@ export interface AppServerOptions extends ServerOptions, IsolateOptions {
    * answers 503 until `stallLimit` after the loop runs again. `false` (or 0): no watchdog. Default '5s'.
    */
   readonly stallLimit?: Duration | false
+  /** See {@link AppRuntimeOptions.metrics}: on by default; `false` turns them off. */
+  readonly metrics?: boolean
 }
 
 /**

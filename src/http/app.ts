@@ -8,7 +8,7 @@ import { isNanoError, NanoError } from '../define/errors.ts'
 import type { User } from '../define/policy.ts'
 import type { RequestContext } from '../define/types.ts'
 import { type AccessCheck, whenAllowed } from '../runtime/access.ts'
-import type { RuntimeApi } from '../runtime/ports.ts'
+import type { ObservedWork, Observer, RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
 import type { AppOptions, WarmMode } from './app-options.ts'
@@ -21,6 +21,7 @@ import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './
 import { FileServer } from './files.ts'
 import { ClientLimits } from './limits/rate-limits.ts'
 import { LiveEndpoint } from './live-route.ts'
+import { observeReply } from './observe-reply.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
@@ -69,12 +70,14 @@ export class GatewayApp {
   /** The headers every response carries, and each page's CSP. */
   readonly security: SecurityHeaders
   readonly #cors: CorsPolicy | undefined
+  readonly #observer: Observer | undefined
   #warming: Promise<void> | undefined
   #ready = false
   #holdPages = true
 
   constructor(runtime: RuntimeApi, options: AppOptions) {
     this.runtime = runtime
+    this.#observer = runtime.observer
     this.assets = new AssetRegistry({ servicesDir: join(runtime.root, 'services'), urlPrefix: NANO_URLS.assets })
     this.pages = new PageIndex({ root: runtime.root, caller: runtime, assets: this.assets })
     this.live = new LiveHub({ ...options.live, caller: runtime, format: fragmentEvent })
@@ -161,11 +164,24 @@ export class GatewayApp {
   handle(ex: Exchange): MaybeReply {
     const fresh = this.#ids.next()
     const requestId = requestIdFrom(ex.header('x-request-id'), fresh)
-    const { traceId, traceparent } = traceContext(ex.header('traceparent'), fresh)
+    const { traceId, parentSpanId, traceparent } = traceContext(ex.header('traceparent'), fresh)
     const headers: Record<string, string> = Object.assign(
       { 'x-request-id': requestId, traceparent },
       this.security.base,
     )
+    const observer = this.#observer
+    if (observer?.begin === undefined && observer?.run === undefined) return this.#reply(ex, headers, traceId)
+    const work: ObservedWork = {
+      kind: 'request',
+      name: `${ex.method} ${ex.path}`,
+      traceId,
+      parentSpanId,
+      state: undefined,
+    }
+    return observeReply(observer, work, () => this.#reply(ex, headers, traceId))
+  }
+
+  #reply(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {
     let reply: MaybeReply
     try {
       reply = this.#answer(ex, headers, traceId)
@@ -251,9 +267,14 @@ export class GatewayApp {
       live: this.live,
       nonce: csp?.nonce,
     }
+    const observer = this.#observer
+    const answer = (): MaybeReply => handlePage(ex, page.entry, page.params, call)
     const render = (): MaybeReply => {
       try {
-        const reply = handlePage(ex, page.entry, page.params, call)
+        const reply =
+          observer?.begin === undefined && observer?.run === undefined
+            ? answer()
+            : observeReply(observer, pageWork(page.entry.route, traceId), answer)
         return reply instanceof Promise
           ? reply.catch((error: unknown) => this.#pageError(error, headers, traceId))
           : reply
@@ -357,4 +378,8 @@ function serviceName(path: string): string {
 function needsUser(path: string): boolean {
   if (path.startsWith('/_nano/')) return isAdminRoute(path)
   return !path.startsWith(NANO_URLS.staticFiles)
+}
+
+function pageWork(route: string, traceId: string): ObservedWork {
+  return { kind: 'page', name: route, traceId, parentSpanId: undefined, state: undefined }
 }

@@ -139,6 +139,7 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
 const LIVE_URLS = Object.freeze({ stream: NANO_URLS.live, script: NANO_URLS.liveScript })
 
 function logFallback(call: PageCall, fallback: Fallback): void {
+  call.caller.observer?.fallback?.(fallback.fragment, fallback.page, fallback.reason)
   call.caller.log({
     level: 'warn',
     message: `fragment '${fallback.fragment}' fell back on ${fallback.page}: ${fallback.reason}`,

@@ -52,13 +52,18 @@ export function requestIdFrom(header: string | undefined, fresh: string): string
 
 /**
  * The trace of one request: the incoming W3C trace id when there is a valid `traceparent`, else
- * `fresh` (32 hex); and the `traceparent` to answer with, naming this request's span.
+ * `fresh` (32 hex); the caller's span id when it came with one; and the `traceparent` to answer
+ * with, naming this request's span.
  *
  * @example
- * traceContext(undefined, ids.next()) // { traceId: '9f86…2a', traceparent: '00-9f86…2a-…-01' }
+ * traceContext(undefined, ids.next()) // { traceId: '9f86…2a', parentSpanId: undefined, traceparent: '00-9f86…2a-…-01' }
  */
-export function traceContext(traceparent: string | undefined, fresh: string): { traceId: string; traceparent: string } {
+export function traceContext(
+  traceparent: string | undefined,
+  fresh: string,
+): { traceId: string; parentSpanId: string | undefined; traceparent: string } {
   const incoming = traceparent === undefined ? undefined : traceIdFrom(traceparent)
   const traceId = incoming ?? fresh
-  return { traceId, traceparent: `00-${traceId}-${fresh.slice(16)}-01` }
+  const parentSpanId = incoming === undefined ? undefined : (traceparent as string).trim().slice(36, 52).toLowerCase()
+  return { traceId, parentSpanId, traceparent: `00-${traceId}-${fresh.slice(16)}-01` }
 }

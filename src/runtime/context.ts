@@ -38,6 +38,8 @@ export interface CallOrigin {
   readonly internal: boolean
   /** The calls made so far in this call's tree (one outside call and all it leads to), if counted yet. */
   readonly tree?: CallTree | undefined
+  /** The remote caller's span id, for a call that arrived over a transport with a `traceparent`. */
+  readonly parentSpanId?: string | undefined
 }
 
 /**

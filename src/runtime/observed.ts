@@ -1,5 +1,6 @@
 import type { CallOrigin } from './context.ts'
-import type { CallObserver, InvokeOptions, ObservedCall } from './ports.ts'
+import type { Observer } from './observer.ts'
+import type { InvokeOptions, ObservedCall } from './ports.ts'
 
 /**
  * One call about to be dispatched, as the runtime describes it to {@link observed}.
@@ -21,20 +22,21 @@ export interface AboutCall {
  * @example
  * return observed(observer, { name, origin, options, remote: false }, () => pipeline.dispatch(name, input, origin, options))
  */
-export function observed(observer: CallObserver, about: AboutCall, dispatch: () => unknown): unknown {
+export function observed(observer: Observer, about: AboutCall, dispatch: () => unknown): unknown {
   const { origin, options } = about
   const call: ObservedCall = {
     service: about.name,
     caller: origin === undefined ? options?.caller : origin.service,
     depth: (origin?.depth ?? 0) + 1,
     traceId: origin?.traceId ?? options?.traceId,
+    parentSpanId: origin?.parentSpanId,
     remote: about.remote,
     state: undefined,
   }
   observer.start(call)
   let out: unknown
   try {
-    out = dispatch()
+    out = observer.run === undefined ? dispatch() : observer.run(call, dispatch)
   } catch (error) {
     observer.end(call, error)
     throw error

@@ -4,8 +4,9 @@ import type { BreakerOptions } from './breaker.ts'
 import type { CacheStore, MemoryCacheLimits } from './cache/store.ts'
 import { contentVersion, importExecutor } from './executor.ts'
 import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import type { Observer } from './observer.ts'
 import { servicePlacement } from './placement.ts'
-import type { CallObserver, Clock, Executor, Transport } from './ports.ts'
+import type { Clock, Executor, Transport } from './ports.ts'
 import { type PreparedService, prepareService, type ValidationSettings } from './prepare.ts'
 import type { TopicBus } from './topics.ts'
 import { JsonCheckerCompiler } from './validate/json-checker.ts'
@@ -51,7 +52,7 @@ export interface RuntimeOptions {
   /** How calls reach services this runtime does not run, and how its own are offered; none by default. */
   readonly transport?: Transport
   /** Watches every call (metrics, traces); none by default, at no cost. */
-  readonly observer?: CallObserver
+  readonly observer?: Observer
   /** The time source of deadlines and caches; the system clock by default. */
   readonly clock?: Clock
   /** `close()` also closes the transport (it was made for this runtime). Default false. */

@@ -3,10 +3,19 @@ import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput, RequestContext } from '../define/types.ts'
 import type { CatalogEntry } from '../registry/catalog.ts'
 import type { LogSink } from './logger.ts'
+import type { Observer } from './observer.ts'
 import type { TopicBus } from './topics.ts'
 
 export type { CacheEntry, CacheStore } from './cache/store.ts'
 export type { LogRecord, LogSink } from './logger.ts'
+export type {
+  CacheResult,
+  EdgeFigures,
+  ObservedFigures,
+  ObservedWork,
+  Observer,
+  ServiceFigures,
+} from './observer.ts'
 export type { TopicBus, TopicListener } from './topics.ts'
 
 /**
@@ -54,6 +63,8 @@ export interface CallDescriptor {
   /** The calling service, or the outside caller's label (`http`, `page`, `live`). */
   readonly caller: string | undefined
   readonly request: RequestContext
+  /** The caller's span id (W3C parent id), when a tracer ran the call's span; passed on in `traceparent`. */
+  readonly parentSpanId?: string | undefined
 }
 
 /**
@@ -170,13 +181,15 @@ export interface Transport {
  * (a span, a start time).
  *
  * @example
- * const seen: ObservedCall = { service: 'a', caller: 'http', depth: 1, traceId: undefined, remote: false, state: undefined }
+ * const seen: ObservedCall = { service: 'a', caller: 'http', depth: 1, traceId: undefined, parentSpanId: undefined, remote: false, state: undefined }
  */
 export interface ObservedCall {
   readonly service: string
   readonly caller: string | undefined
   readonly depth: number
   readonly traceId: string | undefined
+  /** The remote caller's span id, when the call arrived from another node with a `traceparent`. */
+  readonly parentSpanId: string | undefined
   /** True when the call goes over the transport. */
   readonly remote: boolean
   state: unknown
@@ -244,6 +257,8 @@ export interface Caller {
   readonly topics: TopicBus
   readonly log: LogSink
   readonly clock: Clock
+  /** What watches this runtime (metrics, traces), if anything: compose and http report pages and requests to it. */
+  readonly observer?: Observer | undefined
 }
 
 /**
@@ -280,6 +295,8 @@ export interface RuntimeApi extends Caller {
   changes?(): number
   /** Services whose file does not load, with their error; empty when all load. */
   broken(): Promise<BrokenService[]>
+  /** The Prometheus text of `GET /_nano/metrics` (empty when metrics are off). */
+  metrics?(): string
   reload(name?: string): Promise<void>
   close(): Promise<void>
 }

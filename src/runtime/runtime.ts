@@ -15,12 +15,12 @@ import { brokenOf, catalogOf, warmUp } from './inventory.ts'
 import type { LogSink } from './logger.ts'
 import { notFound } from './not-found.ts'
 import { observed } from './observed.ts'
+import type { Observer } from './observer.ts'
 import { logSinkFor, type RuntimeOptions, serviceIndexFor } from './options.ts'
 import { CallPipeline } from './pipeline.ts'
 import {
   type BrokenService,
   type CallDescriptor,
-  type CallObserver,
   type CallScope,
   type Clock,
   type InvokeOptions,
@@ -68,7 +68,7 @@ export class Runtime implements RuntimeApi {
   readonly #ownsStore: boolean
   readonly #limits: CallLimits
   readonly #pipeline: CallPipeline
-  readonly #observer: CallObserver | undefined
+  readonly #observer: Observer | undefined
   readonly #withdraw: (() => void) | undefined
   readonly #remote: RemoteServices
   #reloads = 0
@@ -196,6 +196,7 @@ export class Runtime implements RuntimeApi {
       traceId: descriptor.traceId,
       deadlineRef: deadline,
       internal: false,
+      parentSpanId: descriptor.parentSpanId,
     }
     return asPromise(this.#dispatch(descriptor.service, input, origin, undefined)).finally(() => deadline?.dispose())
   }
@@ -224,12 +225,26 @@ export class Runtime implements RuntimeApi {
   #observed(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
     const about = { name, origin, options, remote: this.#index.get(name) === undefined }
     try {
-      return observed(this.#observer as CallObserver, about, () =>
-        this.#pipeline.dispatch(name, input, origin, options),
-      )
+      return observed(this.#observer as Observer, about, () => this.#pipeline.dispatch(name, input, origin, options))
     } catch (error) {
       return Promise.reject(error)
     }
+  }
+
+  /** What watches this runtime (metrics, traces), if anything. */
+  get observer(): Observer | undefined {
+    return this.#observer
+  }
+
+  /**
+   * The runtime's metrics in the Prometheus text format, the same text `GET /_nano/metrics`
+   * answers; empty when metrics are off (`metrics: false`).
+   *
+   * @example
+   * const text = rt.metrics() // '# HELP nanoweb_calls_total …'
+   */
+  metrics(): string {
+    return this.#observer?.metrics?.() ?? ''
   }
 
   /**

@@ -1,0 +1,27 @@
+import type { Observer } from '../runtime/ports.ts'
+import { combineObservers } from './combine.ts'
+
+export { combineObservers } from './combine.ts'
+
+/**
+ * What {@link observerFor} builds from: whether metrics are kept, the user's own observer, and the
+ * labels every series of this process carries (`node`, `worker`).
+ *
+ * @example
+ * const o: ObserveOptions = { metrics: true, observer: undefined, labels: { worker: '1' } }
+ */
+export interface ObserveOptions {
+  readonly metrics: boolean
+  readonly observer?: Observer | undefined
+  readonly labels?: Readonly<Record<string, string>>
+}
+
+/**
+ * The observer a runtime gets: the user's own, plus metrics unless turned off, plus traces.
+ *
+ * @example
+ * const observer = observerFor({ metrics: true })
+ */
+export function observerFor(options: ObserveOptions): Observer | undefined {
+  return combineObservers([options.observer])
+}
