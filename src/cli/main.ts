@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { workerCount } from '../cluster/workers/supervisor.ts'
 import { addClusterOptions } from './cluster-flags.ts'
 import { callCommand } from './commands/call.ts'
+import { checkCommand } from './commands/check.ts'
 import { initCommand } from './commands/init.ts'
 import { lsCommand } from './commands/ls.ts'
 import { newCommand } from './commands/new.ts'
@@ -92,6 +93,21 @@ export function buildProgram(): Command {
     .option('-u, --url <url>', 'base URL of a running nanoweb server, e.g. http://localhost:3000')
     .option('-r, --root <root>', 'project folder (in-process calls)', '.')
     .action(callCommand)
+
+  program
+    .command('check')
+    .summary('Check a project for CI: uses, cycles, pages, and breaking contract changes (--against)')
+    .description(
+      'Check a project for CI: unknown or cyclic `uses`, unused internal services, pages naming missing fragments or passing attributes their input rejects, fragments without fallback, files that do not load; with --against, breaking changes since a saved catalog.\n\nExit 0 when nothing fails, 1 with the list (errors fail; warnings only with --strict; info never), 2 for a bad command line or --against file. Rules: docs/check.md.',
+    )
+    .argument('[root]', 'project folder', '.')
+    .option('--json', 'print { ok, findings } as JSON')
+    .option(
+      '--against <catalog.json>',
+      'a catalog saved from GET /_nano/catalog or `nanoweb ls --json`: report contract changes since',
+    )
+    .option('--strict', 'fail on warnings too')
+    .action(checkCommand)
 
   program
     .command('types')
