@@ -106,6 +106,7 @@ const INPUT_RULES: Record<SchemaChange['kind'], RuleId> = {
   'field-added-optional': 'optional-input-added',
   'became-optional': 'input-widened',
   'field-removed': 'input-removed',
+  'field-refused': 'input-narrowed',
 }
 
 const OUTPUT_RULES: Record<SchemaChange['kind'], RuleId> = {
@@ -118,6 +119,7 @@ const OUTPUT_RULES: Record<SchemaChange['kind'], RuleId> = {
   'became-required': 'output-narrowed',
   'became-optional': 'output-changed',
   'field-removed': 'output-removed',
+  'field-refused': 'output-removed',
 }
 
 const CONSEQUENCE: Partial<Record<RuleId, string>> = {

@@ -19,6 +19,7 @@ export interface SchemaChange {
     | 'field-added-required'
     | 'field-added-optional'
     | 'field-removed'
+    | 'field-refused'
     | 'became-required'
     | 'became-optional'
   /** `''` for the whole value, `a.b` for fields, `a[]` for array items, `a.*` for record values. */
@@ -36,7 +37,7 @@ interface Context {
 /**
  * Compares two JSON Schemas (draft 2020-12, as zod writes them) place by place: types and
  * unions, `enum`/`const`, string, number and array bounds, `pattern`/`format`, object fields
- * (recursively), array items, record values and local `$ref`s. Anything else that differs is
+ * (recursively; a field removed from an object that refuses other fields is `field-refused`), array items, record values and local `$ref`s. Anything else that differs is
  * reported as `unknown`, never passed silently.
  *
  * @example
@@ -158,7 +159,9 @@ function compareBranch(context: Context, type: string, b: JsonSchema, a: JsonSch
 type Push = (kind: SchemaChange['kind'], detail: string) => void
 
 /** A bound: `direction` 1 for lower bounds (raising narrows), -1 for upper ones. */
-function bound(push: Push, key: string, before: unknown, after: unknown, direction: 1 | -1): void {
+function bound(push: Push, key: string, rawBefore: unknown, rawAfter: unknown, direction: 1 | -1): void {
+  const before = unbounded(rawBefore)
+  const after = unbounded(rawAfter)
   if (before === after) return
   if (typeof before !== 'number' && typeof after !== 'number') return
   if (typeof before !== 'number') push('narrowed', `${key} ${show(after)} added`)
@@ -172,6 +175,11 @@ function tightened(push: Push, key: string, before: number, after: number, direc
     tighter ? 'narrowed' : 'widened',
     `${key} ${(direction === 1) === tighter ? 'raised' : 'lowered'} from ${before} to ${after}`,
   )
+}
+
+/** The safe-integer limits zod writes for `.int()` say no more than "an integer": no bound. */
+function unbounded(value: unknown): unknown {
+  return value === Number.MAX_SAFE_INTEGER || value === Number.MIN_SAFE_INTEGER ? undefined : value
 }
 
 function multipleOf(push: Push, before: unknown, after: unknown): void {
@@ -212,7 +220,7 @@ function compareObject(context: Context, b: JsonSchema, a: JsonSchema, path: str
   for (const key of Object.keys(bp)) {
     const at = child(path, key)
     if (!Object.hasOwn(ap, key)) {
-      if (closed) push('narrowed', at, 'removed, and other fields are refused')
+      if (closed) push('field-refused', at, 'removed')
       else push('field-removed', at, 'removed')
       continue
     }
