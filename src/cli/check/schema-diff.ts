@@ -30,6 +30,7 @@ export interface SchemaChange {
 interface Context {
   readonly before: JsonSchema
   readonly after: JsonSchema
+  /** The pairs of `$ref`s being compared right now: a recursive schema is followed one level. */
   readonly seen: Set<string>
   readonly out: SchemaChange[]
 }
@@ -51,13 +52,17 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema): SchemaChange
 
 function compare(context: Context, rawBefore: unknown, rawAfter: unknown, path: string): void {
   const refs = `${(rawBefore as JsonSchema | undefined)?.$ref}|${(rawAfter as JsonSchema | undefined)?.$ref}`
-  if (refs !== 'undefined|undefined') {
-    if (context.seen.has(refs)) return
-    context.seen.add(refs)
-  }
+  if (context.seen.has(refs)) return
+  const followed = refs !== 'undefined|undefined'
+  if (followed) context.seen.add(refs)
+  compareNode(context, rawBefore, rawAfter, path)
+  if (followed) context.seen.delete(refs)
+}
+
+function compareNode(context: Context, rawBefore: unknown, rawAfter: unknown, path: string): void {
   const b = normalize(rawBefore, context.before)
   const a = normalize(rawAfter, context.after)
-  if (isDeepStrictEqual(b, a)) return
+  if (isDeepStrictEqual(b, a) && !refersOut(context, b)) return
   const push = (kind: SchemaChange['kind'], detail: string): void => void context.out.push({ kind, path, detail })
   const sb = shapeOf(b, context.before)
   const sa = shapeOf(a, context.after)
@@ -94,6 +99,19 @@ function compare(context: Context, rawBefore: unknown, rawAfter: unknown, path: 
       compareBranch(context, t, list[0] as JsonSchema, other[0] as JsonSchema, path)
     else if (!isDeepStrictEqual(list, other)) push('unknown', `a union of several ${t} schemas changed`)
   }
+}
+
+/**
+ * Whether equal text may still mean different schemas: it holds a `$ref` to the whole schema, or
+ * to definitions that differ between the two sides.
+ */
+function refersOut(context: Context, node: JsonSchema): boolean {
+  const text = JSON.stringify(node)
+  if (!text.includes('"$ref"')) return false
+  const sameDefinitions =
+    isDeepStrictEqual(context.before.$defs, context.after.$defs) &&
+    isDeepStrictEqual(context.before.definitions, context.after.definitions)
+  return !sameDefinitions || text.includes('"$ref":"#"')
 }
 
 function crossNumber(type: string, shape: Shape): readonly JsonSchema[] | undefined {
