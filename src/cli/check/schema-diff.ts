@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { JsonSchema } from '../../define/schema.ts'
+import { BOUND_KEYWORDS, compareBounds, show } from './schema-bounds.ts'
 import { acceptsType, acceptsValue, normalize, type Shape, shapeOf } from './schema-shape.ts'
 
 /**
@@ -131,20 +132,9 @@ function describe(shape: Shape): string {
   return parts.length === 0 ? 'nothing' : parts.join(' | ')
 }
 
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value)
-}
-
-const LOWER = ['minLength', 'minItems', 'minimum', 'exclusiveMinimum', 'minProperties']
-const UPPER = ['maxLength', 'maxItems', 'maximum', 'exclusiveMaximum', 'maxProperties']
-const EXACT = ['pattern', 'format', 'contentEncoding', 'contentMediaType']
 const HANDLED = new Set([
   'type',
-  ...LOWER,
-  ...UPPER,
-  ...EXACT,
-  'multipleOf',
-  'uniqueItems',
+  ...BOUND_KEYWORDS,
   'items',
   'prefixItems',
   'properties',
@@ -154,59 +144,13 @@ const HANDLED = new Set([
 
 function compareBranch(context: Context, type: string, b: JsonSchema, a: JsonSchema, path: string): void {
   const push = (kind: SchemaChange['kind'], detail: string): void => void context.out.push({ kind, path, detail })
-  for (const key of LOWER) bound(push, key, b[key], a[key], 1)
-  for (const key of UPPER) bound(push, key, b[key], a[key], -1)
-  for (const key of EXACT) {
-    if (isDeepStrictEqual(b[key], a[key])) continue
-    if (b[key] === undefined) push('narrowed', `${key} ${show(a[key])} added`)
-    else if (a[key] === undefined) push('widened', `${key} ${show(b[key])} removed`)
-    else push('changed', `${key} ${show(b[key])} → ${show(a[key])}`)
-  }
-  multipleOf(push, b.multipleOf, a.multipleOf)
-  if ((b.uniqueItems === true) !== (a.uniqueItems === true)) {
-    push(a.uniqueItems === true ? 'narrowed' : 'widened', `uniqueItems ${a.uniqueItems === true ? 'added' : 'removed'}`)
-  }
+  compareBounds(push, b, a)
   if (type === 'array') compareItems(context, b, a, path)
   if (type === 'object') compareObject(context, b, a, path)
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
     if (HANDLED.has(key) || isDeepStrictEqual(b[key], a[key])) continue
     push('unknown', `keyword '${key}' changed: ${show(b[key])} → ${show(a[key])}`)
   }
-}
-
-type Push = (kind: SchemaChange['kind'], detail: string) => void
-
-/** A bound: `direction` 1 for lower bounds (raising narrows), -1 for upper ones. */
-function bound(push: Push, key: string, rawBefore: unknown, rawAfter: unknown, direction: 1 | -1): void {
-  const before = unbounded(rawBefore)
-  const after = unbounded(rawAfter)
-  if (before === after) return
-  if (typeof before !== 'number' && typeof after !== 'number') return
-  if (typeof before !== 'number') push('narrowed', `${key} ${show(after)} added`)
-  else if (typeof after !== 'number') push('widened', `${key} ${before} removed`)
-  else tightened(push, key, before, after, direction)
-}
-
-function tightened(push: Push, key: string, before: number, after: number, direction: 1 | -1): void {
-  const tighter = (after - before) * direction > 0
-  push(
-    tighter ? 'narrowed' : 'widened',
-    `${key} ${(direction === 1) === tighter ? 'raised' : 'lowered'} from ${before} to ${after}`,
-  )
-}
-
-/** The safe-integer limits zod writes for `.int()` say no more than "an integer": no bound. */
-function unbounded(value: unknown): unknown {
-  return value === Number.MAX_SAFE_INTEGER || value === Number.MIN_SAFE_INTEGER ? undefined : value
-}
-
-function multipleOf(push: Push, before: unknown, after: unknown): void {
-  if (before === after) return
-  if (typeof before !== 'number') push('narrowed', `multipleOf ${show(after)} added`)
-  else if (typeof after !== 'number') push('widened', `multipleOf ${before} removed`)
-  else if (Number.isInteger(before / after)) push('widened', `multipleOf ${before} → ${after}`)
-  else if (Number.isInteger(after / before)) push('narrowed', `multipleOf ${before} → ${after}`)
-  else push('changed', `multipleOf ${before} → ${after}`)
 }
 
 function compareItems(context: Context, b: JsonSchema, a: JsonSchema, path: string): void {
