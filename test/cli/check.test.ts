@@ -156,3 +156,11 @@ test('check reports a page that does not compile', async (t) => {
   assert.deepEqual(rules(report), ['page-broken'])
   assert.match(report.findings[0]?.message ?? '', /pages\/index\.html does not compile: .*needs a src/)
 })
+
+test('check refuses a folder that is no project (a typo in CI must not pass): exit 2', async (t) => {
+  const root = await tempProject(t, { 'README.md': 'not a project\n' })
+  const r = await nanoweb(['check', root])
+  assert.equal(r.code, 2)
+  assert.match(r.stderr, /is no nanoweb project: it has neither services\/ nor pages\//)
+  assert.equal(r.stdout, '')
+})

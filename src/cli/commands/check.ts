@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { failed, runChecks } from '../check/index.ts'
 import { formatReport } from '../check/report.ts'
 import { EXIT, fail } from '../output.ts'
@@ -5,7 +7,8 @@ import { EXIT, fail } from '../output.ts'
 /**
  * `nanoweb check [root]`: checks a project for CI and exits 0 when nothing fails, 1 with the list
  * (errors always fail; warnings only with `--strict`; info never), 2 when the command line is
- * wrong (an `--against` file that is missing or not a catalog: `NANO_E_BAD_CATALOG`). `--json`
+ * wrong (a root with neither `services/` nor `pages/`, an `--against` file that is missing or
+ * not a catalog: `NANO_E_BAD_CATALOG`). `--json`
  * prints `{ ok, findings }` on stdout instead of the list.
  *
  * @example
@@ -15,6 +18,10 @@ export async function checkCommand(
   root: string,
   options: { json?: boolean; against?: string; strict?: boolean },
 ): Promise<void> {
+  if (!['services', 'pages'].some((folder) => existsSync(join(root, folder)))) {
+    fail(new Error(`${resolve(root)} is no nanoweb project: it has neither services/ nor pages/`), EXIT.USAGE)
+    return
+  }
   let findings: Awaited<ReturnType<typeof runChecks>>
   try {
     findings = await runChecks(root, options.against === undefined ? {} : { against: options.against })
