@@ -7,7 +7,7 @@ import { type Finding, finding } from './findings.ts'
  * `a → b → c → a`.
  *
  * @example
- * cycleFindings([{ name: 'a', uses: ['b'] }, { name: 'b', uses: ['a'] }]) // a → b → a
+ * cycleFindings([{ name: 'a', uses: ['b'], file: 'services/a.ts' }, { name: 'b', uses: ['a'], file: 'services/b.ts' }]) // a → b → a
  */
 export function cycleFindings(catalog: readonly Pick<CatalogEntry, 'name' | 'uses' | 'file'>[]): Finding[] {
   const edges = new Map(catalog.map((entry) => [entry.name, entry.uses.filter((u) => u !== entry.name)]))
