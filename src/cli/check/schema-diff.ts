@@ -76,6 +76,18 @@ function compareNode(context: Context, rawBefore: unknown, rawAfter: unknown, pa
     else if (!sa.any) push('narrowed', `was any value, now ${describe(sa)}`)
     return
   }
+  compareKinds(push, sb, sa)
+  for (const [t, list] of sb.types) {
+    const other = sa.types.get(t) ?? crossNumber(t, sa)
+    if (other === undefined) continue
+    if (list.length === 1 && other.length === 1)
+      compareBranch(context, t, list[0] as JsonSchema, other[0] as JsonSchema, path)
+    else if (!isDeepStrictEqual(list, other)) push('unknown', `a union of several ${t} schemas changed`)
+  }
+}
+
+/** What the two sides accept by type and listed value: types or values lost narrow, gained widen. */
+function compareKinds(push: (kind: SchemaChange['kind'], detail: string) => void, sb: Shape, sa: Shape): void {
   const lostValues = (sb.values ?? []).filter((v) => !acceptsValue(sa, v))
   const gainedValues = (sa.values ?? []).filter((v) => !acceptsValue(sb, v))
   const lostTypes = [...sb.types.keys()].filter((t) => !acceptsType(sa, t))
@@ -92,13 +104,6 @@ function compareNode(context: Context, rawBefore: unknown, rawAfter: unknown, pa
         'widened',
         `now accepts ${t === 'number' && sb.types.has('integer') ? 'any number, not only integers' : `a ${t}`}${sb.values !== undefined ? ` (was one of ${sb.values.map(show).join(', ')})` : ''}`,
       )
-  }
-  for (const [t, list] of sb.types) {
-    const other = sa.types.get(t) ?? crossNumber(t, sa)
-    if (other === undefined) continue
-    if (list.length === 1 && other.length === 1)
-      compareBranch(context, t, list[0] as JsonSchema, other[0] as JsonSchema, path)
-    else if (!isDeepStrictEqual(list, other)) push('unknown', `a union of several ${t} schemas changed`)
   }
 }
 
