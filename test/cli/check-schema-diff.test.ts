@@ -149,7 +149,7 @@ test('what the comparer cannot take apart is reported as unknown, never passed',
   )
 })
 
-test('contract findings: a public service made internal or no longer idempotent loses its endpoint; a broken one is not "removed"', () => {
+test('contract findings: a public service made internal or no longer idempotent loses its endpoint; a stricter access rule is breaking; a broken one is not "removed"', () => {
   const entry = (name: string, visibility: 'public' | 'internal', idempotent: boolean) => ({
     name,
     visibility,
@@ -158,15 +158,28 @@ test('contract findings: a public service made internal or no longer idempotent 
     output: { type: 'number' },
   })
   const findings = contractFindings(
-    [entry('a', 'public', false), entry('b', 'public', true), entry('c', 'public', false)],
-    [entry('a', 'internal', false), entry('b', 'public', false)],
-    ['a', 'b', 'c'],
+    [
+      entry('a', 'public', false),
+      entry('b', 'public', true),
+      entry('c', 'public', false),
+      { ...entry('d', 'public', false), access: 'user' as const },
+      { ...entry('e', 'public', false), access: 'user' as const },
+    ],
+    [
+      entry('a', 'internal', false),
+      entry('b', 'public', false),
+      { ...entry('d', 'public', false), access: { roles: ['admin'] } },
+      entry('e', 'public', false),
+    ],
+    ['a', 'b', 'c', 'd', 'e'],
   )
   assert.deepEqual(
     findings.map((f) => [f.rule, f.severity, f.message]),
     [
       ['endpoint-removed', 'error', 'a became internal: /api/a is gone'],
       ['endpoint-removed', 'error', 'b is no longer idempotent: GET /api/b is refused (405)'],
+      ['access-changed', 'error', 'd access changed from user to roles admin: callers allowed before may be refused'],
     ],
+    'opening a service to anyone (e) breaks no one',
   )
 })

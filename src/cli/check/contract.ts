@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { isDeepStrictEqual } from 'node:util'
 import { NanoError } from '../../define/errors.ts'
 import type { JsonSchema } from '../../define/schema.ts'
 import type { CatalogEntry } from '../../registry/catalog.ts'
@@ -11,7 +12,7 @@ import { diffSchemas, type SchemaChange } from './schema-diff.ts'
  * @example
  * const e: ContractEntry = { name: 'a', visibility: 'public', idempotent: true, input: {}, output: {} }
  */
-export type ContractEntry = Pick<CatalogEntry, 'name' | 'visibility' | 'idempotent' | 'input' | 'output'>
+export type ContractEntry = Pick<CatalogEntry, 'name' | 'visibility' | 'idempotent' | 'input' | 'output' | 'access'>
 
 /**
  * Reads a catalog saved from `GET /_nano/catalog` or `nanoweb ls --json` (`{ services: [...] }`,
@@ -53,7 +54,7 @@ function isSchema(value: unknown): value is JsonSchema {
 
 /**
  * Contract findings between a saved catalog (`before`) and the project now (`after`): breaking
- * changes as errors (a service removed or made internal, GET lost, an input field added as
+ * changes as errors (a service removed or made internal, GET lost, access changed, an input field added as
  * required, an input narrowed, an output field removed or changed), the others as info. A
  * service whose file does not load now (`broken`) is reported as broken, not as removed.
  *
@@ -67,12 +68,13 @@ export function contractFindings(
 ): Finding[] {
   const now = new Map(after.map((entry) => [entry.name, entry]))
   const then = new Set(before.map((entry) => entry.name))
+  const loads = new Set(known)
   const findings: Finding[] = []
   for (const old of before) {
     const service = old.name
     const current = now.get(service)
     if (current === undefined) {
-      if (!known.includes(service))
+      if (!loads.has(service))
         findings.push(
           finding('service-removed', `${service} was removed: its callers get NANO_E_NOT_FOUND`, { service }),
         )
@@ -85,6 +87,17 @@ export function contractFindings(
         finding('endpoint-removed', `${service} is no longer idempotent: GET /api/${service} is refused (405)`, {
           service,
         }),
+      )
+    }
+    if (current.access !== undefined && !isDeepStrictEqual(old.access, current.access)) {
+      const who = (access: ContractEntry['access']): string =>
+        access === undefined ? 'anyone' : typeof access === 'string' ? access : `roles ${access.roles.join(', ')}`
+      findings.push(
+        finding(
+          'access-changed',
+          `${service} access changed from ${who(old.access)} to ${who(current.access)}: callers allowed before may be refused`,
+          { service },
+        ),
       )
     }
     for (const change of diffSchemas(old.input, current.input)) findings.push(described(service, 'input', change))

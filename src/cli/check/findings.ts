@@ -24,6 +24,10 @@ export const RULES = {
   'bad-attributes': { severity: 'error', about: "a page passes attributes the fragment's input rejects" },
   'service-removed': { severity: 'error', about: 'a service of the saved catalog is gone' },
   'endpoint-removed': { severity: 'error', about: 'a public service became internal, or lost GET' },
+  'access-changed': {
+    severity: 'error',
+    about: "a service's access rule changed (not to anyone): callers may be refused",
+  },
   'input-required-added': { severity: 'error', about: 'an input field was added as required, or became required' },
   'input-narrowed': { severity: 'error', about: 'an input accepts less than before' },
   'input-changed': { severity: 'error', about: 'an input changed in a way check cannot compare' },
