@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict'
+import { type TestContext, test } from 'node:test'
+import { isNanoError } from '../../src/define/errors.ts'
+import { html } from '../../src/index.ts'
+import { testRuntime } from '../../src/testing/index.ts'
+import { svc, tempProject } from '../helpers/project.ts'
+
+const LOOKUP = svc(
+  `input: z.object({ city: z.string().min(1) }),
+  output: z.object({ lat: z.number(), lon: z.number() }),
+  run() { throw new Error('the real geo/lookup ran') },`,
+)
+
+const CURRENT = svc(`input: z.object({ city: z.string() }),
+  output: z.object({ city: z.string(), lat: z.number(), lon: z.number(), tempC: z.number() }),
+  uses: ['geo/lookup'],
+  async run({ city }, ctx) {
+    const { lat, lon } = await ctx.call('geo/lookup', { city })
+    return { city, lat, lon, tempC: Math.round(lat + lon) }
+  },`)
+
+const CARD = `import { fragment, html } from '@nanoweb/core'
+import { z } from 'zod'
+export default fragment({
+  input: z.object({ city: z.string() }),
+  uses: ['weather/current'],
+  async render({ city }, ctx) {
+    const w = await ctx.call('weather/current', { city })
+    return html\`<div class="weather">\${w.city}: \${w.tempC}°C at \${w.lat},\${w.lon}</div>\`
+  },
+})
+`
+
+const BANNER = `import { fragment, html } from '@nanoweb/core'
+import { z } from 'zod'
+export default fragment({ input: z.object({ text: z.string() }), render: ({ text }) => html\`<p class="banner">\${text}</p>\` })
+`
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Weather</title></head>
+<body>
+<nano-fragment src="fragments/banner" text="Today"><p>no banner</p></nano-fragment>
+<nano-fragment src="fragments/weather-card" city="Leeds"><p>weather unavailable</p></nano-fragment>
+</body></html>
+`
+
+async function project(t: TestContext, extra: Record<string, string> = {}): Promise<string> {
+  return tempProject(t, {
+    'services/geo/lookup.ts': LOOKUP,
+    'services/weather/current.ts': CURRENT,
+    'services/fragments/weather-card.ts': CARD,
+    'services/fragments/banner.ts': BANNER,
+    'pages/index.html': PAGE,
+    ...extra,
+  })
+}
+
+const fakeLookup = ({ city }: { city: string }) => ({ lat: city.length, lon: 2 })
+
+test('a fake replaces a dependency: the caller runs for real, the real dependency never runs', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
+  assert.deepEqual(await rt.call('weather/current', { city: 'Leeds' }), { city: 'Leeds', lat: 5, lon: 2, tempC: 7 })
+  assert.deepEqual(await rt.call('geo/lookup', { city: 'York' }), { lat: 4, lon: 2 })
+  assert.deepEqual(
+    rt.calls('geo/lookup').map((c) => c.output),
+    [
+      { lat: 5, lon: 2 },
+      { lat: 4, lon: 2 },
+    ],
+  )
+})
+
+test('without the fake the real dependency runs (the project is honest about it)', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root })
+  await assert.rejects(rt.call('geo/lookup', { city: 'Leeds' }), (error: unknown) => {
+    assert.ok(isNanoError(error))
+    assert.equal(error.code, 'NANO_E_SERVICE_FAILED')
+    return true
+  })
+  assert.match(String((rt.calls('geo/lookup')[0]?.error as Error).cause), /the real geo\/lookup ran/)
+})
+
+test("a fake's input is checked by the real schema: bad input never reaches it", async (t) => {
+  const root = await project(t, {
+    'services/weather/careless.ts': svc(`input: z.object({}), output: z.object({ code: z.string() }),
+  uses: ['geo/lookup'],
+  async run(_, ctx) {
+    try { await ctx.call('geo/lookup', { city: '' }); return { code: 'none' } } catch (e) { return { code: e.code } }
+  },`),
+  })
+  const seen: unknown[] = []
+  await using rt = await testRuntime({
+    root,
+    fakes: { 'geo/lookup': (input) => (seen.push(input), fakeLookup(input)) },
+  })
+  assert.deepEqual(await rt.call('weather/careless', {}), { code: 'NANO_E_INVALID_INPUT' })
+  await assert.rejects(rt.call('geo/lookup', { city: 42 } as never), { code: 'NANO_E_INVALID_INPUT' })
+  assert.deepEqual(seen, [], 'the fake never ran')
+  const [nested, direct] = rt.calls('geo/lookup')
+  assert.equal(nested?.caller, 'weather/careless')
+  assert.equal((nested?.error as { code: string }).code, 'NANO_E_INVALID_INPUT')
+  assert.equal(direct?.caller, 'test')
+})
+
+test("a fake's output is checked by the real schema: a wrong shape fails with NANO_E_INVALID_OUTPUT naming the fake", async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': () => ({ lat: 'north', lon: 2 }) } })
+  await assert.rejects(rt.call('geo/lookup', { city: 'Leeds' }), (error: unknown) => {
+    assert.ok(isNanoError(error))
+    assert.equal(error.code, 'NANO_E_INVALID_OUTPUT')
+    assert.match(error.message, /fake of 'geo\/lookup'/)
+    assert.match(error.message, /lat: /)
+    assert.deepEqual(error.issues?.[0]?.path, ['lat'])
+    return true
+  })
+  await assert.rejects(rt.call('weather/current', { city: 'Leeds' }), { code: 'NANO_E_INVALID_OUTPUT' })
+})
+
+test('calls() lists every call in order, nested ones included, with input, output, error and caller', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
+  await rt.call('weather/current', { city: 'Leeds' })
+  await assert.rejects(rt.call('weather/current', { city: 1 } as never))
+  assert.deepEqual(rt.calls(), [
+    {
+      service: 'weather/current',
+      caller: 'test',
+      input: { city: 'Leeds' },
+      output: { city: 'Leeds', lat: 5, lon: 2, tempC: 7 },
+    },
+    { service: 'geo/lookup', caller: 'weather/current', input: { city: 'Leeds' }, output: { lat: 5, lon: 2 } },
+    { service: 'weather/current', caller: 'test', input: { city: 1 }, error: rt.calls()[2]?.error },
+  ])
+  assert.equal((rt.calls()[2]?.error as { code: string }).code, 'NANO_E_INVALID_INPUT')
+  assert.deepEqual(
+    rt.calls('geo/lookup').map((c) => c.input),
+    [{ city: 'Leeds' }],
+  )
+  rt.reset()
+  assert.deepEqual(rt.calls(), [])
+  await rt.call('weather/current', { city: 'Ab' }, { caller: 'cron' })
+  assert.deepEqual(
+    rt.calls().map((c) => `${c.caller} → ${c.service}`),
+    ['cron → weather/current', 'weather/current → geo/lookup'],
+  )
+})
+
+test('render() gives the HTML of one fragment, its dependencies faked; a plain service is refused', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
+  assert.equal(
+    await rt.render('fragments/weather-card', { city: '<Leeds>' }),
+    '<div class="weather">&lt;Leeds&gt;: 9°C at 7,2</div>',
+  )
+  await assert.rejects(rt.render('weather/current', { city: 'Leeds' }), /is a service, not a fragment/)
+  await assert.rejects(rt.render('fragments/weather-card', {}), { code: 'NANO_E_INVALID_INPUT' })
+})
+
+test('a fake of a fragment returns html (or text, escaped) as a render does', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({
+    root,
+    fakes: { 'fragments/banner': ({ text }) => html`<b>${text}</b>`, 'fragments/weather-card': () => '<i>' },
+  })
+  assert.equal(await rt.render('fragments/banner', { text: 'a&b' }), '<b>a&amp;b</b>')
+  assert.equal(await rt.render('fragments/weather-card', { city: 'x' }), '&lt;i&gt;')
+})
+
+test('page() gives the whole page with its fragments rendered; each fragment call is recorded with caller page', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
+  const page = await rt.page('/')
+  assert.match(page, /^<!doctype html>/i)
+  assert.match(page, /<p class="banner">Today<\/p>/)
+  assert.match(page, /<div class="weather">Leeds: 7°C at 5,2<\/div>/)
+  assert.doesNotMatch(page, /weather unavailable|no banner|<nano-fragment/)
+  assert.match(page, /<\/html>\s*$/)
+  assert.deepEqual(
+    rt.calls().map((c) => `${c.caller} → ${c.service}`),
+    [
+      'page → fragments/banner',
+      'page → fragments/weather-card',
+      'fragments/weather-card → weather/current',
+      'weather/current → geo/lookup',
+    ],
+  )
+  await assert.rejects(rt.page('/nowhere'), (error: unknown) => {
+    assert.ok(isNanoError(error))
+    assert.equal(error.code, 'NANO_E_NOT_FOUND')
+    assert.match(error.message, /GET \/nowhere answered 404/)
+    return true
+  })
+})
+
+test('a page whose fragment fails shows its fallback, and the failure is in calls()', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root })
+  const page = await rt.page('/')
+  assert.match(page, /<p class="banner">Today<\/p>/)
+  assert.match(page, /weather unavailable/)
+  const [lookup] = rt.calls('geo/lookup')
+  assert.equal((lookup?.error as { code: string }).code, 'NANO_E_SERVICE_FAILED')
+})
+
+test('a fake for a name with no service fails at once, naming the near names', async (t) => {
+  const root = await project(t)
+  await assert.rejects(testRuntime({ root, fakes: { 'geo/lokup': fakeLookup } }), (error: unknown) => {
+    assert.ok(isNanoError(error))
+    assert.equal(error.code, 'NANO_E_NOT_FOUND')
+    assert.match(error.message, /cannot fake 'geo\/lokup'/)
+    assert.match(error.message, /Did you mean 'geo\/lookup'\?/)
+    return true
+  })
+  await assert.rejects(testRuntime({ root, fakes: { 'geo/lookup': { lat: 1 } as never } }), /must be a function/)
+})
