@@ -226,3 +226,28 @@ test('a fake for a name with no service fails at once, naming the near names', a
   })
   await assert.rejects(testRuntime({ root, fakes: { 'geo/lookup': { lat: 1 } as never } }), /must be a function/)
 })
+
+test('fetch() answers /api requests through the real gateway, recorded with caller http; logs() keeps the log records', async (t) => {
+  const root = await project(t)
+  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
+  const response = await rt.fetch('/api/weather/current', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ city: 'Hull' }),
+  })
+  assert.equal(response.status, 200)
+  assert.deepEqual(await response.json(), { city: 'Hull', lat: 4, lon: 2, tempC: 6 })
+  assert.deepEqual(
+    rt.calls().map((c) => `${c.caller} → ${c.service}`),
+    ['http → weather/current', 'weather/current → geo/lookup'],
+  )
+  rt.reset()
+  const plain = await testRuntime({ root })
+  await assert.rejects(plain.call('weather/current', { city: 'Hull' }), { code: 'NANO_E_SERVICE_FAILED' })
+  assert.ok(
+    plain.logs().some((r) => r.level === 'error' && r.service === 'geo/lookup' && /failed/.test(r.message)),
+    JSON.stringify(plain.logs()),
+  )
+  await plain.close()
+  await assert.rejects(plain.call('geo/lookup', { city: 'Hull' }), { code: 'NANO_E_CLOSED' })
+})
