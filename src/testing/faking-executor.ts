@@ -1,8 +1,9 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { NanoError } from '../define/errors.ts'
 import { escapeHtml, isHtml } from '../define/html.ts'
 import { toIssues } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
-import type { CallOptions, Context } from '../define/types.ts'
+import type { CallOptions, Context, MaybePromise, ServiceRegistry } from '../define/types.ts'
 import type { Executor, ServiceSource } from '../runtime/ports.ts'
 import type { CallLog } from './call-log.ts'
 
@@ -18,6 +19,35 @@ import type { CallLog } from './call-log.ts'
 export type Fake = (input: any, ctx: Context) => unknown
 
 /**
+ * The fake of service `N` of the project's `ServiceRegistry` (`nanoweb-env.d.ts`): typed by its
+ * real schemas, it gets what the input schema produces and returns what the output schema accepts.
+ *
+ * @example
+ * const lookup: FakeOf<'geo/lookup'> = ({ city }) => ({ lat: city.length, lon: 0 })
+ */
+export type FakeOf<N extends keyof ServiceRegistry> = (
+  input: ServiceRegistry[N] extends { readonly input: infer S extends StandardSchemaV1 }
+    ? StandardSchemaV1.InferOutput<S>
+    : unknown,
+  ctx: Context,
+) => MaybePromise<
+  ServiceRegistry[N] extends { readonly output: infer S extends StandardSchemaV1 }
+    ? StandardSchemaV1.InferInput<S>
+    : unknown
+>
+
+/**
+ * Fakes by service name: typed by their real schemas for the services `nanoweb-env.d.ts` lists,
+ * any {@link Fake} for other names (which must still name a service file).
+ *
+ * @example
+ * const fakes: Fakes = { 'geo/lookup': ({ city }) => ({ lat: 1, lon: 2 }) }
+ */
+export type Fakes = { readonly [N in keyof ServiceRegistry]?: FakeOf<N> } & {
+  readonly [name: string]: Fake | undefined
+}
+
+/**
  * An {@link Executor} for tests: loads every service with `real`, keeps its definition (schemas,
  * cache, uses, timeout, access…), replaces the `run` of each service named in `fakes` by its
  * fake, and hands every `run` a `ctx` whose `call` is recorded in `log`.
@@ -25,11 +55,11 @@ export type Fake = (input: any, ctx: Context) => unknown
  * @example
  * const executor = fakingExecutor(importExecutor, { 'geo/lookup': () => ({ lat: 1, lon: 2 }) }, new CallLog())
  */
-export function fakingExecutor(real: Executor, fakes: Readonly<Record<string, Fake>>, log: CallLog): Executor {
+export function fakingExecutor(real: Executor, fakes: Fakes, log: CallLog): Executor {
   return {
     async load(source: ServiceSource): Promise<ServiceDefinition> {
       const definition = await real.load(source)
-      const fake = Object.hasOwn(fakes, source.name) ? fakes[source.name] : undefined
+      const fake = Object.hasOwn(fakes, source.name) ? (fakes[source.name] as Fake | undefined) : undefined
       const run = fake === undefined ? definition.run : fakeRun(source.name, definition, fake)
       return Object.freeze({ ...definition, run: recordingRun(run, log) })
     },

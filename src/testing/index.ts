@@ -7,5 +7,5 @@
  * await using rt = await testRuntime({ root, fakes: { 'geo/lookup': () => ({ lat: 1, lon: 2 }) } })
  */
 export type { RecordedCall } from './call-log.ts'
-export type { Fake } from './faking-executor.ts'
+export type { Fake, FakeOf, Fakes } from './faking-executor.ts'
 export { TestRuntime, type TestRuntimeOptions, testRuntime } from './test-runtime.ts'

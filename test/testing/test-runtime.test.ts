@@ -8,14 +8,14 @@ import { svc, tempProject } from '../helpers/project.ts'
 const LOOKUP = svc(
   `input: z.object({ city: z.string().min(1) }),
   output: z.object({ lat: z.number(), lon: z.number() }),
-  run() { throw new Error('the real geo/lookup ran') },`,
+  run() { throw new Error('the real places/locate ran') },`,
 )
 
 const CURRENT = svc(`input: z.object({ city: z.string() }),
   output: z.object({ city: z.string(), lat: z.number(), lon: z.number(), tempC: z.number() }),
-  uses: ['geo/lookup'],
+  uses: ['places/locate'],
   async run({ city }, ctx) {
-    const { lat, lon } = await ctx.call('geo/lookup', { city })
+    const { lat, lon } = await ctx.call('places/locate', { city })
     return { city, lat, lon, tempC: Math.round(lat + lon) }
   },`)
 
@@ -23,9 +23,9 @@ const CARD = `import { fragment, html } from '@nanoweb/core'
 import { z } from 'zod'
 export default fragment({
   input: z.object({ city: z.string() }),
-  uses: ['weather/current'],
+  uses: ['climate/now'],
   async render({ city }, ctx) {
-    const w = await ctx.call('weather/current', { city })
+    const w = await ctx.call('climate/now', { city })
     return html\`<div class="weather">\${w.city}: \${w.tempC}°C at \${w.lat},\${w.lon}</div>\`
   },
 })
@@ -39,17 +39,17 @@ export default fragment({ input: z.object({ text: z.string() }), render: ({ text
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Weather</title></head>
 <body>
-<nano-fragment src="fragments/banner" text="Today"><p>no banner</p></nano-fragment>
-<nano-fragment src="fragments/weather-card" city="Leeds"><p>weather unavailable</p></nano-fragment>
+<nano-fragment src="cards/banner" text="Today"><p>no banner</p></nano-fragment>
+<nano-fragment src="cards/climate" city="Leeds"><p>weather unavailable</p></nano-fragment>
 </body></html>
 `
 
 async function project(t: TestContext, extra: Record<string, string> = {}): Promise<string> {
   return tempProject(t, {
-    'services/geo/lookup.ts': LOOKUP,
-    'services/weather/current.ts': CURRENT,
-    'services/fragments/weather-card.ts': CARD,
-    'services/fragments/banner.ts': BANNER,
+    'services/places/locate.ts': LOOKUP,
+    'services/climate/now.ts': CURRENT,
+    'services/cards/climate.ts': CARD,
+    'services/cards/banner.ts': BANNER,
     'pages/index.html': PAGE,
     ...extra,
   })
@@ -64,11 +64,11 @@ const fakeLookup = ({ city }: { city: string }) => ({ lat: city.length, lon: 2 }
 
 test('a fake replaces a dependency: the caller runs for real, the real dependency never runs', async (t) => {
   const root = await project(t)
-  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
-  assert.deepEqual(await rt.call('weather/current', { city: 'Leeds' }), { city: 'Leeds', lat: 5, lon: 2, tempC: 7 })
-  assert.deepEqual(await rt.call('geo/lookup', { city: 'York' }), { lat: 4, lon: 2 })
+  await using rt = await testRuntime({ root, fakes: { 'places/locate': fakeLookup } })
+  assert.deepEqual(await rt.call('climate/now', { city: 'Leeds' }), { city: 'Leeds', lat: 5, lon: 2, tempC: 7 })
+  assert.deepEqual(await rt.call('places/locate', { city: 'York' }), { lat: 4, lon: 2 })
   assert.deepEqual(
-    rt.calls('geo/lookup').map((c) => c.output),
+    rt.calls('places/locate').map((c) => c.output),
     [
       { lat: 5, lon: 2 },
       { lat: 4, lon: 2 },
@@ -79,109 +79,109 @@ test('a fake replaces a dependency: the caller runs for real, the real dependenc
 test('without the fake the real dependency runs (the project is honest about it)', async (t) => {
   const root = await project(t)
   await using rt = await testRuntime({ root })
-  await assert.rejects(rt.call('geo/lookup', { city: 'Leeds' }), (error: unknown) => {
+  await assert.rejects(rt.call('places/locate', { city: 'Leeds' }), (error: unknown) => {
     assert.ok(isNanoError(error))
     assert.equal(error.code, 'NANO_E_SERVICE_FAILED')
     return true
   })
-  const cause = (rt.calls('geo/lookup')[0]?.error as { cause?: unknown } | undefined)?.cause
-  assert.match(String(cause), /the real geo\/lookup ran/)
+  const cause = (rt.calls('places/locate')[0]?.error as { cause?: unknown } | undefined)?.cause
+  assert.match(String(cause), /the real places\/locate ran/)
 })
 
 test("a fake's input is checked by the real schema: bad input never reaches it", async (t) => {
   const root = await project(t, {
-    'services/weather/careless.ts': svc(`input: z.object({}), output: z.object({ code: z.string() }),
-  uses: ['geo/lookup'],
+    'services/climate/careless.ts': svc(`input: z.object({}), output: z.object({ code: z.string() }),
+  uses: ['places/locate'],
   async run(_, ctx) {
-    try { await ctx.call('geo/lookup', { city: '' }); return { code: 'none' } } catch (e) { return { code: e.code } }
+    try { await ctx.call('places/locate', { city: '' }); return { code: 'none' } } catch (e) { return { code: e.code } }
   },`),
   })
   const seen: unknown[] = []
   await using rt = await testRuntime({
     root,
     fakes: {
-      'geo/lookup': (input) => {
+      'places/locate': (input) => {
         seen.push(input)
         return fakeLookup(input)
       },
     },
   })
-  assert.deepEqual(await rt.call('weather/careless', {}), { code: 'NANO_E_INVALID_INPUT' })
-  await assert.rejects(rt.call('geo/lookup', { city: 42 } as never), { code: 'NANO_E_INVALID_INPUT' })
+  assert.deepEqual(await rt.call('climate/careless', {}), { code: 'NANO_E_INVALID_INPUT' })
+  await assert.rejects(rt.call('places/locate', { city: 42 } as never), { code: 'NANO_E_INVALID_INPUT' })
   assert.deepEqual(seen, [], 'the fake never ran')
-  const [nested, direct] = rt.calls('geo/lookup')
-  assert.equal(nested?.caller, 'weather/careless')
+  const [nested, direct] = rt.calls('places/locate')
+  assert.equal(nested?.caller, 'climate/careless')
   assert.equal(codeOf(nested), 'NANO_E_INVALID_INPUT')
   assert.equal(direct?.caller, 'test')
 })
 
 test("a fake's output is checked by the real schema: a wrong shape fails with NANO_E_INVALID_OUTPUT naming the fake", async (t) => {
   const root = await project(t)
-  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': () => ({ lat: 'north', lon: 2 }) } })
-  await assert.rejects(rt.call('geo/lookup', { city: 'Leeds' }), (error: unknown) => {
+  await using rt = await testRuntime({ root, fakes: { 'places/locate': () => ({ lat: 'north', lon: 2 }) } })
+  await assert.rejects(rt.call('places/locate', { city: 'Leeds' }), (error: unknown) => {
     assert.ok(isNanoError(error))
     assert.equal(error.code, 'NANO_E_INVALID_OUTPUT')
-    assert.match(error.message, /fake of 'geo\/lookup'/)
+    assert.match(error.message, /fake of 'places\/locate'/)
     assert.match(error.message, /lat: /)
     assert.deepEqual(error.issues?.[0]?.path, ['lat'])
     return true
   })
-  await assert.rejects(rt.call('weather/current', { city: 'Leeds' }), { code: 'NANO_E_INVALID_OUTPUT' })
+  await assert.rejects(rt.call('climate/now', { city: 'Leeds' }), { code: 'NANO_E_INVALID_OUTPUT' })
 })
 
 test('calls() lists every call in order, nested ones included, with input, output, error and caller', async (t) => {
   const root = await project(t)
-  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
-  await rt.call('weather/current', { city: 'Leeds' })
-  await assert.rejects(rt.call('weather/current', { city: 1 } as never))
+  await using rt = await testRuntime({ root, fakes: { 'places/locate': fakeLookup } })
+  await rt.call('climate/now', { city: 'Leeds' })
+  await assert.rejects(rt.call('climate/now', { city: 1 } as never))
   assert.deepEqual(rt.calls(), [
     {
-      service: 'weather/current',
+      service: 'climate/now',
       caller: 'test',
       input: { city: 'Leeds' },
       output: { city: 'Leeds', lat: 5, lon: 2, tempC: 7 },
     },
-    { service: 'geo/lookup', caller: 'weather/current', input: { city: 'Leeds' }, output: { lat: 5, lon: 2 } },
-    { service: 'weather/current', caller: 'test', input: { city: 1 }, error: rt.calls()[2]?.error },
+    { service: 'places/locate', caller: 'climate/now', input: { city: 'Leeds' }, output: { lat: 5, lon: 2 } },
+    { service: 'climate/now', caller: 'test', input: { city: 1 }, error: rt.calls()[2]?.error },
   ])
   assert.equal(codeOf(rt.calls()[2]), 'NANO_E_INVALID_INPUT')
   assert.deepEqual(
-    rt.calls('geo/lookup').map((c) => c.input),
+    rt.calls('places/locate').map((c) => c.input),
     [{ city: 'Leeds' }],
   )
   rt.reset()
   assert.deepEqual(rt.calls(), [])
-  await rt.call('weather/current', { city: 'Ab' }, { caller: 'cron' })
+  await rt.call('climate/now', { city: 'Ab' }, { caller: 'cron' })
   assert.deepEqual(
     rt.calls().map((c) => `${c.caller} → ${c.service}`),
-    ['cron → weather/current', 'weather/current → geo/lookup'],
+    ['cron → climate/now', 'climate/now → places/locate'],
   )
 })
 
 test('render() gives the HTML of one fragment, its dependencies faked; a plain service is refused', async (t) => {
   const root = await project(t)
-  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
+  await using rt = await testRuntime({ root, fakes: { 'places/locate': fakeLookup } })
   assert.equal(
-    await rt.render('fragments/weather-card', { city: '<Leeds>' }),
+    await rt.render('cards/climate', { city: '<Leeds>' }),
     '<div class="weather">&lt;Leeds&gt;: 9°C at 7,2</div>',
   )
-  await assert.rejects(rt.render('weather/current', { city: 'Leeds' }), /is a service, not a fragment/)
-  await assert.rejects(rt.render('fragments/weather-card', {}), { code: 'NANO_E_INVALID_INPUT' })
+  await assert.rejects(rt.render('climate/now', { city: 'Leeds' }), /is a service, not a fragment/)
+  await assert.rejects(rt.render('cards/climate', {}), { code: 'NANO_E_INVALID_INPUT' })
 })
 
 test('a fake of a fragment returns html (or text, escaped) as a render does', async (t) => {
   const root = await project(t)
   await using rt = await testRuntime({
     root,
-    fakes: { 'fragments/banner': ({ text }) => html`<b>${text}</b>`, 'fragments/weather-card': () => '<i>' },
+    fakes: { 'cards/banner': ({ text }) => html`<b>${text}</b>`, 'cards/climate': () => '<i>' },
   })
-  assert.equal(await rt.render('fragments/banner', { text: 'a&b' }), '<b>a&amp;b</b>')
-  assert.equal(await rt.render('fragments/weather-card', { city: 'x' }), '&lt;i&gt;')
+  assert.equal(await rt.render('cards/banner', { text: 'a&b' }), '<b>a&amp;b</b>')
+  assert.equal(await rt.render('cards/climate', { city: 'x' }), '&lt;i&gt;')
 })
 
 test('page() gives the whole page with its fragments rendered; each fragment call is recorded with caller page', async (t) => {
   const root = await project(t)
-  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
+  await using rt = await testRuntime({ root, fakes: { 'places/locate': fakeLookup } })
   const page = await rt.page('/')
   assert.match(page, /^<!doctype html>/i)
   assert.match(page, /<p class="banner">Today<\/p>/)
@@ -190,12 +190,7 @@ test('page() gives the whole page with its fragments rendered; each fragment cal
   assert.match(page, /<\/html>\s*$/)
   assert.deepEqual(
     rt.calls().map((c) => `${c.caller} → ${c.service}`),
-    [
-      'page → fragments/banner',
-      'page → fragments/weather-card',
-      'fragments/weather-card → weather/current',
-      'weather/current → geo/lookup',
-    ],
+    ['page → cards/banner', 'page → cards/climate', 'cards/climate → climate/now', 'climate/now → places/locate'],
   )
   await assert.rejects(rt.page('/nowhere'), (error: unknown) => {
     assert.ok(isNanoError(error))
@@ -211,26 +206,26 @@ test('a page whose fragment fails shows its fallback, and the failure is in call
   const page = await rt.page('/')
   assert.match(page, /<p class="banner">Today<\/p>/)
   assert.match(page, /weather unavailable/)
-  const [lookup] = rt.calls('geo/lookup')
+  const [lookup] = rt.calls('places/locate')
   assert.equal(codeOf(lookup), 'NANO_E_SERVICE_FAILED')
 })
 
 test('a fake for a name with no service fails at once, naming the near names', async (t) => {
   const root = await project(t)
-  await assert.rejects(testRuntime({ root, fakes: { 'geo/lokup': fakeLookup } }), (error: unknown) => {
+  await assert.rejects(testRuntime({ root, fakes: { 'places/locat': fakeLookup } }), (error: unknown) => {
     assert.ok(isNanoError(error))
     assert.equal(error.code, 'NANO_E_NOT_FOUND')
-    assert.match(error.message, /cannot fake 'geo\/lokup'/)
-    assert.match(error.message, /Did you mean 'geo\/lookup'\?/)
+    assert.match(error.message, /cannot fake 'places\/locat'/)
+    assert.match(error.message, /Did you mean 'places\/locate'\?/)
     return true
   })
-  await assert.rejects(testRuntime({ root, fakes: { 'geo/lookup': { lat: 1 } as never } }), /must be a function/)
+  await assert.rejects(testRuntime({ root, fakes: { 'places/locate': { lat: 1 } as never } }), /must be a function/)
 })
 
 test('fetch() answers /api requests through the real gateway, recorded with caller http; logs() keeps the log records', async (t) => {
   const root = await project(t)
-  await using rt = await testRuntime({ root, fakes: { 'geo/lookup': fakeLookup } })
-  const response = await rt.fetch('/api/weather/current', {
+  await using rt = await testRuntime({ root, fakes: { 'places/locate': fakeLookup } })
+  const response = await rt.fetch('/api/climate/now', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ city: 'Hull' }),
@@ -239,15 +234,16 @@ test('fetch() answers /api requests through the real gateway, recorded with call
   assert.deepEqual(await response.json(), { city: 'Hull', lat: 4, lon: 2, tempC: 6 })
   assert.deepEqual(
     rt.calls().map((c) => `${c.caller} → ${c.service}`),
-    ['http → weather/current', 'weather/current → geo/lookup'],
+    ['http → climate/now', 'climate/now → places/locate'],
   )
   rt.reset()
   const plain = await testRuntime({ root })
-  await assert.rejects(plain.call('weather/current', { city: 'Hull' }), { code: 'NANO_E_SERVICE_FAILED' })
+  t.after(() => plain.close())
+  await assert.rejects(plain.call('climate/now', { city: 'Hull' }), { code: 'NANO_E_SERVICE_FAILED' })
   assert.ok(
-    plain.logs().some((r) => r.level === 'error' && r.service === 'geo/lookup' && /failed/.test(r.message)),
+    plain.logs().some((r) => r.level === 'error' && r.service === 'places/locate' && /failed/.test(r.message)),
     JSON.stringify(plain.logs()),
   )
   await plain.close()
-  await assert.rejects(plain.call('geo/lookup', { city: 'Hull' }), { code: 'NANO_E_CLOSED' })
+  await assert.rejects(plain.call('places/locate', { city: 'Hull' }), { code: 'NANO_E_CLOSED' })
 })
