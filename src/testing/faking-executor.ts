@@ -5,6 +5,7 @@ import { toIssues } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CallOptions, Context, MaybePromise, ServiceRegistry } from '../define/types.ts'
 import type { Executor, ServiceSource } from '../runtime/ports.ts'
+import { isAsyncFunction } from '../runtime/running.ts'
 import type { CallLog } from './call-log.ts'
 
 /**
@@ -96,7 +97,7 @@ function markup(value: unknown): unknown {
 
 /** `run` with a `ctx` whose calls are recorded; an `async` run stays `async` (the runtime tells them apart). */
 function recordingRun(run: ServiceDefinition['run'], log: CallLog): ServiceDefinition['run'] {
-  if (run.constructor.name === 'AsyncFunction') {
+  if (isAsyncFunction(run)) {
     return async (input, ctx) => run(input, recordingContext(ctx as Context, log))
   }
   return (input, ctx) => run(input, recordingContext(ctx as Context, log))
