@@ -90,7 +90,7 @@ test('init writes package.json, tsconfig.json, a service, a fragment, their test
   assert.match(card, /ctx\.call\('hello'/)
   assert.match(
     await readFile(join(dir, 'services/hello.test.ts'), 'utf8'),
-    /createRuntime[\s\S]*node:test|node:test[\s\S]*createRuntime/,
+    /node:test[\s\S]*testRuntime } from '@nanoweb\/core\/testing'/,
   )
   assert.match(await readFile(join(dir, 'pages/index.html'), 'utf8'), /<nano-fragment src="hello-card" name="world">/)
   const types = await readFile(join(dir, 'nanoweb-env.d.ts'), 'utf8')
@@ -148,7 +148,7 @@ test("the app's own tests pass (npm test's command) against this repository's so
   const { stdout } = await run(process.execPath, args, { cwd: dir, env }).catch((error: { stdout: string }) => {
     assert.fail(`the scaffolded tests fail:\n${error.stdout}`)
   })
-  assert.match(stdout, /# pass 3\b|ℹ pass 3\b/)
+  assert.match(stdout, /# pass 4\b|ℹ pass 4\b/)
   assert.match(stdout, /hello greets by name/)
   assert.match(stdout, /hello-card shows the greeting/)
 })

@@ -6,7 +6,7 @@ import { EXIT, fail } from '../output.ts'
 
 /**
  * `nanoweb new <name>`: writes `services/<name>.ts` and `services/<name>.test.ts` (a node:test
- * test that calls it through a runtime). Refuses an invalid name or an existing file.
+ * test that calls it through `testRuntime` of `@nanoweb/core/testing`). Refuses an invalid name or an existing file.
  *
  * @example
  * await newCommand('weather/current', { root: '.' })
@@ -57,12 +57,14 @@ function testSource(name: string): string {
   return `import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { createRuntime } from '@nanoweb/core'
+import { testRuntime } from '@nanoweb/core/testing'
 
 const root = fileURLToPath(new URL('${up}', import.meta.url))
 
 test('${name} greets by name', async () => {
-  const rt = createRuntime({ root })
+  // Services it calls can be replaced by fakes, checked against their real schemas:
+  // testRuntime({ root, fakes: { 'geo/lookup': ({ city }) => ({ lat: 53.8, lon: -1.5 }) } })
+  await using rt = await testRuntime({ root })
   assert.deepEqual(await rt.call('${name}', { name: 'Ada' }), { message: 'Hello, Ada!' })
   await assert.rejects(rt.call('${name}', { name: '' }), { code: 'NANO_E_INVALID_INPUT' })
 })

@@ -19,24 +19,26 @@ export default service({
 `
 
 /**
- * `services/hello.test.ts`: calls the service through a runtime, as every caller would.
+ * `services/hello.test.ts`: calls the service through a test runtime (`@nanoweb/core/testing`), as
+ * every caller would, input and output validated.
  *
  * @example
  * files['services/hello.test.ts'] = HELLO_TEST
  */
 export const HELLO_TEST = `import assert from 'node:assert/strict'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { createRuntime } from '@nanoweb/core'
+import { testRuntime } from '@nanoweb/core/testing'
 
-const rt = createRuntime({ root: fileURLToPath(new URL('..', import.meta.url)), logger: false })
-after(() => rt.close())
+const root = fileURLToPath(new URL('..', import.meta.url))
 
 test('hello greets by name', async () => {
+  await using rt = await testRuntime({ root })
   assert.deepEqual(await rt.call('hello', { name: 'Ada' }), { greeting: 'Hello, Ada!' })
 })
 
 test('hello refuses an empty name', async () => {
+  await using rt = await testRuntime({ root })
   await assert.rejects(rt.call('hello', { name: '' }), { code: 'NANO_E_INVALID_INPUT' })
 })
 `
@@ -65,22 +67,36 @@ export default fragment({
 `
 
 /**
- * `services/hello-card.test.ts`: renders the fragment through a runtime.
+ * `services/hello-card.test.ts`: renders the fragment with its dependency `hello` replaced by a
+ * fake (checked against hello's real schemas), reads the recorded calls, and renders the home page.
  *
  * @example
  * files['services/hello-card.test.ts'] = HELLO_CARD_TEST
  */
 export const HELLO_CARD_TEST = `import assert from 'node:assert/strict'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { createRuntime } from '@nanoweb/core'
+import { testRuntime } from '@nanoweb/core/testing'
 
-const rt = createRuntime({ root: fileURLToPath(new URL('..', import.meta.url)), logger: false })
-after(() => rt.close())
+const root = fileURLToPath(new URL('..', import.meta.url))
 
-test('hello-card shows the greeting, escaped', async () => {
-  const card = await rt.call('hello-card', { name: '<Ada>' })
-  assert.match(card, /<h2>Hello, &lt;Ada&gt;!<\\/h2>/)
+test('hello-card shows the greeting of hello, escaped', async () => {
+  await using rt = await testRuntime({
+    root,
+    fakes: { hello: ({ name }) => ({ greeting: \`Hi, \${name}!\` }) },
+  })
+  const card = await rt.render('hello-card', { name: '<Ada>' })
+  assert.match(card, /<h2>Hi, &lt;Ada&gt;!<\\/h2>/)
+  assert.deepEqual(rt.calls('hello'), [
+    { service: 'hello', caller: 'hello-card', input: { name: '<Ada>' }, output: { greeting: 'Hi, <Ada>!' } },
+  ])
+})
+
+test('the home page shows the card, greeting the world', async () => {
+  await using rt = await testRuntime({ root })
+  const page = await rt.page('/')
+  assert.match(page, /<section class="hello-card">\\s*<h2>Hello, world!<\\/h2>/)
+  assert.doesNotMatch(page, /The greeting is unavailable/)
 })
 `
 

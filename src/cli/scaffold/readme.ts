@@ -24,6 +24,13 @@ npm run check      # type-checks everything with tsc
 Try \`http://localhost:3000/\` (\`pages/index.html\`) and
 \`http://localhost:3000/api/hello?name=Ada\` (\`services/hello.ts\`).
 
+## Test it
+
+The tests next to the services use \`testRuntime\` from \`@nanoweb/core/testing\`: real services,
+with the ones they call replaced by fakes where you wish (\`fakes: { hello: ({ name }) => ({ greeting: 'Hi' }) }\`,
+checked against the real schemas), every call recorded (\`rt.calls('hello')\`), and a fragment
+(\`rt.render('hello-card', { name: 'Ada' })\`) or a whole page (\`rt.page('/')\`) as a string.
+
 ## Add to it
 
 - A service: a file under \`services/\`, e.g. \`services/weather/now.ts\` is the service
