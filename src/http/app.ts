@@ -17,6 +17,7 @@ import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
 import { BuiltDocument } from './built-document.ts'
 import { CorsPolicy } from './cors.ts'
+import { addDashboardRoutes } from './dashboard/routes.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
 import { ClientLimits } from './limits/rate-limits.ts'
@@ -71,6 +72,7 @@ export class GatewayApp {
   readonly security: SecurityHeaders
   readonly #cors: CorsPolicy | undefined
   readonly #observer: Observer | undefined
+  readonly #dashboard: { close(): void }
   #warming: Promise<void> | undefined
   #ready = false
   #holdPages = true
@@ -126,6 +128,11 @@ export class GatewayApp {
     })
     const staticDir = { dir: resolve(runtime.root, 'pages', '_assets'), prefix: NANO_URLS.staticFiles }
     this.#route(`${NANO_URLS.staticFiles}*`, (ex, headers) => serveDir(this.#files, staticDir, ex, headers))
+    this.#dashboard = addDashboardRoutes((path, route) => this.#route(path, route), {
+      runtime,
+      pages: this.pages,
+      security: this.security,
+    })
   }
 
   /** True once warm-up is done (`/_nano/ready` answers 200). */
@@ -330,6 +337,7 @@ export class GatewayApp {
   closeLive(): void {
     this.#liveEndpoint.close()
     this.live.closeAll()
+    this.#dashboard.close()
   }
 
   #pageError(error: unknown, headers: Record<string, string>, traceId: string): Reply {
