@@ -22,6 +22,7 @@ import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './
 import { FileServer } from './files.ts'
 import { ClientLimits } from './limits/rate-limits.ts'
 import { LiveEndpoint } from './live-route.ts'
+import { metricsRoute } from './metrics-route.ts'
 import { observeReply } from './observe-reply.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
@@ -85,7 +86,13 @@ export class GatewayApp {
     this.live = new LiveHub({ ...options.live, caller: runtime, format: fragmentEvent })
     this.#warmMode = options.warm ?? 'pages'
     this.#ready = this.#warmMode === false
-    this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
+    this.#liveEndpoint = new LiveEndpoint({
+      ...options.live,
+      hub: this.live,
+      log: runtime.log,
+      clock: runtime.clock,
+      observer: runtime.observer,
+    })
     this.#user = options.user
     this.#auth = options.auth === undefined ? undefined : new Authenticator(options.auth, runtime.root)
     this.#admin = adminGuard(options)
@@ -120,6 +127,7 @@ export class GatewayApp {
     this.#route(NANO_URLS.catalog, (ex, headers) => catalog.reply(ex, headers))
     this.#route(NANO_URLS.openapi, (ex, headers) => openapi.reply(ex, headers))
     this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.#files, this.assets, ex, headers))
+    this.#route(NANO_URLS.metrics, metricsRoute(runtime))
     this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
     this.#route(NANO_URLS.liveScript, (_ex, headers) => {
       headers['content-type'] = 'text/javascript; charset=utf-8'

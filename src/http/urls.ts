@@ -9,6 +9,7 @@ export const NANO_URLS = Object.freeze({
   ready: '/_nano/ready',
   catalog: '/_nano/catalog',
   openapi: '/_nano/openapi.json',
+  metrics: '/_nano/metrics',
   graph: '/_nano/graph',
   dashboard: '/_nano/',
   dashboardEvents: '/_nano/dashboard/events',
