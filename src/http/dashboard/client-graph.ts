@@ -43,7 +43,8 @@ function columnsOf(graph) {
 }
 
 function labelOf(node) {
-  return node.kind === 'outside' ? node.id.replace(/^outside:/, '') : node.kind === 'page' ? node.endpoint || node.id : node.id
+  if (node.kind === 'outside') return 'from ' + node.id.replace(/^outside:/, '')
+  return node.kind === 'page' ? 'page ' + (node.endpoint || node.id) : node.id
 }
 
 function edgeTitle(e) {
@@ -56,7 +57,7 @@ function edgeTitle(e) {
 function drawGraph(svg, graph, onPick) {
   while (svg.firstChild) svg.removeChild(svg.firstChild)
   const defs = svgEl('defs', {}, svg)
-  const marker = svgEl('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs)
+  const marker = svgEl('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs)
   svgEl('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }, marker)
   const place = new Map()
   let x = 10

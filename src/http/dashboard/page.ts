@@ -33,6 +33,7 @@ export function dashboardHtml(view: DashboardView): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>nanoweb dashboard</title>
+<link rel="icon" href="data:,">
 <style>${DASHBOARD_CSS}</style>
 </head>
 <body>

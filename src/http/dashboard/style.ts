@@ -18,6 +18,7 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
 section h2 { font-size: 1rem; margin: 0 0 .6rem; }
 #catalog-panel { grid-row: span 2; }
 #search { width: 100%; padding: .45rem .6rem; font: inherit; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); color: var(--fg); }
+#catalog { max-height: calc(100vh - 11rem); overflow: auto; }
 #count { color: var(--muted); font-size: .85rem; margin: .3rem 0 .6rem; }
 .service { border-top: 1px solid var(--line); padding: .6rem 0; }
 .service h3 { margin: 0; font-size: .95rem; display: flex; gap: .4rem; align-items: center; flex-wrap: wrap; }
