@@ -33,13 +33,13 @@ export function graphText(graph: CallGraph, format: GraphFormat): string {
  * What an observed edge saw, in a few words: `12 calls · 0.4/s · 8% errors · p95 3.1 ms`.
  *
  * @example
- * edgeLabel(edge) // '12 calls · 0.4/s · 0% errors · p95 3.1 ms'
+ * edgeLabel(edge) // '12 calls · 0.4/s · 0% errors · p95 3.1 ms' (or '1 call · …')
  */
 export function edgeLabel(edge: GraphEdge): string {
   const o = edge.observed
   if (o === undefined) return ''
   const p95 = o.p95Ms === null ? '' : ` · p95 ${o.p95Ms} ms`
-  return `${o.calls} calls · ${o.rate}/s · ${Math.round(o.errorRate * 100)}% errors${p95}`
+  return `${o.calls} call${o.calls === 1 ? '' : 's'} · ${o.rate}/s · ${Math.round(o.errorRate * 100)}% errors${p95}`
 }
 
 function labelOf(node: GraphNode): string {

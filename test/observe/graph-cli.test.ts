@@ -156,3 +156,13 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve))
   return port
 }
+
+test('nanoweb graph --help names the formats and --url; nanoweb --help lists the command', async () => {
+  const help = await nanoweb(['graph', '--help'])
+  assert.equal(help.code, 0)
+  assert.match(help.stdout, /Usage: nanoweb graph \[options\] \[root\]/)
+  assert.match(help.stdout, /-f, --format <format>\s+mermaid, dot or json \(default: "mermaid"\)/)
+  assert.match(help.stdout, /-u, --url <url>/)
+  const top = await nanoweb(['--help'])
+  assert.match(top.stdout, /\n {2}graph \[options\] \[root\]/)
+})
