@@ -8,9 +8,12 @@ import { parseSamples, sample } from './prom-text.ts'
 const FILES: Record<string, string> = {
   'services/geo.ts': svc(`input: z.object({ city: z.string().min(1) }), output: z.object({ lat: z.number() }),
     run: ({ city }) => ({ lat: city.length }),`),
-  'services/weather.ts': svc(`uses: ['geo'], input: z.object({ city: z.string() }), output: z.object({ lat: z.number() }),
+  'services/weather.ts':
+    svc(`uses: ['geo'], input: z.object({ city: z.string() }), output: z.object({ lat: z.number() }),
     run: async ({ city }, ctx) => ctx.call('geo', { city }),`),
-  'services/boom.ts': svc(`input: z.object({}), output: z.object({}), run: () => { throw new Error('broken on purpose') },`),
+  'services/boom.ts': svc(
+    `input: z.object({}), output: z.object({}), run: () => { throw new Error('broken on purpose') },`,
+  ),
   'services/slow.ts': svc(`input: z.object({}), output: z.object({}),
     run: () => new Promise((resolve) => setTimeout(() => resolve({}), 30)),`),
 }
@@ -34,7 +37,11 @@ test('calls are counted per service and code, with a duration histogram, in-flig
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'geo', code: 'ok' }), 4, '3 from weather, 1 outside')
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'geo', code: 'NANO_E_INVALID_INPUT' }), 1)
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'boom', code: 'NANO_E_SERVICE_FAILED' }), 1)
-  assert.equal(sample(s, 'nanoweb_calls_total', { service: 'boom', code: 'ok' }), undefined, 'no ok row for a service that never answered ok')
+  assert.equal(
+    sample(s, 'nanoweb_calls_total', { service: 'boom', code: 'ok' }),
+    undefined,
+    'no ok row for a service that never answered ok',
+  )
   for (const service of ['geo', 'weather', 'boom', 'slow']) {
     assert.equal(sample(s, 'nanoweb_calls_in_flight', { service }), 0, `${service} back to 0 in flight`)
   }
@@ -44,7 +51,11 @@ test('calls are counted per service and code, with a duration histogram, in-flig
     .map(([key, value]) => ({ le: /le="([^"]+)"/.exec(key)?.[1] as string, value }))
   assert.equal(buckets.at(-1)?.le, '+Inf')
   const bounds = buckets.slice(0, -1).map((b) => Number(b.le))
-  assert.deepEqual([...bounds].sort((a, b) => a - b), bounds, 'buckets in increasing order')
+  assert.deepEqual(
+    [...bounds].sort((a, b) => a - b),
+    bounds,
+    'buckets in increasing order',
+  )
   for (let i = 1; i < buckets.length; i++) {
     assert.ok((buckets[i]?.value as number) >= (buckets[i - 1]?.value as number), 'cumulative counts never decrease')
   }

@@ -1,4 +1,12 @@
-import type { CacheResult, EdgeFigures, ObservedCall, ObservedFigures, ObservedWork, Observer, ServiceFigures } from '../../runtime/ports.ts'
+import type {
+  CacheResult,
+  EdgeFigures,
+  ObservedCall,
+  ObservedFigures,
+  ObservedWork,
+  Observer,
+  ServiceFigures,
+} from '../../runtime/ports.ts'
 import { bucketOf, Histogram } from './histogram.ts'
 import { codeOf, isUnknownService, ServiceRecord } from './records.ts'
 import { renderMetrics } from './render.ts'
