@@ -48,20 +48,21 @@ export class MetricsObserver implements Observer {
   readonly #labels: Readonly<Record<string, string | undefined>>
   readonly #since = Date.now()
   #live = 0
+  /** The record of the last service seen: a run of calls to one service looks nothing up. */
+  #last: ServiceRecord = new ServiceRecord('')
 
   constructor(options: MetricsOptions = {}) {
     this.#labels = options.labels ?? {}
   }
 
   start(call: ObservedCall): void {
-    const record = this.#services.get(call.service) ?? this.#add(call.service)
-    record.inFlight++
+    this.#recordOf(call.service).inFlight++
     call.state = performance.now()
   }
 
   end(call: ObservedCall, error: unknown): void {
     const seconds = (performance.now() - (call.state as number)) / 1000
-    const record = this.#services.get(call.service) ?? this.#add(call.service)
+    const record = this.#recordOf(call.service)
     record.inFlight--
     const bucket = bucketOf(seconds)
     if (error === undefined) {
@@ -162,6 +163,14 @@ export class MetricsObserver implements Observer {
     return { since: this.#since, at: Date.now(), services, edges }
   }
 
+  #recordOf(service: string): ServiceRecord {
+    const last = this.#last
+    if (last.service === service) return last
+    const record = this.#services.get(service) ?? this.#add(service)
+    this.#last = record
+    return record
+  }
+
   #add(service: string): ServiceRecord {
     const name = this.#services.size >= MAX_SERVICES ? OTHER_SERVICES : service
     let record = this.#services.get(name)
@@ -175,7 +184,10 @@ export class MetricsObserver implements Observer {
   /** Drops the record of a name nobody defines, when nothing else was counted for it. */
   #forget(record: ServiceRecord): boolean {
     if (record.inFlight !== 0 || record.calls !== 0 || record.hit + record.stale + record.miss !== 0) return false
-    if (record.service !== UNKNOWN_SERVICE && record.service !== OTHER_SERVICES) this.#services.delete(record.service)
+    if (record.service !== UNKNOWN_SERVICE && record.service !== OTHER_SERVICES) {
+      this.#services.delete(record.service)
+      if (this.#last === record) this.#last = new ServiceRecord('')
+    }
     return true
   }
 }
