@@ -11,11 +11,28 @@ import { bucketOf, Histogram } from './histogram.ts'
 import { codeOf, isUnknownService, ServiceRecord } from './records.ts'
 import { renderMetrics } from './render.ts'
 
-/** The service label of calls to names nobody defines (folded so they add no series each). */
+/**
+ * The service label of calls to names nobody defines (folded so they add no series each).
+ *
+ * @example
+ * figures.services[UNKNOWN_SERVICE]?.errors // calls to unknown names
+ */
 export const UNKNOWN_SERVICE = '_unknown'
-/** The service label of services past {@link MAX_SERVICES}. */
+
+/**
+ * The service label of services past {@link MAX_SERVICES}.
+ *
+ * @example
+ * figures.services[OTHER_SERVICES] // undefined until 10,000 names were seen
+ */
 export const OTHER_SERVICES = '_other'
-/** Distinct service labels kept; later names count under {@link OTHER_SERVICES}. */
+
+/**
+ * Distinct service labels kept; later names count under {@link OTHER_SERVICES}.
+ *
+ * @example
+ * MAX_SERVICES // 10000
+ */
 export const MAX_SERVICES = 10_000
 
 /**
@@ -133,7 +150,8 @@ export class MetricsObserver implements Observer {
   /**
    * The same counts as data, for the dashboard and the call graph: per service `calls` (answered,
    * ok or not), `errors` (answered with any `NANO_E_*` code), `inFlight`, `p95Seconds` (estimated
-   * from the duration histogram as Prometheus' `histogram_quantile` does; null before any call)
+   * from the duration histogram as Prometheus' `histogram_quantile` does, so no finer than its
+   * buckets: calls all under 0.1 ms give about 0.095 ms; null before any call)
    * and cache results; per edge (caller → service; the caller a service name, `http`, `page`,
    * `live`, `cli`, or `outside` for `rt.call` without a caller) the same three call figures.
    * Counted since `since` (ms since the epoch, when this observer was made); `at` is now: a rate
