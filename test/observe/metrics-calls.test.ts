@@ -122,6 +122,35 @@ test('a cached service counts miss, hit and stale (while it refreshes)', async (
   assert.deepEqual(rt.observer?.figures?.().services.cached?.cache, { hit: 2, stale: 1, miss: 2 })
 })
 
+test('a cached service whose refresh fails counts the stale value it served, and the failed miss', async (t) => {
+  const root = await tempProject(t, {
+    'services/flaky.ts': svc(`input: z.object({}), output: z.object({ n: z.number() }),
+      cache: { ttl: '1s', staleIfError: '1m' },
+      run: async () => {
+        if (globalThis.flakyFails === true) throw new Error('down')
+        return { n: 1 }
+      },`),
+  })
+  const clock = new ManualClock()
+  const rt = createRuntime({ root, logger: false, clock })
+  t.after(() => {
+    ;(globalThis as { flakyFails?: boolean }).flakyFails = false
+    return rt.close()
+  })
+  await rt.call('flaky', {}) // miss
+  ;(globalThis as { flakyFails?: boolean }).flakyFails = true
+  clock.advance(5000)
+  assert.deepEqual(await rt.call('flaky', {}), { n: 1 }, 'the stale value is served when the refresh fails')
+  clock.advance(120_000)
+  await assert.rejects(rt.call('flaky', {}), { code: 'NANO_E_SERVICE_FAILED' })
+  const s = parseSamples(rt.metrics())
+  assert.equal(sample(s, 'nanoweb_cache_total', { service: 'flaky', result: 'miss' }), 2)
+  assert.equal(sample(s, 'nanoweb_cache_total', { service: 'flaky', result: 'stale' }), 1)
+  assert.equal(sample(s, 'nanoweb_cache_total', { service: 'flaky', result: 'hit' }), 0)
+  assert.equal(sample(s, 'nanoweb_calls_total', { service: 'flaky', code: 'ok' }), 2)
+  assert.equal(sample(s, 'nanoweb_calls_total', { service: 'flaky', code: 'NANO_E_SERVICE_FAILED' }), 1)
+})
+
 test('metrics: false keeps nothing: rt.metrics() is empty and no observer is made', async (t) => {
   const root = await tempProject(t, FILES)
   const rt = createRuntime({ root, logger: false, metrics: false })
