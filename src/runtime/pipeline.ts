@@ -319,7 +319,11 @@ interface CachedCall {
  */
 export function raceDeadline<T>(work: T | PromiseLike<T>, deadline: Deadline): Promise<Awaited<T>> {
   const expired = deadline.expired()
-  if (deadline.passed) return expired
+  if (deadline.passed) {
+    // The work is dropped: its later failure (a signal it aborts on) must not go unhandled.
+    if (isThenable(work)) Promise.resolve(work).catch(() => {})
+    return expired
+  }
   return Promise.race([work, expired]) as Promise<Awaited<T>>
 }
 

@@ -8,9 +8,12 @@ import { parseSamples, sample } from './prom-text.ts'
 const FILES: Record<string, string> = {
   'services/geo.ts': svc(`input: z.object({ city: z.string().min(1) }), output: z.object({ lat: z.number() }),
     run: ({ city }) => ({ lat: city.length }),`),
-  'services/weather.ts': svc(`uses: ['geo'], input: z.object({ city: z.string() }), output: z.object({ lat: z.number() }),
+  'services/weather.ts':
+    svc(`uses: ['geo'], input: z.object({ city: z.string() }), output: z.object({ lat: z.number() }),
     run: async ({ city }, ctx) => ctx.call('geo', { city }),`),
-  'services/boom.ts': svc(`input: z.object({}), output: z.object({}), run: () => { throw new Error('broken on purpose') },`),
+  'services/boom.ts': svc(
+    `input: z.object({}), output: z.object({}), run: () => { throw new Error('broken on purpose') },`,
+  ),
   'services/slow.ts': svc(`input: z.object({}), output: z.object({}),
     run: () => new Promise((resolve) => setTimeout(() => resolve({}), 30)),`),
 }
@@ -34,7 +37,11 @@ test('calls are counted per service and code, with a duration histogram, in-flig
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'geo', code: 'ok' }), 4, '3 from weather, 1 outside')
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'geo', code: 'NANO_E_INVALID_INPUT' }), 1)
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'boom', code: 'NANO_E_SERVICE_FAILED' }), 1)
-  assert.equal(sample(s, 'nanoweb_calls_total', { service: 'boom', code: 'ok' }), undefined, 'no ok row for a service that never answered ok')
+  assert.equal(
+    sample(s, 'nanoweb_calls_total', { service: 'boom', code: 'ok' }),
+    undefined,
+    'no ok row for a service that never answered ok',
+  )
   for (const service of ['geo', 'weather', 'boom', 'slow']) {
     assert.equal(sample(s, 'nanoweb_calls_in_flight', { service }), 0, `${service} back to 0 in flight`)
   }
@@ -44,7 +51,11 @@ test('calls are counted per service and code, with a duration histogram, in-flig
     .map(([key, value]) => ({ le: /le="([^"]+)"/.exec(key)?.[1] as string, value }))
   assert.equal(buckets.at(-1)?.le, '+Inf')
   const bounds = buckets.slice(0, -1).map((b) => Number(b.le))
-  assert.deepEqual([...bounds].sort((a, b) => a - b), bounds, 'buckets in increasing order')
+  assert.deepEqual(
+    [...bounds].sort((a, b) => a - b),
+    bounds,
+    'buckets in increasing order',
+  )
   for (let i = 1; i < buckets.length; i++) {
     assert.ok((buckets[i]?.value as number) >= (buckets[i - 1]?.value as number), 'cumulative counts never decrease')
   }
@@ -109,6 +120,35 @@ test('a cached service counts miss, hit and stale (while it refreshes)', async (
   assert.equal(sample(s, 'nanoweb_cache_total', { service: 'cached', result: 'stale' }), 1)
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'cached', code: 'ok' }), 5)
   assert.deepEqual(rt.observer?.figures?.().services.cached?.cache, { hit: 2, stale: 1, miss: 2 })
+})
+
+test('a cached service whose refresh fails counts the stale value it served, and the failed miss', async (t) => {
+  const root = await tempProject(t, {
+    'services/flaky.ts': svc(`input: z.object({}), output: z.object({ n: z.number() }),
+      cache: { ttl: '1s', staleIfError: '1m' },
+      run: async () => {
+        if (globalThis.flakyFails === true) throw new Error('down')
+        return { n: 1 }
+      },`),
+  })
+  const clock = new ManualClock()
+  const rt = createRuntime({ root, logger: false, clock })
+  t.after(() => {
+    ;(globalThis as { flakyFails?: boolean }).flakyFails = false
+    return rt.close()
+  })
+  await rt.call('flaky', {}) // miss
+  ;(globalThis as { flakyFails?: boolean }).flakyFails = true
+  clock.advance(5000)
+  assert.deepEqual(await rt.call('flaky', {}), { n: 1 }, 'the stale value is served when the refresh fails')
+  clock.advance(120_000)
+  await assert.rejects(rt.call('flaky', {}), { code: 'NANO_E_SERVICE_FAILED' })
+  const s = parseSamples(rt.metrics())
+  assert.equal(sample(s, 'nanoweb_cache_total', { service: 'flaky', result: 'miss' }), 2)
+  assert.equal(sample(s, 'nanoweb_cache_total', { service: 'flaky', result: 'stale' }), 1)
+  assert.equal(sample(s, 'nanoweb_cache_total', { service: 'flaky', result: 'hit' }), 0)
+  assert.equal(sample(s, 'nanoweb_calls_total', { service: 'flaky', code: 'ok' }), 2)
+  assert.equal(sample(s, 'nanoweb_calls_total', { service: 'flaky', code: 'NANO_E_SERVICE_FAILED' }), 1)
 })
 
 test('metrics: false keeps nothing: rt.metrics() is empty and no observer is made', async (t) => {

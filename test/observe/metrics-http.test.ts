@@ -56,9 +56,17 @@ function promtool(text: string): Promise<{ code: number | null; output: string }
 
 test('GET /_nano/metrics answers the text of rt.metrics(), and promtool finds nothing wrong in it', async (t) => {
   const server = await start(t)
-  const api = await fetch(`${server.url}/api/geo`, { method: 'POST', body: '{"city":"Leeds"}', headers: { 'content-type': 'application/json' } })
+  const api = await fetch(`${server.url}/api/geo`, {
+    method: 'POST',
+    body: '{"city":"Leeds"}',
+    headers: { 'content-type': 'application/json' },
+  })
   assert.equal(api.status, 200)
-  const bad = await fetch(`${server.url}/api/geo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+  const bad = await fetch(`${server.url}/api/geo`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'content-type': 'application/json' },
+  })
   assert.equal(bad.status, 400)
   assert.equal((await fetch(`${server.url}/`)).status, 200)
   const text = await scrape(server)
@@ -68,7 +76,11 @@ test('GET /_nano/metrics answers the text of rt.metrics(), and promtool finds no
   assert.ok((sample(s, 'process_resident_memory_bytes') as number) > 0, 'process metrics are there')
   assert.equal(sample(s, 'nanoweb_live_connections'), 0)
   const direct = parseSamples(server.runtime.metrics?.() ?? '')
-  assert.equal(sample(direct, 'nanoweb_calls_total', { service: 'geo', code: 'ok' }), 1, 'rt.metrics() gives the same counts')
+  assert.equal(
+    sample(direct, 'nanoweb_calls_total', { service: 'geo', code: 'ok' }),
+    1,
+    'rt.metrics() gives the same counts',
+  )
   const checked = await promtool(text)
   assert.equal(checked.output, '', 'promtool prints nothing')
   assert.equal(checked.code, 0)
@@ -88,7 +100,10 @@ test('a page render is timed by route, and a fragment that fails counts a fallba
   }, 'both page renders to finish')
   assert.equal(sample(s, 'nanoweb_page_duration_seconds_bucket', { route: '/', le: '+Inf' }), 2)
   assert.ok((sample(s, 'nanoweb_page_duration_seconds_sum', { route: '/' }) as number) > 0)
-  assert.equal(sample(s, 'nanoweb_fragment_fallbacks_total', { fragment: 'frag/broken', reason: 'NANO_E_SERVICE_FAILED' }), 2)
+  assert.equal(
+    sample(s, 'nanoweb_fragment_fallbacks_total', { fragment: 'frag/broken', reason: 'NANO_E_SERVICE_FAILED' }),
+    2,
+  )
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'frag/box', code: 'ok' }), 2)
   assert.equal(sample(s, 'nanoweb_calls_total', { service: 'frag/broken', code: 'NANO_E_SERVICE_FAILED' }), 2)
   const checked = await promtool(await scrape(server))
@@ -103,7 +118,8 @@ test('nanoweb_live_connections counts an open live stream and drops back when it
   assert.equal(sse.status, 200)
   const reader = sse.body?.getReader()
   await reader?.read()
-  const open = async (): Promise<number | undefined> => sample(parseSamples(await scrape(server)), 'nanoweb_live_connections')
+  const open = async (): Promise<number | undefined> =>
+    sample(parseSamples(await scrape(server)), 'nanoweb_live_connections')
   await until(async () => ((await open()) === 1 ? true : undefined), 'the stream to count')
   controller.abort()
   await until(async () => ((await open()) === 0 ? true : undefined), 'the closed stream to be uncounted')
@@ -111,7 +127,11 @@ test('nanoweb_live_connections counts an open live stream and drops back when it
 
 test('metrics: false answers 404 with a JSON error on the route', async (t) => {
   const server = await start(t, { metrics: false })
-  await fetch(`${server.url}/api/geo`, { method: 'POST', body: '{"city":"x"}', headers: { 'content-type': 'application/json' } })
+  await fetch(`${server.url}/api/geo`, {
+    method: 'POST',
+    body: '{"city":"x"}',
+    headers: { 'content-type': 'application/json' },
+  })
   const res = await fetch(`${server.url}/_nano/metrics`)
   assert.equal(res.status, 404)
   const body = (await res.json()) as { error: { code: string; message: string } }

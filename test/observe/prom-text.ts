@@ -24,7 +24,11 @@ export function parseSamples(text: string): Map<string, number> {
  * @example
  * sample(samples, 'nanoweb_calls_total', { service: 'geo', code: 'ok' }) // 3
  */
-export function sample(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sample(
+  samples: Map<string, number>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const written = Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
     .join(',')

@@ -5,7 +5,7 @@ import { Histogram } from './histogram.ts'
  * The caller label of a call made from outside with no `caller` option (`rt.call` in code).
  *
  * @example
- * edgeOf(record, undefined).caller // 'outside'
+ * new ServiceRecord('geo').edge(undefined).caller // 'outside'
  */
 export const OUTSIDE = 'outside'
 

@@ -32,12 +32,15 @@ export function renderMetrics(snapshot: MetricsSnapshot): string {
   for (const record of services) {
     const service = label('service', record.service)
     if (record.ok > 0 || record.errors === 0) out.sample('nanoweb_calls_total', `${service},code="ok"`, record.ok)
-    for (const [code, count] of record.errorCodes) out.sample('nanoweb_calls_total', `${service},${label('code', code)}`, count)
+    for (const [code, count] of record.errorCodes)
+      out.sample('nanoweb_calls_total', `${service},${label('code', code)}`, count)
   }
   out.family('nanoweb_call_duration_seconds', 'histogram', 'Duration of service calls in seconds.')
-  for (const record of services) out.histogram('nanoweb_call_duration_seconds', label('service', record.service), record.durations)
+  for (const record of services)
+    out.histogram('nanoweb_call_duration_seconds', label('service', record.service), record.durations)
   out.family('nanoweb_calls_in_flight', 'gauge', 'Service calls started and not yet answered.')
-  for (const record of services) out.sample('nanoweb_calls_in_flight', label('service', record.service), record.inFlight)
+  for (const record of services)
+    out.sample('nanoweb_calls_in_flight', label('service', record.service), record.inFlight)
   out.family('nanoweb_cache_total', 'counter', 'Answers of cached services, by result (hit, stale, miss).')
   for (const record of services) {
     if (record.hit + record.stale + record.miss === 0) continue
@@ -48,9 +51,17 @@ export function renderMetrics(snapshot: MetricsSnapshot): string {
   }
   out.family('nanoweb_page_duration_seconds', 'histogram', 'Duration of page renders in seconds, until the last byte.')
   for (const [route, h] of snapshot.pages) out.histogram('nanoweb_page_duration_seconds', label('route', route), h)
-  out.family('nanoweb_fragment_fallbacks_total', 'counter', 'Page slots that showed their fallback, by fragment and reason.')
+  out.family(
+    'nanoweb_fragment_fallbacks_total',
+    'counter',
+    'Page slots that showed their fallback, by fragment and reason.',
+  )
   for (const f of snapshot.fallbacks) {
-    out.sample('nanoweb_fragment_fallbacks_total', `${label('fragment', f.fragment)},${label('reason', f.reason)}`, f.count)
+    out.sample(
+      'nanoweb_fragment_fallbacks_total',
+      `${label('fragment', f.fragment)},${label('reason', f.reason)}`,
+      f.count,
+    )
   }
   out.family('nanoweb_live_connections', 'gauge', 'Open live-update streams (Server-Sent Events).')
   out.sample('nanoweb_live_connections', '', snapshot.live)
