@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { createServer } from '../../src/index.ts'
 import { launchChromium } from '../helpers/browser.ts'
-import { REPO } from '../helpers/project.ts'
+import { REPO, tempProject } from '../helpers/project.ts'
+import { GRAPH_APP } from '../observe/graph-project.ts'
 
 const NEWS = join(REPO, 'examples/news')
 const ARTIFACTS = join(REPO, 'test-artifacts')
@@ -95,4 +96,35 @@ test('the dashboard: catalog search, the graph drawn, live figures by SSE, under
   const violations = await page.evaluate(() => (globalThis as unknown as PageGlobals).cspViolations)
   assert.deepEqual(violations, [], 'no securitypolicyviolation event')
   assert.deepEqual(problems, [], 'no console error, no failed request')
+})
+
+test('with metrics off the dashboard says so, opens no stream, and still shows the catalog and the graph', {
+  timeout: 120_000,
+}, async (t) => {
+  const root = await tempProject(t, GRAPH_APP)
+  const server = await createServer({ root, port: 0, logger: false, metrics: false })
+  t.after(() => server.close())
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  const page = await browser.newPage()
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+  })
+  page.on('request', (request) => {
+    if (request.url().includes('/dashboard/events')) problems.push(`opened ${request.url()}`)
+  })
+  await page.goto(`${server.url}/_nano/`, { waitUntil: 'load' })
+  await page.waitForSelector('#figures-off:not([hidden])', { timeout: 30_000 })
+  assert.match((await page.textContent('#status')) ?? '', /metrics are off/)
+  assert.equal(await page.$$eval('#catalog .service', (els) => els.length), 3)
+  assert.deepEqual(await page.$$eval('#graph .node', (els) => els.map((e) => e.getAttribute('data-id'))), [
+    'frag/box',
+    'geo',
+    'weather',
+    'page:/',
+    'page:/report',
+  ])
+  assert.equal(await page.$$eval('#graph .edge.observed', (els) => els.length), 0)
+  assert.deepEqual(problems, [])
 })
