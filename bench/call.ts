@@ -34,7 +34,12 @@ export default service({
 })
 
 const plain = async (v: { id: number; name: string }) => ({ id: v.id, name: v.name, n: 1 })
-const rt = createRuntime({ root, logger: false })
+/** The baseline of the observed rows: nothing watches its calls. */
+const rt = createRuntime({ root, logger: false, metrics: false })
+/** Runtimes measured beside `rt` in the same rounds, each row printed with its cost over it. */
+const observedRuntimes = {
+  'rt.call, metrics on (the default)': createRuntime({ root, logger: false }),
+}
 const broker = new ServiceBroker({ logger: false, metrics: false, tracing: false })
 broker.createService({
   name: 'bench',
@@ -47,6 +52,9 @@ const perCall = await interleaved(
   {
     plain: () => plain(input),
     rt: () => rt.call('bench/echo', input),
+    ...Object.fromEntries(
+      Object.entries(observedRuntimes).map(([label, runtime]) => [label, () => runtime.call('bench/echo', input)]),
+    ),
     moleculer: () => broker.call('bench.echo', input),
   },
   ROUNDS,
@@ -76,12 +84,18 @@ const line = (label: string, ns: number) =>
   )
 console.log(row('case (validated input + output, cache off)', 'per call', 'over plain', 'ratio'))
 console.log(line('plain async function call (baseline)', p))
-console.log(line('rt.call', perCall.rt as number))
+console.log(line('rt.call, metrics off (baseline of the rows below)', perCall.rt as number))
+for (const label of Object.keys(observedRuntimes)) {
+  const ns = perCall[label] as number
+  const over = (ns - (perCall.rt as number)) / 1000
+  console.log(`${line(label, ns)}  ${over >= 0 ? '+' : ''}${over.toFixed(3)} µs over metrics off`)
+}
 console.log(
   line('ctx.call between two services', p + ((nested.outer as number) - (nested.plainLoop as number)) / INNER),
 )
 console.log(line('moleculer 0.15 broker.call (peer)', perCall.moleculer as number))
 await rt.close()
+for (const runtime of Object.values(observedRuntimes)) await runtime.close()
 
 const run = promisify(execFile)
 const child = join(REPO, 'bench/startup-child.ts')

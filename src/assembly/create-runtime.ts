@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import type { Duration } from '../define/duration.ts'
 import type { Limits } from '../define/policy.ts'
 import { trustRouter } from '../isolate/trust-router.ts'
@@ -65,12 +66,19 @@ export function createRuntime(options: AppRuntimeOptions): Runtime {
     idle: isolateIdle,
     trusted: own.executor ?? importExecutor,
   })
-  const observer = observerFor({ metrics: metrics !== false, observer: own.observer })
+  let link: ClusterLink | undefined
+  const labels = {
+    get node(): string | undefined {
+      return (own.transport ?? link)?.node
+    },
+    worker: cluster.isWorker ? String(cluster.worker?.id) : undefined,
+  }
+  const observer = observerFor({ metrics: metrics !== false, observer: own.observer, labels })
   const rest: RuntimeOptions = { ...own, executor, observer }
   if (nats === undefined) return createLocalRuntime(rest)
   let runtime: Runtime | undefined
   const clock = rest.clock ?? systemClock
-  const link = new ClusterLink(nats, clock, (error, topic) =>
+  link = new ClusterLink(nats, clock, (error, topic) =>
     runtime?.log({ level: 'error', message: `a listener of topic '${topic}' failed`, time: clock.now(), error }),
   )
   runtime = new Runtime({

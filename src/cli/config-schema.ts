@@ -141,6 +141,7 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
     description: `false, or ${duration.description}`,
   },
   validateInternalCalls: flag,
+  metrics: flag,
   fastValidationAfter: atLeast(0, 'a number of calls: an integer'),
   cacheLimits: object(
     { maxEntries: atLeast(1), maxBytes: atLeast(1, 'a number of bytes: an integer') },

@@ -44,6 +44,7 @@ export interface NanowebConfig
     | 'securityHeaders'
     | 'csp'
     | 'cors'
+    | 'metrics'
   > {
   /** Limits of untrusted services that set none of their own (`isolateLimits`): `{ memory: '64MB', cpu: '50ms' }`. */
   readonly limits?: Limits

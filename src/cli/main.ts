@@ -3,6 +3,7 @@ import { workerCount } from '../cluster/workers/supervisor.ts'
 import { addClusterOptions } from './cluster-flags.ts'
 import { callCommand } from './commands/call.ts'
 import { checkCommand } from './commands/check.ts'
+import { graphCommand } from './commands/graph.ts'
 import { initCommand } from './commands/init.ts'
 import { lsCommand } from './commands/ls.ts'
 import { newCommand } from './commands/new.ts'
@@ -108,6 +109,17 @@ export function buildProgram(): Command {
     )
     .option('--strict', 'fail on warnings too')
     .action(checkCommand)
+
+  program
+    .command('graph')
+    .description('Print the call graph: services, pages and who calls whom (declared, and observed with --url)')
+    .argument('[root]', 'project folder', '.')
+    .option('-f, --format <format>', 'mermaid, dot or json', 'mermaid')
+    .option(
+      '-u, --url <url>',
+      'read the graph of a running server, with the calls it has seen, e.g. http://localhost:3000',
+    )
+    .action(graphCommand)
 
   program
     .command('types')

@@ -17,10 +17,12 @@ import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
 import { BuiltDocument } from './built-document.ts'
 import { CorsPolicy } from './cors.ts'
+import { addDashboardRoutes } from './dashboard/routes.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
 import { ClientLimits } from './limits/rate-limits.ts'
 import { LiveEndpoint } from './live-route.ts'
+import { metricsRoute } from './metrics-route.ts'
 import { observeReply } from './observe-reply.ts'
 import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
@@ -71,6 +73,7 @@ export class GatewayApp {
   readonly security: SecurityHeaders
   readonly #cors: CorsPolicy | undefined
   readonly #observer: Observer | undefined
+  readonly #dashboard: { close(): void }
   #warming: Promise<void> | undefined
   #ready = false
   #holdPages = true
@@ -83,7 +86,13 @@ export class GatewayApp {
     this.live = new LiveHub({ ...options.live, caller: runtime, format: fragmentEvent })
     this.#warmMode = options.warm ?? 'pages'
     this.#ready = this.#warmMode === false
-    this.#liveEndpoint = new LiveEndpoint({ ...options.live, hub: this.live, log: runtime.log, clock: runtime.clock })
+    this.#liveEndpoint = new LiveEndpoint({
+      ...options.live,
+      hub: this.live,
+      log: runtime.log,
+      clock: runtime.clock,
+      observer: runtime.observer,
+    })
     this.#user = options.user
     this.#auth = options.auth === undefined ? undefined : new Authenticator(options.auth, runtime.root)
     this.#admin = adminGuard(options)
@@ -118,6 +127,7 @@ export class GatewayApp {
     this.#route(NANO_URLS.catalog, (ex, headers) => catalog.reply(ex, headers))
     this.#route(NANO_URLS.openapi, (ex, headers) => openapi.reply(ex, headers))
     this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.#files, this.assets, ex, headers))
+    this.#route(NANO_URLS.metrics, metricsRoute(runtime))
     this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
     this.#route(NANO_URLS.liveScript, (_ex, headers) => {
       headers['content-type'] = 'text/javascript; charset=utf-8'
@@ -126,6 +136,11 @@ export class GatewayApp {
     })
     const staticDir = { dir: resolve(runtime.root, 'pages', '_assets'), prefix: NANO_URLS.staticFiles }
     this.#route(`${NANO_URLS.staticFiles}*`, (ex, headers) => serveDir(this.#files, staticDir, ex, headers))
+    this.#dashboard = addDashboardRoutes((path, route) => this.#route(path, route), {
+      runtime,
+      pages: this.pages,
+      security: this.security,
+    })
   }
 
   /** True once warm-up is done (`/_nano/ready` answers 200). */
@@ -330,6 +345,7 @@ export class GatewayApp {
   closeLive(): void {
     this.#liveEndpoint.close()
     this.live.closeAll()
+    this.#dashboard.close()
   }
 
   #pageError(error: unknown, headers: Record<string, string>, traceId: string): Reply {

@@ -1,6 +1,6 @@
 import type { LiveHub } from '../compose/live/index.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
-import type { Clock, LogSink } from '../runtime/ports.ts'
+import type { Clock, LogSink, Observer } from '../runtime/ports.ts'
 import type { Exchange, Reply, StreamSink } from './exchange.ts'
 import { SSE_HEARTBEAT, SSE_RETRY, streamHeaders } from './sse.ts'
 
@@ -30,6 +30,8 @@ export interface LiveEndpointInit extends LiveLimits {
   readonly hub: LiveHub
   readonly log: LogSink
   readonly clock: Clock
+  /** Told when a stream opens (+1) and closes (-1), for the `nanoweb_live_connections` gauge. */
+  readonly observer?: Observer | undefined
 }
 
 /**
@@ -47,6 +49,7 @@ export class LiveEndpoint {
   readonly #hub: LiveHub
   readonly #log: LogSink
   readonly #clock: Clock
+  readonly #observer: Observer | undefined
   readonly #perAddress: number
   readonly #heartbeatMs: number
   readonly #byAddress = new Map<string, number>()
@@ -57,6 +60,7 @@ export class LiveEndpoint {
     this.#hub = init.hub
     this.#log = init.log
     this.#clock = init.clock
+    this.#observer = init.observer
     this.#perAddress = init.streamsPerAddress ?? 32
     this.#heartbeatMs = init.heartbeatMs ?? 25_000
   }
@@ -110,11 +114,13 @@ export class LiveEndpoint {
       body: '',
       stream: (sink) => {
         this.#open.add(sink)
+        this.#observer?.live?.(1)
         this.#armHeartbeat()
         sink.write(SSE_RETRY)
         const viewer = this.#hub.attach(sink, instances, since)
         sink.onClose(() => {
           this.#open.delete(sink)
+          this.#observer?.live?.(-1)
           const left = (this.#byAddress.get(address) ?? 1) - 1
           if (left <= 0) this.#byAddress.delete(address)
           else this.#byAddress.set(address, left)

@@ -1,11 +1,13 @@
 import type { Observer } from '../runtime/ports.ts'
 import { combineObservers } from './combine.ts'
+import { MetricsObserver } from './metrics/index.ts'
 
 export { combineObservers } from './combine.ts'
 
 /**
  * What {@link observerFor} builds from: whether metrics are kept, the user's own observer, and the
- * labels every series of this process carries (`node`, `worker`).
+ * labels every series of this process carries (`node`, `worker`). Labels are read at each scrape:
+ * a getter may give a value known only later (the NATS node id); an undefined value is left out.
  *
  * @example
  * const o: ObserveOptions = { metrics: true, observer: undefined, labels: { worker: '1' } }
@@ -13,7 +15,7 @@ export { combineObservers } from './combine.ts'
 export interface ObserveOptions {
   readonly metrics: boolean
   readonly observer?: Observer | undefined
-  readonly labels?: Readonly<Record<string, string>>
+  readonly labels?: Readonly<Record<string, string | undefined>>
 }
 
 /**
@@ -23,5 +25,6 @@ export interface ObserveOptions {
  * const observer = observerFor({ metrics: true })
  */
 export function observerFor(options: ObserveOptions): Observer | undefined {
-  return combineObservers([options.observer])
+  const metrics = options.metrics ? new MetricsObserver({ labels: options.labels }) : undefined
+  return combineObservers([metrics, options.observer])
 }

@@ -5,6 +5,7 @@ import { MISS, type ResultCache } from './cache/result-cache.ts'
 import { CallContext, type CallHost, type CallOrigin, NO_REQUEST } from './context.ts'
 import { type Deadline, deadlineFor } from './deadline.ts'
 import { toServiceFailure } from './failure.ts'
+import type { CacheResult, Observer } from './observer.ts'
 import type { Clock, InvokeOptions } from './ports.ts'
 import { type PreparedService, varyValue } from './prepare.ts'
 import { callRemote, type RemoteCalls } from './remote.ts'
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   readonly remote: RemoteCalls
   /** The circuit breaker of every called service. */
   readonly breakers: BreakerBoard
+  /** Told how each call of a cached service was answered (hit, stale, miss), when it listens. */
+  readonly observer?: Observer | undefined
 }
 
 /**
@@ -49,6 +52,7 @@ export class CallPipeline {
   readonly #clock: Clock
   readonly #remote: RemoteCalls
   readonly #breakers: BreakerBoard
+  readonly #cacheSeen: ((service: string, result: CacheResult) => void) | undefined
 
   constructor(deps: PipelineDeps) {
     this.#index = deps.index
@@ -58,6 +62,7 @@ export class CallPipeline {
     this.#clock = deps.clock
     this.#remote = deps.remote
     this.#breakers = deps.breakers
+    this.#cacheSeen = deps.observer?.cache?.bind(deps.observer)
   }
 
   /** Resolves, checks, runs and validates one call; answers synchronously when nothing waits. */
@@ -251,7 +256,10 @@ export class CallPipeline {
     const key = cacheKey(svc, value, origin?.request ?? options?.request)
     if (options?.refresh !== true) {
       const hit = this.#cache.fresh(key)
-      if (hit !== MISS) return hit
+      if (hit !== MISS) {
+        this.#cacheSeen?.(svc.name, 'hit')
+        return hit
+      }
     }
     return this.#notFresh(key, { svc, value, origin, options, inherited })
   }
@@ -261,7 +269,11 @@ export class CallPipeline {
     const refresh = options?.refresh === true
     const policy = svc.cache as NonNullable<PreparedService['cache']>
     const compute = (): Promise<unknown> => this.#computeShared(svc, value, origin, options)
-    const shared = refresh ? this.#cache.refresh(key, policy, compute) : this.#cache.through(key, policy, compute)
+    const seen = this.#cacheSeen
+    const report = seen === undefined ? undefined : (result: CacheResult) => seen(svc.name, result)
+    const shared = refresh
+      ? this.#cache.refresh(key, policy, compute, report)
+      : this.#cache.through(key, policy, compute, report)
     const mine = deadlineFor(NO_TIMEOUT, inherited, options, this.#clock)
     if (mine === undefined) return shared
     const owned = mine !== inherited
@@ -307,7 +319,11 @@ interface CachedCall {
  */
 export function raceDeadline<T>(work: T | PromiseLike<T>, deadline: Deadline): Promise<Awaited<T>> {
   const expired = deadline.expired()
-  if (deadline.passed) return expired
+  if (deadline.passed) {
+    // The work is dropped: its later failure (a signal it aborts on) must not go unhandled.
+    if (isThenable(work)) Promise.resolve(work).catch(() => {})
+    return expired
+  }
   return Promise.race([work, expired]) as Promise<Awaited<T>>
 }
 

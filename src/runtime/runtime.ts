@@ -117,6 +117,7 @@ export class Runtime implements RuntimeApi {
       clock: this.clock,
       remote: { transport: options.transport, clock: this.clock },
       breakers: new BreakerBoard(options.breaker, this.clock, this.log),
+      observer: options.observer,
     })
     const transport = options.transport
     let defined: Set<string> | undefined

@@ -1,3 +1,4 @@
+import type { CacheResult } from '../observer.ts'
 import type { Clock } from '../ports.ts'
 import type { CacheEntry, CacheStore } from './store.ts'
 import { TieredCacheStore } from './tiered-store.ts'
@@ -66,22 +67,39 @@ export class ResultCache {
     this.#onStoreError = options.onStoreError ?? options.onRefreshError
   }
 
-  /** The cached value for `key`, or the result of `compute` (stored under the policy). */
-  async through(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
+  /**
+   * The cached value for `key`, or the result of `compute` (stored under the policy). `seen`, if
+   * given, is told how the call was answered: `hit` (fresh), `stale` (served while it refreshes,
+   * or because computing failed) or `miss` (computed, or failed to).
+   */
+  async through(
+    key: string,
+    policy: CachePolicyMs,
+    compute: () => Promise<unknown>,
+    seen?: (result: CacheResult) => void,
+  ): Promise<unknown> {
     let entry = (policy.shared === true ? this.#tiered : this.#store).get(key)
     if (entry instanceof Promise) entry = await entry
     const now = this.#clock.now()
     if (entry !== undefined) {
-      if (now < entry.freshUntil) return entry.value
+      if (now < entry.freshUntil) {
+        seen?.('hit')
+        return entry.value
+      }
       if (now < entry.staleUntil) {
         this.#shared(key, policy, compute).catch((error: unknown) => this.#onRefreshError(key, error))
+        seen?.('stale')
         return entry.value
       }
     }
     try {
-      return await this.#shared(key, policy, compute)
+      const value = await this.#shared(key, policy, compute)
+      seen?.('miss')
+      return value
     } catch (error) {
-      if (entry !== undefined && this.#clock.now() < entry.errorUntil) return entry.value
+      const stale = entry !== undefined && this.#clock.now() < entry.errorUntil
+      seen?.(stale ? 'stale' : 'miss')
+      if (stale) return (entry as CacheEntry).value
       throw error
     }
   }
@@ -96,8 +114,14 @@ export class ResultCache {
     return entry.value
   }
 
-  /** Computes afresh (sharing a computation already running) and stores the result. */
-  refresh(key: string, policy: CachePolicyMs, compute: () => Promise<unknown>): Promise<unknown> {
+  /** Computes afresh (sharing a computation already running) and stores the result; `seen` hears `miss`. */
+  refresh(
+    key: string,
+    policy: CachePolicyMs,
+    compute: () => Promise<unknown>,
+    seen?: (result: CacheResult) => void,
+  ): Promise<unknown> {
+    seen?.('miss')
     return this.#shared(key, policy, compute)
   }
 
