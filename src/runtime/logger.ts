@@ -1,4 +1,3 @@
-import type { Logger } from '../define/types.ts'
 import type { Clock } from './ports.ts'
 
 /** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
@@ -34,7 +33,49 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
  */
 export type LogSink = (record: LogRecord) => void
 
+/**
+ * Every log level, least severe first.
+ *
+ * @example
+ * LOG_LEVELS.includes('warn') // true
+ */
+export const LOG_LEVELS: readonly LogLevel[] = Object.freeze(['debug', 'info', 'warn', 'error'])
+
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+/**
+ * True when `value` is one of the {@link LOG_LEVELS}.
+ *
+ * @example
+ * isLogLevel('verbose') // false
+ */
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === 'string' && Object.hasOwn(RANK, value)
+}
+
+/**
+ * The rank of a level, for comparing: a record is written when its rank is at least the sink's.
+ *
+ * @example
+ * levelRank('warn') > levelRank('info') // true
+ */
+export function levelRank(level: LogLevel): number {
+  return RANK[level]
+}
+
+/**
+ * A sink passing on to `sink` the records at `level` or above ('debug': all of them, `sink` itself).
+ *
+ * @example
+ * const quiet = atLeast('warn', sink)
+ */
+export function atLeast(level: LogLevel, sink: LogSink): LogSink {
+  const min = RANK[level]
+  if (min === RANK.debug) return sink
+  return (record) => {
+    if (RANK[record.level] >= min) sink(record)
+  }
+}
 
 /**
  * A sink that writes records at `level` or above as JSON lines.
@@ -56,40 +97,6 @@ function holdsError(record: LogRecord): boolean {
 
 function errorsAsText(_key: string, value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value
-}
-
-/**
- * A {@link Logger} that adds fixed fields (service, trace id) to every record.
- *
- * @example
- * const log = new BoundLogger(sink, () => ({ service: 'a/b' }))
- * log.warn('slow upstream', { ms: 120 })
- */
-export class BoundLogger implements Logger {
-  readonly #sink: LogSink
-  readonly #fields: () => Record<string, unknown>
-
-  constructor(sink: LogSink, fields: () => Record<string, unknown>) {
-    this.#sink = sink
-    this.#fields = fields
-  }
-
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('debug', message, fields)
-  }
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('info', message, fields)
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('warn', message, fields)
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('error', message, fields)
-  }
-
-  #emit(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
-    this.#sink({ ...fields, ...this.#fields(), level, message, time: Date.now() })
-  }
 }
 
 /**
