@@ -118,7 +118,7 @@ interface Fold {
 }
 
 /**
- * A sink that keeps floods of one kind of record (same level and message) to two lines per
+ * A sink that keeps floods of one kind of record (same level, service and message) to two lines per
  * window: the first record passes at once; repeats within the window are counted, and at its
  * end one record says `<message> (repeated N times)` (with the fields of the last repeat and
  * `repeated: N`), starting the next window. A window without repeats ends the fold.
@@ -149,7 +149,7 @@ export function foldRepeats(sink: LogSink, options: FoldOptions): LogSink {
     })
   }
   return (record) => {
-    const key = `${record.level}\u0000${record.message}`
+    const key = `${record.level}\u0000${record.service ?? ''}\u0000${record.message}`
     const fold = folds.get(key)
     if (fold !== undefined) {
       fold.repeats += 1

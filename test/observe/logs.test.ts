@@ -4,7 +4,7 @@ import { context, propagation, type Span, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node'
 import { configProblems } from '../../src/cli/config-schema.ts'
 import { serveSettings } from '../../src/cli/serve-settings.ts'
-import { createServer, isNanoError } from '../../src/index.ts'
+import { createServer, foldRepeats, isNanoError, systemClock } from '../../src/index.ts'
 import type { Observer } from '../../src/runtime/observer.ts'
 import { prettyLine } from '../../src/runtime/pretty-log.ts'
 import { createRuntime } from '../../src/runtime/runtime.ts'
@@ -223,4 +223,14 @@ test('the pretty line: time, level, service, message, fields as key=value, ids l
   const coloured = prettyLine({ level: 'error', message: 'boom', time }, { color: true })
   assert.ok(coloured.includes('\u001b[31mERROR\u001b[0m'), coloured)
   assert.ok(!prettyLine({ level: 'info', message: 'plain', time }, { color: false }).includes('\u001b'))
+})
+
+test('repeats are folded per service: the same message from two services is two kinds of record', () => {
+  const logs = collectLogs()
+  const sink = foldRepeats(logs.sink, { clock: systemClock, windowMs: 60_000 })
+  for (const service of ['a/one', 'a/two', 'a/one']) sink({ level: 'info', message: 'cache miss', time: 0, service })
+  assert.deepEqual(
+    logs.records.map((r) => r.service),
+    ['a/one', 'a/two'],
+  )
 })
