@@ -10,7 +10,7 @@ export type { NatsOptions } from './assembly/cluster-link.ts'
 export { type AppRuntimeOptions, createRuntime, type IsolateOptions } from './assembly/create-runtime.ts'
 export { type AppServerOptions, createServer } from './assembly/create-server.ts'
 export { installProcessGuards, type ProcessGuardOptions } from './assembly/process-guards.ts'
-export { defineConfig, type NanowebConfig } from './cli/config.ts'
+export { defineConfig, type LogFormat, type NanowebConfig } from './cli/config.ts'
 export { type Duration, toMs } from './define/duration.ts'
 export {
   ERROR_STATUS,
@@ -60,6 +60,7 @@ export type { BreakerOptions } from './runtime/breaker.ts'
 export type { CacheEntry, CacheStore, MemoryCacheLimits } from './runtime/cache/store.ts'
 export { MemoryCacheStore } from './runtime/cache/store.ts'
 export { InProcessTransport } from './runtime/in-process-transport.ts'
+export type { ServiceLogLevels } from './runtime/log-levels.ts'
 export type { LogLevel, LogRecord, LogSink } from './runtime/logger.ts'
 export { batchedWriter, foldRepeats, jsonLineSink } from './runtime/logger.ts'
 export type {
@@ -86,5 +87,6 @@ export {
   systemClock,
   type Transport,
 } from './runtime/ports.ts'
+export { type PrettyOptions, prettyLineSink } from './runtime/pretty-log.ts'
 export type { Runtime, RuntimeOptions } from './runtime/runtime.ts'
 export { LocalTopicBus, type TopicBus, type TopicListener } from './runtime/topics.ts'

@@ -40,6 +40,10 @@ const object = (properties: Record<string, DescribedSchema>, description: string
   description,
 })
 
+const level: DescribedSchema = {
+  enum: ['debug', 'info', 'warn', 'error'],
+  description: "one of 'debug', 'info', 'warn', 'error'",
+}
 const fn: DescribedSchema = { isFunction: true, description: 'a function' }
 const names = (what: string): DescribedSchema => ({
   anyOf: [name(what), { type: 'array', items: name(what), minItems: 1 }],
@@ -70,7 +74,14 @@ const jwt = object(
 const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema } = {
   port: { type: 'integer', minimum: 0, maximum: 65535, description: 'an integer from 0 to 65535' },
   host: name("an interface to listen on, such as '127.0.0.1' or '0.0.0.0'"),
-  logLevel: { enum: ['debug', 'info', 'warn', 'error'], description: "one of 'debug', 'info', 'warn', 'error'" },
+  logLevel: level,
+  logLevels: {
+    type: 'object',
+    propertyNames: { minLength: 1 },
+    additionalProperties: level,
+    description: "an object of glob patterns on service names to levels, such as { 'news/*': 'debug' }",
+  },
+  logFormat: { enum: ['json', 'pretty'], description: "'json' or 'pretty'" },
   accessLog: flag,
   bodyLimit: atLeast(0, 'a number of bytes: an integer'),
   title: { type: 'string', description: 'a string' },
@@ -297,8 +308,16 @@ export function configProblems(config: unknown): string[] {
 
 function schemaAt(path: readonly string[]): DescribedSchema {
   let schema: DescribedSchema = CONFIG_SCHEMA
-  for (const part of path) schema = schema.properties?.[part] ?? inAlternatives(schema, part) ?? schema
+  for (const part of path) {
+    schema = schema.properties?.[part] ?? inAlternatives(schema, part) ?? anyKey(schema) ?? schema
+  }
   return schema
+}
+
+/** The described schema of every key of an object such as `logLevels` (its `additionalProperties`). */
+function anyKey(schema: DescribedSchema): DescribedSchema | undefined {
+  const every = schema.additionalProperties as DescribedSchema | boolean | undefined
+  return typeof every === 'object' && typeof every.description === 'string' ? every : undefined
 }
 
 function inAlternatives(schema: DescribedSchema, part: string): DescribedSchema | undefined {

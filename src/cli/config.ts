@@ -24,6 +24,7 @@ export interface NanowebConfig
     | 'warm'
     | 'shutdownTimeoutMs'
     | 'logLevel'
+    | 'logLevels'
     | 'maxCallDepth'
     | 'maxCallsPerRequest'
     | 'stallLimit'
@@ -52,7 +53,17 @@ export interface NanowebConfig
   readonly nats?: NatsConfig
   /** One log record per request (method, path, status, duration, request id). Default true under the CLI. */
   readonly accessLog?: boolean
+  /** How logs are written to stderr: JSON lines (`start`'s default) or `pretty` (`dev`'s default). */
+  readonly logFormat?: LogFormat
 }
+
+/**
+ * How `nanoweb start`/`dev` write logs: one JSON object per line, or a line for a person to read.
+ *
+ * @example
+ * const format: LogFormat = 'pretty'
+ */
+export type LogFormat = 'json' | 'pretty'
 
 /**
  * Declares an app's configuration, in `nanoweb.config.ts` at the app root: returns it unchanged,

@@ -14,7 +14,7 @@ import { ownVersion } from './own-package.ts'
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
 const PRECEDENCE =
-  'Settings: a flag wins over its environment variable (PORT, HOST, LOG_LEVEL), which wins over nanoweb.config.ts at the project root (if there is one), which wins over the defaults.'
+  'Settings: a flag wins over its environment variable (PORT, HOST, LOG_LEVEL, LOG_FORMAT), which wins over nanoweb.config.ts at the project root (if there is one), which wins over the defaults.'
 
 /**
  * The `nanoweb` command line: one commander program, `--help` on every command. A command line
@@ -37,14 +37,21 @@ export function buildProgram(): Command {
     .option('-f, --force', 'write into a folder that is not empty (files of the same name are replaced)')
     .action(initCommand)
 
-  for (const [name, description, action, level] of [
+  for (const [name, description, action, level, format] of [
     [
       'start',
       'Serve the project: /api/<name> for every public service, pages, /_nano/* for tools',
       startCommand,
       'info',
+      'json',
     ],
-    ['dev', 'Serve and watch: changed or new services and pages are live on the next request', devCommand, 'debug'],
+    [
+      'dev',
+      'Serve and watch: changed or new services and pages are live on the next request',
+      devCommand,
+      'debug',
+      'pretty',
+    ],
   ] as const) {
     const command = program
       .command(name)
@@ -59,6 +66,11 @@ export function buildProgram(): Command {
         new Option('--log-level <level>', `least severe log level written (default: ${level})`)
           .choices(LOG_LEVELS)
           .env('LOG_LEVEL'),
+      )
+      .addOption(
+        new Option('--log-format <format>', `how logs are written to stderr (default: ${format})`)
+          .choices(['json', 'pretty'])
+          .env('LOG_FORMAT'),
       )
       .action(action)
     addClusterOptions(command)

@@ -33,8 +33,16 @@ export function fetchHandler(app: GatewayApp): (request: Request) => Promise<Res
       app.inFlight -= 1
     }
     const log = (bytes: number | undefined): void => {
-      const requestId = reply.headers['x-request-id']
-      app.accessLog?.record({ method: ex.method, path: ex.path, status: reply.status, started, requestId, bytes })
+      const { 'x-request-id': requestId, traceparent } = reply.headers
+      app.accessLog?.record({
+        method: ex.method,
+        path: ex.path,
+        status: reply.status,
+        started,
+        requestId,
+        traceparent,
+        bytes,
+      })
     }
     const init = { status: reply.status, headers: reply.headers }
     const stream = reply.stream

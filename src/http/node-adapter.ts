@@ -126,7 +126,8 @@ function write(at: Pending, reply: MaybeReply): void {
 
 function logged(at: Pending, status: number, headers: Record<string, string>, bytes: number | undefined): void {
   const { method, path } = at.ex
-  at.app.accessLog?.record({ method, path, status, started: at.started, requestId: headers['x-request-id'], bytes })
+  const { 'x-request-id': requestId, traceparent } = headers
+  at.app.accessLog?.record({ method, path, status, started: at.started, requestId, traceparent, bytes })
 }
 
 function writeStream(at: Pending, reply: Reply, stream: NonNullable<Reply['stream']>): void {

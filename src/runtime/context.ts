@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { CallOptions, Context, Logger, RequestContext } from '../define/types.ts'
+import { type CallLogFields, CallLogger, type CallLogs } from './call-log.ts'
 import type { Deadline } from './deadline.ts'
-import { BoundLogger, type LogSink } from './logger.ts'
+import type { LogSink } from './logger.ts'
 import type { CallDescriptor } from './ports.ts'
 import type { PreparedService } from './prepare.ts'
 
@@ -10,11 +11,14 @@ import type { PreparedService } from './prepare.ts'
  * runtime, never the runtime itself).
  *
  * @example
- * const host: CallHost = { callFrom: (ctx, name, input, options) => pipeline.dispatch(name, input, ctx, options), sink, idleSignal, publish }
+ * const host: CallHost = { callFrom: (ctx, name, input, options) => pipeline.dispatch(name, input, ctx, options), sink, logs, idleSignal, publish }
  */
 export interface CallHost {
   callFrom(ctx: CallContext, name: string, input: unknown, options: CallOptions | undefined): Promise<unknown>
+  /** The runtime's own records (a call's failure), at the runtime's level. */
   readonly sink: LogSink
+  /** Where `ctx.log` writes, and the span ids of its records. */
+  readonly logs: CallLogs
   /** A signal that never aborts, for calls without a deadline. */
   readonly idleSignal: AbortSignal
   publish(topic: string, data: unknown): void
@@ -84,7 +88,7 @@ export class CallContext implements Context<string>, CallOrigin {
   readonly #host: CallHost
   readonly #options: CallOptions | undefined
   #traceId: string | undefined
-  #log: Logger | undefined
+  #log: CallLogger | undefined
   #call: CallFn | undefined
   #tree: CallTree | undefined
 
@@ -146,8 +150,14 @@ export class CallContext implements Context<string>, CallOrigin {
   }
 
   get log(): Logger {
-    this.#log ??= new BoundLogger(this.#host.sink, () => ({ service: this.service, traceId: this.traceId }))
+    this.#log ??= new CallLogger(this.#host.logs, this, this.prepared.logLevel)
     return this.#log
+  }
+
+  /** The service, trace id and span id of this call's log records (those of `ctx.log`). */
+  logFields(): CallLogFields {
+    this.#log ??= new CallLogger(this.#host.logs, this, this.prepared.logLevel)
+    return this.#log.fields()
   }
 
   /** This call as plain data, for a call that leaves the process. */

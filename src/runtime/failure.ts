@@ -26,8 +26,8 @@ export function toServiceFailure(name: string, error: unknown, ctx: CallContext,
     level: 'error',
     message: `service '${name}' failed`,
     time: Date.now(),
+    ...ctx.logFields(),
     service: name,
-    traceId: ctx.traceId,
     error,
   })
   return new NanoError('NANO_E_SERVICE_FAILED', `Service '${name}' failed (trace ${ctx.traceId})`, {

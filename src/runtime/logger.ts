@@ -1,4 +1,3 @@
-import type { Logger } from '../define/types.ts'
 import type { Clock } from './ports.ts'
 
 /** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
@@ -34,7 +33,49 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
  */
 export type LogSink = (record: LogRecord) => void
 
+/**
+ * Every log level, least severe first.
+ *
+ * @example
+ * LOG_LEVELS.includes('warn') // true
+ */
+export const LOG_LEVELS: readonly LogLevel[] = Object.freeze(['debug', 'info', 'warn', 'error'])
+
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+/**
+ * True when `value` is one of the {@link LOG_LEVELS}.
+ *
+ * @example
+ * isLogLevel('verbose') // false
+ */
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === 'string' && Object.hasOwn(RANK, value)
+}
+
+/**
+ * The rank of a level, for comparing: a record is written when its rank is at least the sink's.
+ *
+ * @example
+ * levelRank('warn') > levelRank('info') // true
+ */
+export function levelRank(level: LogLevel): number {
+  return RANK[level]
+}
+
+/**
+ * A sink passing on to `sink` the records at `level` or above ('debug': all of them, `sink` itself).
+ *
+ * @example
+ * const quiet = atLeast('warn', sink)
+ */
+export function atLeast(level: LogLevel, sink: LogSink): LogSink {
+  const min = RANK[level]
+  if (min === RANK.debug) return sink
+  return (record) => {
+    if (RANK[record.level] >= min) sink(record)
+  }
+}
 
 /**
  * A sink that writes records at `level` or above as JSON lines.
@@ -59,40 +100,6 @@ function errorsAsText(_key: string, value: unknown): unknown {
 }
 
 /**
- * A {@link Logger} that adds fixed fields (service, trace id) to every record.
- *
- * @example
- * const log = new BoundLogger(sink, () => ({ service: 'a/b' }))
- * log.warn('slow upstream', { ms: 120 })
- */
-export class BoundLogger implements Logger {
-  readonly #sink: LogSink
-  readonly #fields: () => Record<string, unknown>
-
-  constructor(sink: LogSink, fields: () => Record<string, unknown>) {
-    this.#sink = sink
-    this.#fields = fields
-  }
-
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('debug', message, fields)
-  }
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('info', message, fields)
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('warn', message, fields)
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.#emit('error', message, fields)
-  }
-
-  #emit(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
-    this.#sink({ ...fields, ...this.#fields(), level, message, time: Date.now() })
-  }
-}
-
-/**
  * How {@link foldRepeats} folds: the window in ms, the clock that times it, and how many kinds
  * of record it tracks at once (past that, records pass unfolded). Defaults: 10 s, 1,000 kinds.
  *
@@ -111,7 +118,7 @@ interface Fold {
 }
 
 /**
- * A sink that keeps floods of one kind of record (same level and message) to two lines per
+ * A sink that keeps floods of one kind of record (same level, service and message) to two lines per
  * window: the first record passes at once; repeats within the window are counted, and at its
  * end one record says `<message> (repeated N times)` (with the fields of the last repeat and
  * `repeated: N`), starting the next window. A window without repeats ends the fold.
@@ -142,7 +149,7 @@ export function foldRepeats(sink: LogSink, options: FoldOptions): LogSink {
     })
   }
   return (record) => {
-    const key = `${record.level}\u0000${record.message}`
+    const key = `${record.level}\u0000${record.service ?? ''}\u0000${record.message}`
     const fold = folds.get(key)
     if (fold !== undefined) {
       fold.repeats += 1

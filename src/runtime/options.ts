@@ -2,8 +2,10 @@ import type { NanoError } from '../define/errors.ts'
 import { ServiceIndex } from '../registry/index-of-services.ts'
 import type { BreakerOptions } from './breaker.ts'
 import type { CacheStore, MemoryCacheLimits } from './cache/store.ts'
+import { CallLogs } from './call-log.ts'
 import { contentVersion, importExecutor } from './executor.ts'
-import { foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
+import { type ServiceLogLevels, serviceLogLevel } from './log-levels.ts'
+import { atLeast, foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
 import type { Observer } from './observer.ts'
 import { servicePlacement } from './placement.ts'
 import type { Clock, Executor, Transport } from './ports.ts'
@@ -36,10 +38,19 @@ export interface RuntimeOptions {
   readonly validateInternalCalls?: boolean
   /** Compile plain schemas into fast JSON Schema checks after this many calls; 0 turns it off. Default 8. */
   readonly fastValidationAfter?: number
-  /** Where logs go; `false` drops them. Default: JSON lines on stderr at `logLevel`, repeats folded. */
+  /** Where logs go; `false` drops them. Default: JSON lines on stderr, repeats folded. */
   readonly logger?: LogSink | false
-  /** Least severe level the default logger writes. Default 'info'. */
+  /**
+   * Least severe level written: of the runtime's own records, and of the `ctx.log` of services
+   * that `logLevels` does not name. Default 'info'; with a `logger` of your own, 'debug' (all).
+   */
   readonly logLevel?: LogLevel
+  /**
+   * Per-service levels of `ctx.log`: glob patterns on service names, each with its level
+   * (`{ 'news/*': 'debug', 'ads/**': 'warn' }`; the last matching pattern wins). Decided once per
+   * service, when it loads. A bad level or an empty pattern throws `NANO_E_BAD_REQUEST`.
+   */
+  readonly logLevels?: ServiceLogLevels
   /**
    * Called for each service file with an invalid name, which is then skipped. Without it, such a
    * file makes `createRuntime` throw (the default: fail fast).
@@ -77,17 +88,30 @@ export interface RuntimeOptions {
 }
 
 /**
- * The log sink a runtime writes to: the one given, nothing (`logger: false`), or JSON lines on
- * stderr with repeats folded.
+ * Where a runtime's records go: `log` takes the runtime's own (filtered at `logLevel`), `calls`
+ * those of `ctx.log` (each service's logger filters at `levelOf(service)` first, and asks the
+ * observer for the current span). Both end in the sink given, nothing (`logger: false`), or JSON
+ * lines on stderr with repeats folded. Throws `NANO_E_BAD_REQUEST` for a bad level or pattern.
  *
  * @example
- * const log = logSinkFor({ root: '.', logLevel: 'warn' }, systemClock)
+ * const { log, calls, levelOf } = runtimeLogs({ root: '.', logLevel: 'warn', logLevels: { 'news/*': 'debug' } }, systemClock)
  */
-export function logSinkFor(options: RuntimeOptions, clock: Clock): LogSink {
+export function runtimeLogs(
+  options: RuntimeOptions,
+  clock: Clock,
+): { readonly log: LogSink; readonly calls: CallLogs; readonly levelOf: (service: string) => LogLevel } {
+  const level = options.logLevel ?? (typeof options.logger === 'function' ? 'debug' : 'info')
+  const levelOf = serviceLogLevel(level, options.logLevels)
+  const out = outputOf(options, clock)
+  const observer = options.observer
+  return { log: atLeast(level, out), calls: new CallLogs(out, observer?.current?.bind(observer)), levelOf }
+}
+
+function outputOf(options: RuntimeOptions, clock: Clock): LogSink {
   if (options.logger === false) return () => {}
   if (options.logger !== undefined) return options.logger
   return foldRepeats(
-    jsonLineSink(options.logLevel ?? 'info', (line) => process.stderr.write(line)),
+    jsonLineSink('debug', (line) => process.stderr.write(line)),
     { clock },
   )
 }
@@ -97,9 +121,14 @@ export function logSinkFor(options: RuntimeOptions, clock: Clock): LogSink {
  * read first, then the code, then the validators are prepared.
  *
  * @example
- * const index = serviceIndexFor(options, '/app', log)
+ * const index = serviceIndexFor(options, '/app', log, levelOf)
  */
-export function serviceIndexFor(options: RuntimeOptions, root: string, log: LogSink): ServiceIndex<PreparedService> {
+export function serviceIndexFor(
+  options: RuntimeOptions,
+  root: string,
+  log: LogSink,
+  levelOf: (service: string) => LogLevel = () => 'debug',
+): ServiceIndex<PreparedService> {
   const fastAfter = options.fastValidationAfter ?? 8
   const settings: ValidationSettings = {
     compiler: fastAfter > 0 ? new JsonCheckerCompiler() : undefined,
@@ -117,7 +146,7 @@ export function serviceIndexFor(options: RuntimeOptions, root: string, log: LogS
         const source = { name, file, root, reload }
         const version = contentVersion(source)
         const definition = await executor.load(source)
-        return prepareService({ definition, name, file, version, settings })
+        return prepareService({ definition, name, file, version, settings, logLevel: levelOf(name) })
       },
       usesOf: (svc) => svc.uses,
     },

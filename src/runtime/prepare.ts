@@ -4,7 +4,7 @@ import type { RequestContext, VaryKey } from '../define/types.ts'
 import { type AccessCheck, accessCheckOf } from './access.ts'
 import type { CachePolicyMs } from './cache/result-cache.ts'
 import { ConcurrencyGate } from './concurrency.ts'
-import type { LogSink } from './logger.ts'
+import type { LogLevel, LogSink } from './logger.ts'
 import { isAsyncFunction, RUNNING } from './running.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
 import { primeSchema } from './validate/prime.ts'
@@ -42,6 +42,8 @@ export interface PreparedService {
   readonly output: Validator
   /** Who may call on behalf of a request; undefined for a public service (nothing to check). */
   readonly access: AccessCheck | undefined
+  /** The least severe level its `ctx.log` writes (the runtime's `logLevels`, decided at load). */
+  readonly logLevel: LogLevel
 }
 
 /**
@@ -73,6 +75,8 @@ export interface PrepareSource {
   readonly file: string
   readonly version: string
   readonly settings: ValidationSettings
+  /** The least severe level the service's `ctx.log` writes. Default 'debug' (all). */
+  readonly logLevel?: LogLevel
 }
 
 /**
@@ -120,6 +124,7 @@ export function prepareService(source: PrepareSource): PreparedService {
       log,
     }),
     access: accessCheckOf(`'${name}'`, definition.policy?.access),
+    logLevel: source.logLevel ?? 'debug',
   }
 }
 

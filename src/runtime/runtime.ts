@@ -16,7 +16,7 @@ import type { LogSink } from './logger.ts'
 import { notFound } from './not-found.ts'
 import { observed } from './observed.ts'
 import type { Observer } from './observer.ts'
-import { logSinkFor, type RuntimeOptions, serviceIndexFor } from './options.ts'
+import { type RuntimeOptions, runtimeLogs, serviceIndexFor } from './options.ts'
 import { CallPipeline } from './pipeline.ts'
 import {
   type BrokenService,
@@ -79,14 +79,15 @@ export class Runtime implements RuntimeApi {
   constructor(options: RuntimeOptions) {
     this.root = resolve(options.root)
     this.clock = options.clock ?? systemClock
-    this.log = logSinkFor(options, this.clock)
+    const logs = runtimeLogs(options, this.clock)
+    this.log = logs.log
     this.#limits = {
       maxDepth: options.maxCallDepth ?? 32,
       maxCalls: options.maxCallsPerRequest ?? 10_000,
       root: this.root,
     }
     this.#observer = options.observer
-    this.#index = serviceIndexFor(options, this.root, this.log)
+    this.#index = serviceIndexFor(options, this.root, this.log, logs.levelOf)
     this.topics =
       options.topics ??
       new LocalTopicBus((error, topic) =>
@@ -113,7 +114,13 @@ export class Runtime implements RuntimeApi {
       index: this.#index,
       cache,
       validateInternal: options.validateInternalCalls ?? true,
-      host: this.#host(),
+      host: {
+        callFrom: this.#callFrom,
+        sink: this.log,
+        logs: logs.calls,
+        idleSignal: new AbortController().signal,
+        publish: (topic, data) => this.topics.publish(topic, data),
+      } satisfies CallHost,
       clock: this.clock,
       remote: { transport: options.transport, clock: this.clock },
       breakers: new BreakerBoard(options.breaker, this.clock, this.log),
@@ -141,15 +148,6 @@ export class Runtime implements RuntimeApi {
       (svc) => describeService(svc, relative(this.root, svc.file)),
       () => undefined,
     )
-  }
-
-  #host(): CallHost {
-    return {
-      callFrom: this.#callFrom,
-      sink: this.log,
-      idleSignal: new AbortController().signal,
-      publish: (topic, data) => this.topics.publish(topic, data),
-    }
   }
 
   /**

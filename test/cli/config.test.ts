@@ -139,16 +139,18 @@ test('settings: flags and env (already merged by commander) win over the config,
     port: 3000,
     host: '127.0.0.1',
     logLevel: 'info',
+    logFormat: 'json',
     accessLog: true,
   })
   assert.equal(serveSettings({ options: {}, config: {}, dev: true }).logLevel, 'debug')
   const config = { port: 80, host: '0.0.0.0', logLevel: 'warn', accessLog: false, warm: 'all' } as const
-  assert.deepEqual(serveSettings({ options: {}, config, dev: true }), config)
+  assert.deepEqual(serveSettings({ options: {}, config, dev: true }), { ...config, logFormat: 'pretty' })
   assert.deepEqual(serveSettings({ options: { port: 81, host: '::1', logLevel: 'error' }, config, dev: false }), {
     ...config,
     port: 81,
     host: '::1',
     logLevel: 'error',
+    logFormat: 'json',
   })
 })
 

@@ -18,7 +18,7 @@ const FILES = {
 type Entry = Record<string, unknown>
 const requests = (records: Entry[]): Entry[] => records.filter((r) => r.message === 'request')
 
-test('accessLog: true logs one info record per request, with method, path, status, duration, request id, bytes', async (t) => {
+test('accessLog: true logs one info record per request, with method, path, status, duration, request id, trace and span id, bytes', async (t) => {
   const logs = collectLogs()
   const root = await tempProject(t, FILES)
   const server = await createServer({ root, port: 0, logger: logs.sink as never, accessLog: true })
@@ -41,6 +41,8 @@ test('accessLog: true logs one info record per request, with method, path, statu
       status: 200,
       durationMs: 0,
       requestId: 'req-42',
+      traceId: String(api.headers.traceparent).slice(3, 35),
+      spanId: String(api.headers.traceparent).slice(36, 52),
       bytes: api.body.length,
     },
     'the query is left out of the path',

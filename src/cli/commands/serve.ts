@@ -7,8 +7,10 @@ import { superviseWorkers, workerPorts } from '../../cluster/workers/index.ts'
 import type { NanoError } from '../../define/errors.ts'
 import type { NanoServer } from '../../http/server.ts'
 import { generateTypes } from '../../registry/types-file.ts'
-import { batchedWriter, foldRepeats, jsonLineSink } from '../../runtime/logger.ts'
+import { atLeast, batchedWriter, foldRepeats, jsonLineSink, type LogSink } from '../../runtime/logger.ts'
 import { systemClock } from '../../runtime/ports.ts'
+import { prettyLineSink } from '../../runtime/pretty-log.ts'
+import type { LogFormat } from '../config.ts'
 import { loadConfig } from '../config-file.ts'
 import { EXIT, fail } from '../output.ts'
 import { moduleTypeProblem } from '../package-type.ts'
@@ -21,7 +23,7 @@ import { type ServiceChange, watchPages, watchServices } from '../watch.ts'
  * nearest package.json says `"type": "module"` (or that has none), and a valid config file if
  * it has one (`nanoweb.config.ts`); else exit 2 saying what to fix. The options given (flags,
  * environment) win over the config file, which wins over the defaults (port 3000 on 127.0.0.1,
- * logs from `info` up, an access log). With `workers`, this process supervises that many
+ * logs from `info` up as JSON lines on stderr, an access log). With `workers`, this process supervises that many
  * worker processes, which serve the port and share published topics (`superviseWorkers`).
  *
  * @example
@@ -52,7 +54,7 @@ export async function startCommand(root: string, options: ServeOptions): Promise
 }
 
 /**
- * `nanoweb dev [root]`: like start, and watches services/ and pages/: a changed or new file is
+ * `nanoweb dev [root]`: like start (but logs from `debug` up, in the pretty form), and watches services/ and pages/: a changed or new file is
  * live on the next request; a file with an error is reported and the others keep serving; pages
  * are compiled again after every change, so a slot naming a missing or broken fragment is logged.
  * `nanoweb-env.d.ts` is written at start and again whenever services are added or removed. The
@@ -125,15 +127,22 @@ async function listen(
 }
 
 function serverOptions(root: string, settings: ServeSettings, dev: boolean): AppServerOptions {
-  const { logLevel, accessLog, ...rest } = settings
-  const lines = jsonLineSink(logLevel, batchedWriter())
+  const { logLevel, logFormat, accessLog, ...rest } = settings
+  const lines = lineSink(logFormat, batchedWriter())
   return {
     ...rest,
     root,
+    logLevel,
     logger: foldRepeats(lines, { clock: systemClock }),
-    accessLog: accessLog ? lines : false,
+    accessLog: accessLog ? atLeast(logLevel, lines) : false,
     ...(dev ? { onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) } : {}),
   }
+}
+
+/** Every record, as JSON lines or for a person; coloured when stderr is a terminal and NO_COLOR is unset. */
+function lineSink(format: LogFormat, write: (line: string) => void): LogSink {
+  if (format === 'json') return jsonLineSink('debug', write)
+  return prettyLineSink('debug', write, { color: process.stderr.isTTY === true && !process.env.NO_COLOR })
 }
 
 function announce(server: NanoServer, command: string): void {
