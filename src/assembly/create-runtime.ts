@@ -43,6 +43,12 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
    * the call path pays nothing for them.
    */
   readonly metrics?: boolean
+  /**
+   * OpenTelemetry spans (docs/observe/tracing.md): by default made when an SDK is registered
+   * through `@opentelemetry/api` before the runtime is created; `true` also sees an SDK registered
+   * later, `false` never makes them.
+   */
+  readonly tracing?: boolean
 }
 
 /**
@@ -58,14 +64,14 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
  * await rt.close()
  */
 export function createRuntime(options: AppRuntimeOptions): Runtime {
-  const { nats, untrusted, isolateLimits, isolateIdle, metrics, ...own } = options
+  const { nats, untrusted, isolateLimits, isolateIdle, metrics, tracing, ...own } = options
   const executor = trustRouter({
     untrusted,
     limits: isolateLimits,
     idle: isolateIdle,
     trusted: own.executor ?? importExecutor,
   })
-  const observer = observerFor({ metrics: metrics !== false, observer: own.observer })
+  const observer = observerFor({ metrics: metrics !== false, observer: own.observer, tracing })
   const rest: RuntimeOptions = { ...own, executor, observer }
   if (nats === undefined) return createLocalRuntime(rest)
   let runtime: Runtime | undefined

@@ -1,5 +1,6 @@
 import type { Observer } from '../runtime/ports.ts'
 import { combineObservers } from './combine.ts'
+import { tracingFor } from './tracing/index.ts'
 
 export { combineObservers } from './combine.ts'
 
@@ -14,6 +15,8 @@ export interface ObserveOptions {
   readonly metrics: boolean
   readonly observer?: Observer | undefined
   readonly labels?: Readonly<Record<string, string>>
+  /** OpenTelemetry spans: unset = when an SDK is registered as the runtime is made; see {@link tracingFor}. */
+  readonly tracing?: boolean | undefined
 }
 
 /**
@@ -23,5 +26,5 @@ export interface ObserveOptions {
  * const observer = observerFor({ metrics: true })
  */
 export function observerFor(options: ObserveOptions): Observer | undefined {
-  return combineObservers([options.observer])
+  return combineObservers([options.observer, tracingFor(options.tracing)])
 }

@@ -115,7 +115,7 @@ export class Runtime implements RuntimeApi {
       validateInternal: options.validateInternalCalls ?? true,
       host: this.#host(),
       clock: this.clock,
-      remote: { transport: options.transport, clock: this.clock },
+      remote: { transport: options.transport, clock: this.clock, observer: options.observer },
       breakers: new BreakerBoard(options.breaker, this.clock, this.log),
     })
     const transport = options.transport
