@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ServiceBroker } from 'moleculer'
 import { createRuntime } from '../src/index.ts'
 import { generateProject, REPO, smallService } from './lib/project.ts'
@@ -81,6 +82,7 @@ console.log(
   line('ctx.call between two services', p + ((nested.outer as number) - (nested.plainLoop as number)) / INNER),
 )
 console.log(line('moleculer 0.15 broker.call (peer)', perCall.moleculer as number))
+await tracingRows()
 await rt.close()
 
 const run = promisify(execFile)
@@ -120,6 +122,39 @@ for (const count of [1000, 10_000]) {
       `\nnanoweb's own memory per loaded service, over importing the same files directly: ${(((r.rssAfterCalls as number) - floor) / count / 1024).toFixed(1)} KB`,
     )
   }
+}
+
+/**
+ * OpenTelemetry (docs/observe/tracing.md): `rt` was made with no SDK registered, so it has no
+ * tracing part; `tracing: false` must cost the same. `tracing: true` keeps the part to see an SDK
+ * registered later; then an SDK is registered (spans made and ended, exported nowhere).
+ */
+async function tracingRows(): Promise<void> {
+  const off = createRuntime({ root, logger: false, tracing: false })
+  const waiting = createRuntime({ root, logger: false, tracing: true })
+  const call = (runtime: typeof rt) => () => runtime.call('bench/echo', input)
+  const noSdk = await interleaved(
+    { plain: () => plain(input), rt: call(rt), off: call(off), waiting: call(waiting) },
+    ROUNDS,
+    ITERATIONS,
+  )
+  const noop = { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} }
+  const sdk = new NodeTracerProvider({ spanProcessors: [noop] })
+  sdk.register()
+  const withSdk = await interleaved({ plain: () => plain(input), rt: call(rt), on: call(waiting) }, ROUNDS, ITERATIONS)
+  await Promise.all([sdk.shutdown(), off.close(), waiting.close()])
+  const over = (cases: Record<string, number>, name: string) => ((cases[name] as number) - (cases.rt as number)) / 1000
+  const vs = (label: string, cases: Record<string, number>, name: string) =>
+    row(
+      label,
+      `${((cases[name] as number) / 1000).toFixed(3)} µs`,
+      `${over(cases, name) >= 0 ? '+' : ''}${over(cases, name).toFixed(3)} µs`,
+    )
+  console.log(`\n${row('tracing (same interleaved rounds per block)', 'per call', 'over rt.call')}`)
+  console.log(vs('rt.call, no OpenTelemetry SDK (tracing left out)', noSdk, 'rt'))
+  console.log(vs('rt.call, tracing: false', noSdk, 'off'))
+  console.log(vs('rt.call, tracing: true, no SDK registered yet', noSdk, 'waiting'))
+  console.log(vs('rt.call, SDK registered: a span per call', withSdk, 'on'))
 }
 
 interface ChildResult {

@@ -32,6 +32,13 @@ const FILES: Record<string, string> = {
   'services/frag/box.ts': frag(`uses: ['geo'], input: z.object({ city: z.string() }),
     render: async ({ city }, ctx) => html\`<p>\${city} \${(await ctx.call('geo', { city })).lat}</p>\`,`),
   'services/frag/broken.ts': frag(`input: z.object({}), render: () => { throw new Error('no') },`),
+  'services/own.ts': svc(
+    `uses: ['geo'], input: z.object({}), output: z.object({ lat: z.number() }),
+    run: (_, ctx) => trace.getTracer('app').startActiveSpan('own work', async (span) => {
+      try { return await ctx.call('geo', { city: 'Ely' }) } finally { span.end() }
+    }),`,
+    `import { trace } from '@opentelemetry/api'`,
+  ),
   'pages/story/[id].html': `<!doctype html><html><head><title>t</title></head><body>
 <nano-fragment src="frag/box" city="{params.id}"></nano-fragment>
 <nano-fragment src="frag/broken">gone</nano-fragment>
@@ -208,6 +215,19 @@ test('rt.call inside a span of the application is its child; current() names the
   assert.equal(parentOf(only(spans, 'weather')), outer.spanContext().spanId)
   assert.equal(only(spans, 'weather').attributes['nanoweb.caller'], undefined, 'a call from outside names no caller')
   assert.equal(rt.observer?.current?.(), undefined, 'no span is active out here')
+})
+
+test("a service's own spans (made with @opentelemetry/api) sit between its call span and the calls it makes", async (t) => {
+  const root = await tempProject(t, FILES)
+  const rt = createRuntime({ root, logger: false, metrics: false })
+  t.after(() => rt.close())
+  exporter.reset()
+  assert.deepEqual(await rt.call('own', {}), { lat: 3 })
+  const own = await until(() => exporter.getFinishedSpans().find((s) => s.name === 'own'), 'the span of own')
+  const spans = await spansOf(own.spanContext().traceId, 3)
+  const work = only(spans, 'own work')
+  assert.equal(parentOf(work), idOf(own))
+  assert.equal(parentOf(only(spans, 'geo')), idOf(work))
 })
 
 test('tracing: false makes no span even with an SDK registered', async (t) => {
