@@ -3,7 +3,12 @@ import { ProxyTracerProvider, type Tracer, type TracerProvider, trace } from '@o
 /** What the API's global provider delegates to while no SDK is registered (the API's own no-op). */
 const NO_SDK: TracerProvider = new ProxyTracerProvider().getDelegate()
 
-/** The name nanoweb's spans carry as their instrumentation scope. */
+/**
+ * The name nanoweb's spans carry as their instrumentation scope.
+ *
+ * @example
+ * span.instrumentationScope.name === TRACER_NAME // true for nanoweb's spans
+ */
 export const TRACER_NAME = '@nanoweb/core'
 
 /**
