@@ -6,7 +6,7 @@ import { after, test } from 'node:test'
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
-import { createRuntime, createServer } from '../../src/index.ts'
+import { createRuntime, createServer, type Observer } from '../../src/index.ts'
 import { svc, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
@@ -228,6 +228,25 @@ test("a service's own spans (made with @opentelemetry/api) sit between its call 
   const work = only(spans, 'own work')
   assert.equal(parentOf(work), idOf(own))
   assert.equal(parentOf(only(spans, 'geo')), idOf(work))
+})
+
+test('beside another observer (combined, each with its own state), spans still nest', async (t) => {
+  const root = await tempProject(t, FILES)
+  const seen: string[] = []
+  const counting: Observer = {
+    start: (c) => {
+      c.state = c.service
+    },
+    end: (c) => seen.push(String(c.state)),
+  }
+  const rt = createRuntime({ root, logger: false, metrics: false, observer: counting })
+  t.after(() => rt.close())
+  exporter.reset()
+  assert.deepEqual(await rt.call('weather', { city: 'York' }), { lat: 4 })
+  assert.deepEqual(seen, ['geo', 'weather'], 'the other observer kept its own state')
+  const weather = await until(() => exporter.getFinishedSpans().find((s) => s.name === 'weather'), 'weather')
+  const geo = only(await spansOf(weather.spanContext().traceId, 2), 'geo')
+  assert.equal(parentOf(geo), idOf(weather))
 })
 
 test('tracing: false makes no span even with an SDK registered', async (t) => {
