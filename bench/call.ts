@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ServiceBroker } from 'moleculer'
 import { createRuntime } from '../src/index.ts'
 import { generateProject, REPO, smallService } from './lib/project.ts'
@@ -94,6 +95,7 @@ console.log(
   line('ctx.call between two services', p + ((nested.outer as number) - (nested.plainLoop as number)) / INNER),
 )
 console.log(line('moleculer 0.15 broker.call (peer)', perCall.moleculer as number))
+await tracingRows()
 await rt.close()
 for (const runtime of Object.values(observedRuntimes)) await runtime.close()
 
@@ -134,6 +136,39 @@ for (const count of [1000, 10_000]) {
       `\nnanoweb's own memory per loaded service, over importing the same files directly: ${(((r.rssAfterCalls as number) - floor) / count / 1024).toFixed(1)} KB`,
     )
   }
+}
+
+/**
+ * OpenTelemetry (docs/observe/tracing.md), on runtimes made alike (a runtime made later runs a
+ * little slower than the first, so none is compared with `rt`): `auto` is made with no SDK
+ * registered, so it has no tracing part, and `tracing: false` must cost the same; `tracing: true`
+ * keeps the part to see an SDK registered later. Then an SDK is registered (spans made and ended,
+ * exported nowhere) and `waiting` makes a span per call.
+ */
+async function tracingRows(): Promise<void> {
+  const auto = createRuntime({ root, logger: false })
+  const off = createRuntime({ root, logger: false, tracing: false })
+  const waiting = createRuntime({ root, logger: false, tracing: true })
+  const call = (runtime: typeof rt) => () => runtime.call('bench/echo', input)
+  const noSdk = await interleaved({ auto: call(auto), off: call(off), waiting: call(waiting) }, ROUNDS, ITERATIONS)
+  const noop = { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} }
+  const sdk = new NodeTracerProvider({ spanProcessors: [noop] })
+  sdk.register()
+  const withSdk = await interleaved({ auto: call(auto), on: call(waiting) }, ROUNDS, ITERATIONS)
+  await Promise.all([sdk.shutdown(), auto.close(), off.close(), waiting.close()])
+  const vs = (label: string, cases: Record<string, number>, name: string) => {
+    const over = ((cases[name] as number) - (cases.auto as number)) / 1000
+    return row(
+      label,
+      `${((cases[name] as number) / 1000).toFixed(3)} µs`,
+      `${over >= 0 ? '+' : ''}${over.toFixed(3)} µs`,
+    )
+  }
+  console.log(`\n${row('tracing (interleaved per block, runtimes made alike)', 'per call', 'over no SDK')}`)
+  console.log(vs('rt.call, no OpenTelemetry SDK (tracing left out)', noSdk, 'auto'))
+  console.log(vs('rt.call, tracing: false', noSdk, 'off'))
+  console.log(vs('rt.call, tracing: true, no SDK registered yet', noSdk, 'waiting'))
+  console.log(vs('rt.call, SDK registered: a span per call', withSdk, 'on'))
 }
 
 interface ChildResult {

@@ -44,6 +44,12 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
    * the call path pays nothing for them.
    */
   readonly metrics?: boolean
+  /**
+   * OpenTelemetry spans (docs/observe/tracing.md): by default made when an SDK is registered
+   * through `@opentelemetry/api` before the runtime is created; `true` also sees an SDK registered
+   * later, `false` never makes them.
+   */
+  readonly tracing?: boolean
 }
 
 /**
@@ -59,7 +65,7 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
  * await rt.close()
  */
 export function createRuntime(options: AppRuntimeOptions): Runtime {
-  const { nats, untrusted, isolateLimits, isolateIdle, metrics, ...own } = options
+  const { nats, untrusted, isolateLimits, isolateIdle, metrics, tracing, ...own } = options
   const executor = trustRouter({
     untrusted,
     limits: isolateLimits,
@@ -73,7 +79,7 @@ export function createRuntime(options: AppRuntimeOptions): Runtime {
     },
     worker: cluster.isWorker ? String(cluster.worker?.id) : undefined,
   }
-  const observer = observerFor({ metrics: metrics !== false, observer: own.observer, labels })
+  const observer = observerFor({ metrics: metrics !== false, observer: own.observer, labels, tracing })
   const rest: RuntimeOptions = { ...own, executor, observer }
   if (nats === undefined) return createLocalRuntime(rest)
   let runtime: Runtime | undefined

@@ -11,7 +11,8 @@ const fromJson = JSON.parse
  * Header names of a call over NATS. The deadline travels as the milliseconds left when the call
  * was sent (clocks of two machines differ; a duration does not care), and the callee rebuilds an
  * absolute deadline from its own clock. The trace id travels as a W3C `traceparent` when it is
- * 32 hex digits (the runtime's own ids are), else verbatim in `Nano-Trace-Id`.
+ * 32 hex digits (the runtime's own ids are), else verbatim in `Nano-Trace-Id`; the `traceparent`
+ * names the caller's span (the descriptor's `parentSpanId`, or a fresh id when no tracer ran one).
  *
  * @example
  * msg.headers?.get(CALL_HEADERS.deadline) // '4985'
@@ -29,7 +30,8 @@ export const CALL_HEADERS = Object.freeze({
 })
 
 const TRACE_ID = /^[0-9a-f]{32}$/
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/
+const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-((?!0{16})[0-9a-f]{16})-[0-9a-f]{2}$/
 
 /**
  * The NATS headers of a call: everything of its descriptor but the service (the subject says it).
@@ -42,7 +44,9 @@ export function callHeaders(descriptor: CallDescriptor, clock: Clock, call?: str
   if (call !== undefined) h.set(CALL_HEADERS.call, call)
   if (descriptor.deadline !== null) h.set(CALL_HEADERS.deadline, String(Math.round(descriptor.deadline - clock.now())))
   if (TRACE_ID.test(descriptor.traceId)) {
-    h.set(CALL_HEADERS.traceparent, `00-${descriptor.traceId}-${nextSpanId()}-01`)
+    const parent = descriptor.parentSpanId
+    const spanId = parent !== undefined && SPAN_ID.test(parent) ? parent : nextSpanId()
+    h.set(CALL_HEADERS.traceparent, `00-${descriptor.traceId}-${spanId}-01`)
   } else {
     h.set(CALL_HEADERS.traceId, descriptor.traceId)
   }
@@ -65,7 +69,8 @@ function nextSpanId(): string {
 
 /**
  * The descriptor of a call that arrived, read from its headers (missing or malformed values fall
- * back: no deadline, depth 1, empty request facts, the trace id `''` when none came).
+ * back: no deadline, depth 1, empty request facts, the trace id `''` when none came). The caller's
+ * span id comes from the `traceparent` as `parentSpanId`.
  *
  * @example
  * const descriptor = descriptorOf('geo/lookup', msg.headers, systemClock)
@@ -74,14 +79,16 @@ export function descriptorOf(service: string, h: MsgHdrs | undefined, clock: Clo
   const get = (key: string): string | undefined => (h?.has(key) ? h.get(key) : undefined)
   const left = Number(get(CALL_HEADERS.deadline))
   const depth = Number(get(CALL_HEADERS.depth))
+  const traceparent = TRACEPARENT.exec(get(CALL_HEADERS.traceparent) ?? '')
   return {
     service,
     version: get(CALL_HEADERS.version),
     depth: Number.isInteger(depth) && depth > 0 ? depth : 1,
     deadline: get(CALL_HEADERS.deadline) !== undefined && Number.isFinite(left) ? clock.now() + left : null,
-    traceId: TRACEPARENT.exec(get(CALL_HEADERS.traceparent) ?? '')?.[1] ?? get(CALL_HEADERS.traceId) ?? '',
+    traceId: traceparent?.[1] ?? get(CALL_HEADERS.traceId) ?? '',
     caller: get(CALL_HEADERS.caller),
     request: requestOf(get(CALL_HEADERS.request)),
+    parentSpanId: traceparent?.[2],
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Observer } from '../runtime/ports.ts'
 import { combineObservers } from './combine.ts'
 import { MetricsObserver } from './metrics/index.ts'
+import { tracingFor } from './tracing/index.ts'
 
 export { combineObservers } from './combine.ts'
 
@@ -16,6 +17,8 @@ export interface ObserveOptions {
   readonly metrics: boolean
   readonly observer?: Observer | undefined
   readonly labels?: Readonly<Record<string, string | undefined>>
+  /** OpenTelemetry spans: unset = when an SDK is registered as the runtime is made; see {@link tracingFor}. */
+  readonly tracing?: boolean | undefined
 }
 
 /**
@@ -26,5 +29,5 @@ export interface ObserveOptions {
  */
 export function observerFor(options: ObserveOptions): Observer | undefined {
   const metrics = options.metrics ? new MetricsObserver({ labels: options.labels }) : undefined
-  return combineObservers([metrics, options.observer])
+  return combineObservers([metrics, options.observer, tracingFor(options.tracing)])
 }

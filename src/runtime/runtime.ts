@@ -122,7 +122,7 @@ export class Runtime implements RuntimeApi {
         publish: (topic, data) => this.topics.publish(topic, data),
       } satisfies CallHost,
       clock: this.clock,
-      remote: { transport: options.transport, clock: this.clock },
+      remote: { transport: options.transport, clock: this.clock, observer: options.observer },
       breakers: new BreakerBoard(options.breaker, this.clock, this.log),
       observer: options.observer,
     })

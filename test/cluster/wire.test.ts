@@ -23,11 +23,16 @@ test('headers carry the descriptor; the deadline as time left, rebuilt on the ca
     traceId: 'ab'.repeat(16),
     caller: 'weather/current',
     request: { locale: 'fr', userId: 'u1' },
+    parentSpanId: '00f067aa0ba902b7',
   }
   const h = callHeaders(sent, at(10_000))
   assert.equal(h.get(CALL_HEADERS.deadline), '250')
-  assert.match(h.get('traceparent'), /^00-(ab){16}-[0-9a-f]{16}-01$/)
+  assert.equal(h.get('traceparent'), `00-${'ab'.repeat(16)}-00f067aa0ba902b7-01`, 'the caller span is the parent')
   assert.deepEqual(descriptorOf('geo/lookup', h, at(50_000)), { ...sent, deadline: 50_250 })
+  const untraced = callHeaders({ ...sent, parentSpanId: undefined }, at(10_000))
+  const fresh = /^00-(?:ab){16}-([0-9a-f]{16})-01$/.exec(untraced.get('traceparent'))?.[1]
+  assert.ok(fresh !== undefined && fresh !== '0'.repeat(16), 'without a caller span, a fresh span id is sent')
+  assert.equal(descriptorOf('geo/lookup', untraced, at(0)).parentSpanId, fresh)
   const plain = callHeaders(
     { ...sent, deadline: null, traceId: 'my-trace', caller: undefined, version: undefined },
     at(0),
@@ -37,6 +42,7 @@ test('headers carry the descriptor; the deadline as time left, rebuilt on the ca
   assert.equal(back.traceId, 'my-trace', 'a trace id that is not W3C travels verbatim')
   assert.equal(back.caller, undefined)
   assert.equal(back.version, undefined)
+  assert.equal(back.parentSpanId, undefined, 'no traceparent, no parent span')
   assert.deepEqual(descriptorOf('x', undefined, at(0)), {
     service: 'x',
     version: undefined,
@@ -45,6 +51,7 @@ test('headers carry the descriptor; the deadline as time left, rebuilt on the ca
     traceId: '',
     caller: undefined,
     request: {},
+    parentSpanId: undefined,
   })
 })
 
