@@ -193,7 +193,13 @@ export class GatewayApp {
       parentSpanId,
       state: undefined,
     }
-    return observeReply(observer, work, () => this.#reply(ex, headers, traceId))
+    return observeReply(observer, work, () => {
+      if (work.traceId !== traceId) {
+        const span = observer.current?.()
+        headers.traceparent = `00-${work.traceId}-${span?.spanId ?? fresh.slice(16)}-01`
+      }
+      return this.#reply(ex, headers, work.traceId)
+    })
   }
 
   #reply(ex: Exchange, headers: Record<string, string>, traceId: string): MaybeReply {

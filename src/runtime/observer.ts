@@ -11,7 +11,12 @@ export interface ObservedWork {
   readonly kind: 'request' | 'page'
   /** A request: `GET /api/geo/lookup` (method and path); a page: its route pattern (`/story/:id`). */
   readonly name: string
-  readonly traceId: string
+  /**
+   * The request's trace id. An observer may replace it in `begin` with the trace its own span
+   * belongs to (a tracing SDK that started a new trace): the request then carries that id
+   * everywhere (its calls, its log lines, the `traceparent` it answers with).
+   */
+  traceId: string
   /** The caller's span id when the request came with a valid W3C `traceparent` (requests only). */
   readonly parentSpanId: string | undefined
   /** The observer's own (a span, a start time). */

@@ -7,6 +7,7 @@ import { serveSettings } from '../../src/cli/serve-settings.ts'
 import { createServer, foldRepeats, isNanoError, systemClock } from '../../src/index.ts'
 import type { Observer } from '../../src/runtime/observer.ts'
 import { prettyLine } from '../../src/runtime/pretty-log.ts'
+import { createRuntime as createAppRuntime } from '../../src/assembly/create-runtime.ts'
 import { createRuntime } from '../../src/runtime/runtime.ts'
 import { nanoweb } from '../helpers/cli.ts'
 import { collectLogs, svc, tempProject } from '../helpers/project.ts'
@@ -67,6 +68,34 @@ function spanObserver(): Observer {
     },
   }
 }
+
+test('with an OpenTelemetry SDK registered, ctx.log records carry the trace and span ids of nanoweb\'s own call spans', async (t) => {
+  const exporter = new InMemorySpanExporter()
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+  provider.register()
+  t.after(async () => {
+    await provider.shutdown()
+    trace.disable()
+    context.disable()
+    propagation.disable()
+  })
+  const root = await tempProject(t, SERVICES)
+  const logs = collectLogs()
+  const rt = createAppRuntime({ root, logger: logs.sink, metrics: false })
+  t.after(() => rt.close())
+  assert.equal(await rt.call('outer', {}), 'ok')
+  const spans = exporter.getFinishedSpans()
+  const outerSpan = spans.find((span) => span.attributes['nanoweb.service'] === 'outer')?.spanContext()
+  const innerSpan = spans.find((span) => span.attributes['nanoweb.service'] === 'inner')?.spanContext()
+  assert.ok(outerSpan !== undefined && innerSpan !== undefined, 'both calls made spans')
+  assert.equal(innerSpan.traceId, outerSpan.traceId, 'one trace')
+  for (const message of ['outer first', 'outer second']) {
+    const record = byMessage(logs.records, message)
+    assert.deepEqual([record?.service, record?.traceId, record?.spanId], ['outer', outerSpan.traceId, outerSpan.spanId])
+  }
+  const inner = byMessage(logs.records, 'inner line')
+  assert.deepEqual([inner?.service, inner?.traceId, inner?.spanId], ['inner', innerSpan.traceId, innerSpan.spanId])
+})
 
 test('with an OpenTelemetry SDK registered, ctx.log records carry the trace and span ids of the call span', async (t) => {
   const exporter = new InMemorySpanExporter()

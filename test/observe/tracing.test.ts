@@ -31,6 +31,8 @@ const FILES: Record<string, string> = {
     run: async ({ city }, ctx) => ctx.call('geo', { city }),`),
   'services/frag/box.ts': frag(`uses: ['geo'], input: z.object({ city: z.string() }),
     render: async ({ city }, ctx) => html\`<p>\${city} \${(await ctx.call('geo', { city })).lat}</p>\`,`),
+  'services/whoami.ts': svc(`input: z.object({}), output: z.object({ traceId: z.string() }),
+    run: (_, ctx) => ({ traceId: ctx.traceId }),`),
   'services/frag/broken.ts': frag(`input: z.object({}), render: () => { throw new Error('no') },`),
   'services/own.ts': svc(
     `uses: ['geo'], input: z.object({}), output: z.object({ lat: z.number() }),
@@ -278,4 +280,26 @@ test('tracing: true sees an SDK registered after the runtime was made, and stops
   exporter.reset()
   await rt.call('geo', { city: 'Leeds' })
   assert.equal(names(exporter.getFinishedSpans()), '', 'disabled again, no span')
+})
+
+test('a request without traceparent adopts the trace the SDK started: ctx.traceId and the response traceparent name it', async (t) => {
+  const root = await tempProject(t, FILES)
+  const server = await createServer({ root, port: 0, logger: false, metrics: false })
+  t.after(() => server.close())
+  exporter.reset()
+  const res = await fetch(`${server.url}/api/whoami`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  })
+  assert.equal(res.status, 200)
+  const { traceId } = (await res.json()) as { traceId: string }
+  const [spans] = await Promise.all([spansOf(traceId, 2)])
+  const request = only(spans, 'POST /api/whoami')
+  assert.equal(request.spanContext().traceId, traceId, 'the service ran in the trace the request span belongs to')
+  assert.equal(
+    res.headers.get('traceparent'),
+    `00-${traceId}-${idOf(request)}-01`,
+    'the answer names that trace and span',
+  )
 })

@@ -67,6 +67,8 @@ export class TracingObserver implements Observer {
     const span = tracer.startSpan(work.name, { kind: SpanKind.SERVER, attributes }, parent)
     this.#requests.set(span, method)
     work.state = span
+    const ids = span.spanContext()
+    if (isSpanContextValid(ids)) work.traceId = ids.traceId
   }
 
   finish(work: ObservedWork, status: number, error: unknown): void {
