@@ -90,12 +90,22 @@ class CombinedObserver implements Observer {
     subject.state = states
   }
 
-  /** Runs `fn` inside every runner's `run`, each handed the subject with its own state. */
+  /**
+   * Runs `fn` inside every runner's `run`, each handed the subject with its own state (a runner
+   * reads the state when `run` is called; the subject holds every part's state again inside).
+   */
   #nest<T>(runners: readonly Observer[], i: number, subject: Subject, fn: () => T): T {
     const runner = runners[i]
     if (runner === undefined) return fn()
     const states = subject.state as unknown[] | undefined
-    const own = { ...subject, state: states?.[this.#parts.indexOf(runner)] }
-    return (runner.run as NonNullable<Observer['run']>)(own, () => this.#nest(runners, i + 1, subject, fn))
+    subject.state = states?.[this.#parts.indexOf(runner)]
+    try {
+      return (runner.run as NonNullable<Observer['run']>)(subject, () => {
+        subject.state = states
+        return this.#nest(runners, i + 1, subject, fn)
+      })
+    } finally {
+      subject.state = states
+    }
   }
 }

@@ -14,7 +14,7 @@ import { Deadline } from './deadline.ts'
 import { brokenOf, catalogOf, warmUp } from './inventory.ts'
 import type { LogSink } from './logger.ts'
 import { notFound } from './not-found.ts'
-import { observed } from './observed.ts'
+import { type Dispatcher, observed } from './observed.ts'
 import type { Observer } from './observer.ts'
 import { type RuntimeOptions, runtimeLogs, serviceIndexFor } from './options.ts'
 import { CallPipeline } from './pipeline.ts'
@@ -69,6 +69,11 @@ export class Runtime implements RuntimeApi {
   readonly #limits: CallLimits
   readonly #pipeline: CallPipeline
   readonly #observer: Observer | undefined
+  /** The pipeline as {@link observed} dispatches through it. */
+  readonly #through: Dispatcher = {
+    dispatch: (name, input, origin, options) => this.#pipeline.dispatch(name, input, origin, options),
+    isRemote: (name) => this.#index.get(name) === undefined,
+  }
   readonly #withdraw: (() => void) | undefined
   readonly #remote: RemoteServices
   #reloads = 0
@@ -213,18 +218,9 @@ export class Runtime implements RuntimeApi {
   }
 
   #dispatch(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
-    if (this.#observer !== undefined) return this.#observed(name, input, origin, options)
+    if (this.#observer !== undefined) return observed(this.#observer, this.#through, name, input, origin, options)
     try {
       return this.#pipeline.dispatch(name, input, origin, options)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
-
-  #observed(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined): unknown {
-    const about = { name, origin, options, remote: this.#index.get(name) === undefined }
-    try {
-      return observed(this.#observer as Observer, about, () => this.#pipeline.dispatch(name, input, origin, options))
     } catch (error) {
       return Promise.reject(error)
     }
