@@ -2,12 +2,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { context, propagation, type Span, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node'
+import { createRuntime as createAppRuntime } from '../../src/assembly/create-runtime.ts'
 import { configProblems } from '../../src/cli/config-schema.ts'
 import { serveSettings } from '../../src/cli/serve-settings.ts'
 import { createServer, foldRepeats, isNanoError, systemClock } from '../../src/index.ts'
 import type { Observer } from '../../src/runtime/observer.ts'
 import { prettyLine } from '../../src/runtime/pretty-log.ts'
-import { createRuntime as createAppRuntime } from '../../src/assembly/create-runtime.ts'
 import { createRuntime } from '../../src/runtime/runtime.ts'
 import { nanoweb } from '../helpers/cli.ts'
 import { collectLogs, svc, tempProject } from '../helpers/project.ts'
@@ -69,7 +69,7 @@ function spanObserver(): Observer {
   }
 }
 
-test('with an OpenTelemetry SDK registered, ctx.log records carry the trace and span ids of nanoweb\'s own call spans', async (t) => {
+test("with an OpenTelemetry SDK registered, ctx.log records carry the trace and span ids of nanoweb's own call spans", async (t) => {
   const exporter = new InMemorySpanExporter()
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
   provider.register()
