@@ -55,7 +55,7 @@ export class Validator {
   tryFast(value: unknown): boolean {
     const fast = this.#fast
     if (fast !== undefined) return fast(value)
-    if (++this.#seen >= this.#options.fastAfter) this.#fast = this.#compile()
+    if (++this.#seen === this.#options.fastAfter) setImmediate(() => this.#compileNow())
     return false
   }
 
@@ -116,6 +116,15 @@ export class Validator {
       cause: error,
       service,
     })
+  }
+
+  /**
+   * Compiles the fast check once the schema has been used often enough, on a later turn of the
+   * event loop: the call that crossed the threshold (often one of a page's first, under its
+   * deadline) does not pay for the compilation.
+   */
+  #compileNow(): void {
+    this.#fast ??= this.#compile()
   }
 
   #compile(): Checker {

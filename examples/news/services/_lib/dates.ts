@@ -1,13 +1,29 @@
 const DAY_MS = 86_400_000
 
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>()
+const TIME_FORMATS = new Map<string, Intl.DateTimeFormat>()
+
+/** One formatter per time zone: making an `Intl.DateTimeFormat` costs far more than using one. */
+function formatIn(formats: Map<string, Intl.DateTimeFormat>, timeZone: string, make: () => Intl.DateTimeFormat) {
+  let format = formats.get(timeZone)
+  if (format === undefined) {
+    format = make()
+    formats.set(timeZone, format)
+  }
+  return format
+}
+
 /** The calendar day `YYYY-MM-DD` of `at` in `timeZone` (UTC by default). */
 export function isoDay(at: number, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+  const make = () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  return formatIn(DAY_FORMATS, timeZone, make).format(at)
 }
 
 /** The local wall-clock time `HH:MM` of `at` in `timeZone`. */
 export function localTime(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at)
+  const make = () =>
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  return formatIn(TIME_FORMATS, timeZone, make).format(at)
 }
 
 /** The local hour (0–24, fractional) of `at` in `timeZone`. */

@@ -102,9 +102,16 @@ export function timeTag(iso: string): Html {
   return html`<time datetime="${iso}">${shortDateTime(iso)}</time>`
 }
 
+const NUMBER_FORMATS = new Map<number, Intl.NumberFormat>()
+
 /** A number with thousands separators and a fixed number of decimals. */
 export function formatNumber(value: number, decimals = 0): string {
-  return value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+  let format = NUMBER_FORMATS.get(decimals)
+  if (format === undefined) {
+    format = new Intl.NumberFormat('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+    NUMBER_FORMATS.set(decimals, format)
+  }
+  return format.format(value)
 }
 
 /** A signed change, `+1.25` or `−0.40`, with the true minus sign. */
