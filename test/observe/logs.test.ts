@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { context, propagation, type Span, trace } from '@opentelemetry/api'
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node'
+import { context, type Span, trace } from '@opentelemetry/api'
 import { createRuntime as createAppRuntime } from '../../src/assembly/create-runtime.ts'
 import { configProblems } from '../../src/cli/config-schema.ts'
 import { serveSettings } from '../../src/cli/serve-settings.ts'
@@ -10,6 +9,7 @@ import type { Observer } from '../../src/runtime/observer.ts'
 import { prettyLine } from '../../src/runtime/pretty-log.ts'
 import { createRuntime } from '../../src/runtime/runtime.ts'
 import { nanoweb } from '../helpers/cli.ts'
+import { inMemoryTracing } from '../helpers/otel.ts'
 import { collectLogs, svc, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
@@ -70,15 +70,8 @@ function spanObserver(): Observer {
 }
 
 test("with an OpenTelemetry SDK registered, ctx.log records carry the trace and span ids of nanoweb's own call spans", async (t) => {
-  const exporter = new InMemorySpanExporter()
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-  provider.register()
-  t.after(async () => {
-    await provider.shutdown()
-    trace.disable()
-    context.disable()
-    propagation.disable()
-  })
+  const { exporter, dispose } = inMemoryTracing()
+  t.after(dispose)
   const root = await tempProject(t, SERVICES)
   const logs = collectLogs()
   const rt = createAppRuntime({ root, logger: logs.sink, metrics: false })
@@ -98,15 +91,8 @@ test("with an OpenTelemetry SDK registered, ctx.log records carry the trace and 
 })
 
 test('with an OpenTelemetry SDK registered, ctx.log records carry the trace and span ids of the call span', async (t) => {
-  const exporter = new InMemorySpanExporter()
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-  provider.register()
-  t.after(async () => {
-    await provider.shutdown()
-    trace.disable()
-    context.disable()
-    propagation.disable()
-  })
+  const { exporter, dispose } = inMemoryTracing()
+  t.after(dispose)
   const root = await tempProject(t, SERVICES)
   const logs = collectLogs()
   const rt = createRuntime({ root, logger: logs.sink, observer: spanObserver() })

@@ -3,23 +3,16 @@
 // process, one SDK and one in-memory exporter).
 import assert from 'node:assert/strict'
 import { after, type TestContext, test } from 'node:test'
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { createRuntime, createServer } from '../../src/index.ts'
 import { startNats } from '../cluster/nats-server.ts'
+import { inMemoryTracing } from '../helpers/otel.ts'
 import { svc, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
-const exporter = new InMemorySpanExporter()
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-provider.register()
-after(async () => {
-  await provider.shutdown()
-  trace.disable()
-  context.disable()
-  propagation.disable()
-})
+const { exporter, dispose } = inMemoryTracing()
+after(dispose)
 
 const TEST = { timeout: 90_000 }
 

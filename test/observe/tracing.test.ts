@@ -3,22 +3,15 @@
 // incoming traceparent, nested calls, failures with their code, a page render and its fragments.
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { createRuntime, createServer, type Observer } from '../../src/index.ts'
+import { inMemoryTracing } from '../helpers/otel.ts'
 import { svc, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
 
-const exporter = new InMemorySpanExporter()
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-provider.register()
-after(async () => {
-  await provider.shutdown()
-  trace.disable()
-  context.disable()
-  propagation.disable()
-})
+const { exporter, provider, dispose } = inMemoryTracing()
+after(dispose)
 
 const frag = (body: string): string =>
   `import { fragment, html } from '@nanoweb/core'\nimport { z } from 'zod'\nexport default fragment({\n${body}\n})\n`
