@@ -55,7 +55,10 @@ export class Validator {
   tryFast(value: unknown): boolean {
     const fast = this.#fast
     if (fast !== undefined) return fast(value)
-    if (++this.#seen === this.#options.fastAfter) setImmediate(() => this.#compileNow())
+    const seen = ++this.#seen
+    const after = this.#options.fastAfter
+    if (seen === after) setImmediate(() => this.#compileNow())
+    else if (seen >= after * 4) this.#compileNow()
     return false
   }
 
@@ -121,7 +124,8 @@ export class Validator {
   /**
    * Compiles the fast check once the schema has been used often enough, on a later turn of the
    * event loop: the call that crossed the threshold (often one of a page's first, under its
-   * deadline) does not pay for the compilation.
+   * deadline) does not pay for the compilation. Calls that never yield to the event loop (a loop
+   * of awaited in-memory calls) compile it inline after four times the threshold.
    */
   #compileNow(): void {
     this.#fast ??= this.#compile()
