@@ -3,6 +3,7 @@
  * Prints `ready <port>` when listening.
  *   bare     node:http, JSON.parse + JSON.stringify, no validation (the baseline)
  *   nanoweb  createServer over a project with the bench/echo service (validated input and output)
+ *   nanoweb-nometrics  the same with `metrics: false`
  *   nanoweb-log  the same with the access log on, as `nanoweb start` writes it (JSON lines, to /dev/null)
  *   fastify  fastify 5 with JSON Schema body validation and response serialization (a peer)
  */
@@ -33,6 +34,9 @@ if (kind === 'bare') {
   server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port))
 } else if (kind === 'nanoweb') {
   const server = await createServer({ root: root as string, port: 0, logger: false })
+  ready(server.port)
+} else if (kind === 'nanoweb-nometrics') {
+  const server = await createServer({ root: root as string, port: 0, logger: false, metrics: false })
   ready(server.port)
 } else if (kind === 'nanoweb-log') {
   const devNull = openSync('/dev/null', 'w')

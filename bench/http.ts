@@ -40,7 +40,7 @@ await writeFile(
   `wrk.method = "POST"\nwrk.body = '{"id":7,"name":"Leeds"}'\nwrk.headers["Content-Type"] = "application/json"\n`,
 )
 
-const kinds = ['bare', 'nanoweb', 'nanoweb-log', 'fastify'] as const
+const kinds = ['bare', 'nanoweb', 'nanoweb-nometrics', 'nanoweb-log', 'fastify'] as const
 const results: Record<string, { rps: number[]; p99: number[] }> = {}
 for (const kind of kinds) results[kind] = { rps: [], p99: [] }
 
@@ -70,6 +70,7 @@ for (const kind of kinds) {
   const label = {
     bare: 'bare node:http (baseline)',
     nanoweb: 'nanoweb (validated in + out)',
+    'nanoweb-nometrics': 'nanoweb, metrics off',
     'nanoweb-log': 'nanoweb, access log on (JSON lines)',
     fastify: 'fastify 5 (schema in + out)',
   }[kind]

@@ -185,7 +185,7 @@ export class GatewayApp {
       this.security.base,
     )
     const observer = this.#observer
-    if (observer?.begin === undefined && observer?.run === undefined) return this.#reply(ex, headers, traceId)
+    if (observer?.requests !== true) return this.#reply(ex, headers, traceId)
     const work: ObservedWork = {
       kind: 'request',
       name: `${ex.method} ${ex.path}`,

@@ -19,6 +19,7 @@ type Subject = ObservedCall | ObservedWork
 
 class CombinedObserver implements Observer {
   readonly #parts: readonly Observer[]
+  readonly requests: boolean
   readonly run?: Observer['run']
   readonly begin?: Observer['begin']
   readonly finish?: Observer['finish']
@@ -31,6 +32,7 @@ class CombinedObserver implements Observer {
 
   constructor(parts: readonly Observer[]) {
     this.#parts = parts
+    this.requests = parts.some((part) => part.requests === true)
     const having = <K extends keyof Observer>(key: K): Observer[] => parts.filter((part) => part[key] !== undefined)
     const runners = having('run')
     if (runners.length > 0) {

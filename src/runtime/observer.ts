@@ -83,8 +83,8 @@ export interface ObservedFigures {
  *
  * - `run` runs `fn` with `subject` current (a tracer makes its span the active one, so the calls
  *   `fn` makes, and the transport that carries them, see it as their parent);
- * - `begin`/`finish` bracket a request or a page render (`status` is the HTTP status; `error`
- *   what failed, if anything);
+ * - `begin`/`finish` bracket a page render, and every outside request when `requests` is set
+ *   (`status` is the HTTP status; `error` what failed, if anything);
  * - `cache` reports how a cached service answered, `fallback` a page slot that showed its
  *   fallback (`reason` as in compose's `Fallback`), `live` a change of the number of open live
  *   streams (+1 / -1);
@@ -95,6 +95,12 @@ export interface ObservedFigures {
  * const observer: Observer = { start: (c) => { c.state = performance.now() }, end: (c) => record(c) }
  */
 export interface Observer extends CallObserver {
+  /**
+   * True when `begin`, `finish` and `run` should see every outside request too (a tracer's
+   * server spans); otherwise only page renders are reported to them, and a request that is not a
+   * page costs nothing more.
+   */
+  readonly requests?: boolean
   run?<T>(subject: ObservedCall | ObservedWork, fn: () => T): T
   begin?(work: ObservedWork): void
   finish?(work: ObservedWork, status: number, error: unknown): void

@@ -28,6 +28,7 @@ function recorder(): { events: string[]; observer: Observer } {
   const current = new AsyncLocalStorage<string>()
   const label = (s: ObservedCall | ObservedWork): string => ('kind' in s ? `${s.kind}:${s.name}` : `call:${s.service}`)
   const observer: Observer = {
+    requests: true,
     start: (c) => events.push(`start ${c.service} by ${c.caller} under ${current.getStore() ?? '-'}`),
     end: (c, error) => events.push(`end ${c.service}${error === undefined ? '' : ' failed'}`),
     run: (subject, fn) => current.run(label(subject), fn),

@@ -18,6 +18,8 @@ import { TracerSource } from './tracer-source.ts'
  * const rt = createRuntime({ root, observer: new TracingObserver() })
  */
 export class TracingObserver implements Observer {
+  /** Every outside request is a server span. */
+  readonly requests = true
   readonly #source = new TracerSource()
   /** The method of each open request span (a page render renames it after its route). */
   readonly #requests = new WeakMap<Span, string>()
