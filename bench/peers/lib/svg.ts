@@ -24,8 +24,8 @@ export function logLogPlot(title: string, xLabel: string, yLabel: string, series
   const all = series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0)
   const xs = decades(all.map(([x]) => x))
   const ys = decades(all.map(([, y]) => y))
-  const px = (x: number) => M.left + ((Math.log10(x) - xs.lo) / (xs.hi - xs.lo)) * (W - M.left - M.right)
-  const py = (y: number) => H - M.bottom - ((Math.log10(y) - ys.lo) / (ys.hi - ys.lo)) * (H - M.top - M.bottom)
+  const px = (x: number) => round(M.left + ((Math.log10(x) - xs.lo) / (xs.hi - xs.lo)) * (W - M.left - M.right))
+  const py = (y: number) => round(H - M.bottom - ((Math.log10(y) - ys.lo) / (ys.hi - ys.lo)) * (H - M.top - M.bottom))
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
@@ -63,6 +63,10 @@ export function logLogPlot(title: string, xLabel: string, yLabel: string, series
   })
   out.push('</svg>', '')
   return out.join('\n')
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10
 }
 
 function decades(values: readonly number[]): { lo: number; hi: number } {
