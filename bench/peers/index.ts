@@ -33,8 +33,10 @@ const started = performance.now()
 /** Prints a progress line with the time elapsed since the start. */
 const progress = (text: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${text}`)
 
-console.log(`# bench:peers, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n`)
-console.log(`machine: ${machineLine()}`)
+const date = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`
+const machine = machineLine()
+console.log(`# bench:peers, ${date}\n`)
+console.log(`machine: ${machine}`)
 console.log(
   `versions: ${Object.entries(await peerVersions())
     .map(([k, v]) => `${k} ${v}`)
@@ -72,7 +74,14 @@ console.log(markdownTable(rows, peers))
 if (results.scale !== undefined && process.env.PLOTS !== 'none') {
   const dir = join(REPO, process.env.PLOTS ?? 'docs/benchmarks')
   await mkdir(dir, { recursive: true })
-  for (const [file, svg] of Object.entries(plots(results.scale))) await writeFile(join(dir, file), svg)
-  console.log(`\nplots written to ${dir}: ${Object.keys(plots(results.scale)).join(', ')}`)
+  const note = [
+    date,
+    ...(/^(.*?RAM)/.exec(machine)?.[1] ?? '').split(', '),
+    process.version,
+    `medians of ${ROUNDS} rounds at 1,000`,
+  ]
+  const files = plots(results.scale, note)
+  for (const [file, svg] of Object.entries(files)) await writeFile(join(dir, file), svg)
+  console.log(`\nplots written to ${dir}: ${Object.keys(files).join(', ')}`)
 }
 console.log(`\nraw figures: ${JSON.stringify(results)}`)

@@ -15,12 +15,13 @@ const NAMES: Record<string, string> = {
 }
 
 /**
- * SVG text by file name (`peers-startup.svg`, `peers-memory.svg`, `peers-page.svg`).
+ * SVG text by file name (`peers-startup.svg`, `peers-memory.svg`, `peers-page.svg`); `note` lines
+ * (date, machine) go under each legend.
  *
  * @example
- * for (const [file, svg] of Object.entries(plots(figures))) await writeFile(file, svg)
+ * for (const [file, svg] of Object.entries(plots(figures, ['2026-11-30']))) await writeFile(file, svg)
  */
-export function plots(scale: ScaleFigures): Record<string, string> {
+export function plots(scale: ScaleFigures, note: readonly string[] = []): Record<string, string> {
   const series = (f: (s: { startMs: number; rssBytes: number; pageMs: number }) => number): Series[] =>
     Object.entries(scale).map(([peer, byCount]) => ({
       name: NAMES[peer] ?? peer,
@@ -33,18 +34,21 @@ export function plots(scale: ScaleFigures): Record<string, string> {
       x,
       'seconds',
       series((s) => s.startMs / 1000),
+      note,
     ),
     'peers-memory.svg': logLogPlot(
       'Resident memory after the pages',
       x,
       'MB (RSS)',
       series((s) => s.rssBytes / 2 ** 20),
+      note,
     ),
     'peers-page.svg': logLogPlot(
       'Page of N fragments, sequential GET /',
       x,
       'ms per page',
       series((s) => s.pageMs),
+      note,
     ),
   }
 }

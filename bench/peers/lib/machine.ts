@@ -58,8 +58,8 @@ export async function peerVersions(): Promise<Record<string, string>> {
     () => 'not runnable',
   )
   const wrk = await run('/usr/bin/wrk', ['--version']).then(
-    (r) => /^wrk \S+/m.exec(r.stdout + r.stderr)?.[0] ?? '?',
-    (e: { stdout?: string }) => /^wrk \S+/m.exec(e.stdout ?? '')?.[0] ?? 'not installed',
+    (r) => /^wrk (\S+)/m.exec(r.stdout + r.stderr)?.[1] ?? '?',
+    (e: { stdout?: string }) => /^wrk (\S+)/m.exec(e.stdout ?? '')?.[1] ?? 'not installed',
   )
   return {
     nanoweb: `${(JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string }).version} (${commit})`,

@@ -17,10 +17,18 @@ const M = { left: 70, right: 160, top: 40, bottom: 50 }
 /**
  * The SVG text of a log-log plot.
  *
+ * `note` lines go under the legend (the date and machine, say).
+ *
  * @example
  * const svg = logLogPlot('Start-up time', 'services', 'seconds', [{ name: 'nanoweb', points: [[10, 0.5], [100, 0.9]] }])
  */
-export function logLogPlot(title: string, xLabel: string, yLabel: string, series: readonly Series[]): string {
+export function logLogPlot(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: readonly Series[],
+  note: readonly string[] = [],
+): string {
   const all = series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0)
   const xs = decades(all.map(([x]) => x))
   const ys = decades(all.map(([, y]) => y))
@@ -60,6 +68,10 @@ export function logLogPlot(title: string, xLabel: string, yLabel: string, series
       `<line x1="${W - M.right + 14}" y1="${ly}" x2="${W - M.right + 38}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`,
       `<text x="${W - M.right + 44}" y="${ly + 4}">${escapeXml(s.name)}</text>`,
     )
+  })
+  note.forEach((line, i) => {
+    const y = M.top + 30 + series.length * 20 + i * 15
+    out.push(`<text x="${W - M.right + 14}" y="${y}" font-size="10" fill="#555">${escapeXml(line)}</text>`)
   })
   out.push('</svg>', '')
   return out.join('\n')
