@@ -77,8 +77,8 @@ if (results.scale !== undefined && process.env.PLOTS !== 'none') {
   const note = [
     date,
     ...(/^(.*?RAM)/.exec(machine)?.[1] ?? '').split(', '),
-    process.version,
-    `medians of ${ROUNDS} rounds at 1,000`,
+    `node ${process.version}`,
+    `${ROUNDS} rounds at N = 1,000`,
   ]
   const files = plots(results.scale, note)
   for (const [file, svg] of Object.entries(files)) await writeFile(join(dir, file), svg)
