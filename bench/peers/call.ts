@@ -17,7 +17,12 @@ import { firstAnswer, launch, stop } from './lib/children.ts'
 import { WORKERD } from './scale.ts'
 import { GENERATED } from './shapes.ts'
 
-/** Per-call times in ns, by case (`plain`, `rt`, `ctx`, `moleculer`, `workerd-plain`, `workerd-fetch`, `workerd-rpc`). */
+/**
+ * Per-call times in ns, by case (`plain`, `rt`, `ctx`, `moleculer`, `workerd-plain`, `workerd-fetch`, `workerd-rpc`).
+ *
+ * @example
+ * const ns: CallFigures = await measureCalls(3, 100_000)
+ */
 export type CallFigures = Record<string, number>
 
 const input = { id: 7, name: 'Leeds' }

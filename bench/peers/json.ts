@@ -15,10 +15,20 @@ import { firstAnswer, launch, readyLine, stop } from './lib/children.ts'
 import { WORKERD } from './scale.ts'
 import { GENERATED } from './shapes.ts'
 
-/** The peers of the JSON workload. */
+/**
+ * The peers of the JSON workload.
+ *
+ * @example
+ * for (const peer of JSON_PEERS) console.log(peer)
+ */
 export const JSON_PEERS = ['nanoweb', 'fastify', 'bare', 'moleculer-web', 'workerd'] as const
 
-/** Median requests/s and p99 (ms) per peer. */
+/**
+ * Median requests/s and p99 (ms) per peer.
+ *
+ * @example
+ * const figures: JsonFigures = await measureJson({ rounds: 1, seconds: 2, connections: 50 })
+ */
 export type JsonFigures = Record<string, { rps: number; p99Ms: number }>
 
 const run = promisify(execFile)

@@ -17,7 +17,12 @@ import { generateProject, REPO } from '../lib/project.ts'
 import { median } from '../lib/stats.ts'
 import { launch, readyLine, stop } from './lib/children.ts'
 
-/** Median p50 (ns) and calls/s per peer (`nanoweb`, `moleculer`, `raw`). */
+/**
+ * Median p50 (ns) and calls/s per peer (`nanoweb`, `moleculer`, `raw`).
+ *
+ * @example
+ * const figures: NatsFigures = await measureNats({ rounds: 1, calls: 300, seconds: 1 })
+ */
 export type NatsFigures = Record<string, { p50Ns: number; perSecond: number }>
 
 type Call = (n: number) => Promise<unknown>

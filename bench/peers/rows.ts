@@ -8,7 +8,12 @@ import type { Cell, TableRow } from './lib/table.ts'
 import type { NatsFigures } from './nats.ts'
 import { type ScaleFigures, TABLE_N } from './run-scale.ts'
 
-/** Everything one run measured (a workload left out by ONLY is absent). */
+/**
+ * Everything one run measured (a workload left out by ONLY is absent).
+ *
+ * @example
+ * const results: Results = { calls: await measureCalls(3, 100_000) }
+ */
 export interface Results {
   calls?: CallFigures
   scale?: ScaleFigures
@@ -16,7 +21,12 @@ export interface Results {
   nats?: NatsFigures
 }
 
-/** The table's columns, in order. */
+/**
+ * The table's columns, in order.
+ *
+ * @example
+ * console.log(markdownTable(rows, PEERS))
+ */
 export const PEERS = ['nanoweb', 'Moleculer 0.15', 'fastify 5', 'bare node:http', 'raw @nats-io', 'workerd'] as const
 
 const SCALE_COLUMN: Record<string, string> = {

@@ -6,10 +6,20 @@
 import { median } from '../lib/stats.ts'
 import { measureScale, SCALE_PEERS, type ScalePeer, type ScaleSample } from './scale.ts'
 
-/** Per peer, per N: the median sample, or why there is none. */
+/**
+ * Per peer, per N: the median sample, or why there is none.
+ *
+ * @example
+ * const figures: ScaleFigures = await runScale(options)
+ */
 export type ScaleFigures = Record<string, Record<number, ScaleSample | { na: string }>>
 
-/** The N of the table's rows. */
+/**
+ * The N of the table's rows.
+ *
+ * @example
+ * const page = figures.nanoweb?.[TABLE_N]
+ */
 export const TABLE_N = 1000
 
 /**

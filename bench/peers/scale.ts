@@ -14,19 +14,39 @@ import { median } from '../lib/stats.ts'
 import { firstAnswer, launch, stop, treeRss } from './lib/children.ts'
 import { wholePage, writeShape } from './shapes.ts'
 
-/** The peers of the scale workload. */
+/**
+ * The peers of the scale workload.
+ *
+ * @example
+ * for (const peer of SCALE_PEERS) await measureScale(peer, 10, limits)
+ */
 export const SCALE_PEERS = ['nanoweb', 'moleculer', 'fastify', 'bare', 'workerd'] as const
-/** One of {@link SCALE_PEERS}. */
+/**
+ * One of {@link SCALE_PEERS}.
+ *
+ * @example
+ * const peer: ScalePeer = 'workerd'
+ */
 export type ScalePeer = (typeof SCALE_PEERS)[number]
 
-/** What one spawn of one peer at one N measured. */
+/**
+ * What one spawn of one peer at one N measured.
+ *
+ * @example
+ * const { startMs, rssBytes, pageMs }: ScaleSample = await measureScale('bare', 10, limits)
+ */
 export interface ScaleSample {
   readonly startMs: number
   readonly rssBytes: number
   readonly pageMs: number
 }
 
-/** The workerd binary of bench/node_modules (the `workerd` npm package). */
+/**
+ * The workerd binary of bench/node_modules (the `workerd` npm package).
+ *
+ * @example
+ * launch(WORKERD, ['serve', 'config.capnp'])
+ */
 export const WORKERD = join(REPO, 'bench', 'node_modules', '.bin', 'workerd')
 
 const folders = new Map<string, string>()

@@ -9,10 +9,20 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { REPO } from '../lib/project.ts'
 
-/** The kinds of generated project: `plain` serves fastify and bare node:http. */
+/**
+ * The kinds of generated project: `plain` serves fastify and bare node:http.
+ *
+ * @example
+ * const shape: Shape = 'plain'
+ */
 export type Shape = 'nanoweb' | 'moleculer' | 'plain' | 'workerd'
 
-/** Where the generated folders go (inside the repository so `@nanoweb/core` resolves). */
+/**
+ * Where the generated folders go (inside the repository so `@nanoweb/core` resolves).
+ *
+ * @example
+ * join(GENERATED, 'workerd-1000', 'config.capnp')
+ */
 export const GENERATED = join(REPO, '.bench-tmp', 'peers')
 
 /**
@@ -155,7 +165,12 @@ const PAGES: Record<Shape, (count: number) => Record<string, string>> = {
   }),
 }
 
-/** The page's head and tail around the fragments (node peers join the same bytes). */
+/**
+ * The page's head and tail around the fragments (node peers join the same bytes).
+ *
+ * @example
+ * const page = `${PAGE_FRAME.head}${cards.join('\n')}${PAGE_FRAME.tail}`
+ */
 export const PAGE_FRAME = { head: HEAD, tail: TAIL }
 
 function workerdConfig(count: number): string {

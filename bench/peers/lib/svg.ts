@@ -3,7 +3,12 @@
  * axes with ticks at powers of ten, one line with markers per series, a legend.
  */
 
-/** One line of a plot: its name and (x, y) points (missing points are left out). */
+/**
+ * One line of a plot: its name and (x, y) points (missing points are left out).
+ *
+ * @example
+ * const line: Series = { name: 'nanoweb', points: [[10, 0.7], [100, 1.2]] }
+ */
 export interface Series {
   readonly name: string
   readonly points: readonly (readonly [number, number])[]

@@ -4,10 +4,20 @@
  * time, or half the throughput), "n/a" cells with a footnote saying why.
  */
 
-/** A cell: a figure, or why the peer has none. */
+/**
+ * A cell: a figure, or why the peer has none.
+ *
+ * @example
+ * const cell: Cell = { na: 'no such concept' }
+ */
 export type Cell = { value: number } | { na: string }
 
-/** One workload row. */
+/**
+ * One workload row.
+ *
+ * @example
+ * const row: TableRow = { label: 'page', unit: 'ms', better: 'lower', cells: { nanoweb: { value: 8.7 } } }
+ */
 export interface TableRow {
   readonly label: string
   readonly unit: string
