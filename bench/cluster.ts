@@ -30,6 +30,7 @@ import { natsServerVersion, startNatsServer } from './cluster/nats-server.ts'
 import { moleculerOptions, RAW_SUBJECT } from './cluster/shared.ts'
 import { generateProject, REPO } from './lib/project.ts'
 import { median, requireNode24, row } from './lib/stats.ts'
+import { packageVersion as version } from './peers/lib/machine.ts'
 
 requireNode24()
 const ROUNDS = Number(process.env.ROUNDS ?? 5)
@@ -123,12 +124,6 @@ function clients(nc: NatsConnection, rt: Runtime, broker: ServiceBroker): Record
 
 async function header(): Promise<string> {
   const cpu = cpus()
-  const version = async (name: string) =>
-    (
-      (await import(join(REPO, 'node_modules', name, 'package.json'), { with: { type: 'json' } })) as {
-        default: { version: string }
-      }
-    ).default.version
   return [
     `machine: ${cpu.length} × ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB; ${process.platform} ${process.arch}`,
     `node ${process.version}; ${await natsServerVersion()}; @nats-io/transport-node ${await version('@nats-io/transport-node')}; moleculer ${await version('moleculer')} (nats ${await version('nats')})`,
