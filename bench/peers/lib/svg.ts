@@ -41,6 +41,7 @@ export function logLogPlot(
   const py = (y: number) => round(H - M.bottom - ((Math.log10(y) - ys.lo) / (ys.hi - ys.lo)) * (H - M.top - M.bottom))
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2 - M.right / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
   ]
