@@ -22,6 +22,8 @@ export interface AppServerOptions extends ServerOptions, IsolateOptions {
   readonly stallLimit?: Duration | false
   /** See {@link AppRuntimeOptions.metrics}: on by default; `false` turns them off. */
   readonly metrics?: boolean
+  /** See {@link AppRuntimeOptions.bundle}: the `nanoweb build` bundle is used when present, unless false. */
+  readonly bundle?: boolean
 }
 
 /**

@@ -132,7 +132,9 @@ function serverOptions(root: string, settings: ServeSettings, dev: boolean): App
     root,
     logger: foldRepeats(lines, { clock: systemClock }),
     accessLog: accessLog ? lines : false,
-    ...(dev ? { onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) } : {}),
+    ...(dev
+      ? { bundle: false, onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) }
+      : {}),
   }
 }
 

@@ -1,0 +1,148 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { isServiceDefinition, type ServiceDefinition } from '../define/service.ts'
+import { contentVersion, importExecutor } from './executor.ts'
+import type { Executor, ServiceSource } from './ports.ts'
+
+/** The folder, under an app's root, that `nanoweb build` writes. */
+export const BUILD_DIR = '.nanoweb'
+/** The manifest's file name in {@link BUILD_DIR}. */
+export const MANIFEST_FILE = 'manifest.json'
+/** The bundle's file name in {@link BUILD_DIR}. */
+export const BUNDLE_FILE = 'services.js'
+/** The manifest format this runtime reads; a manifest of another format is ignored. */
+export const MANIFEST_FORMAT = 1
+
+/**
+ * What `nanoweb build` wrote: the services in the bundle with the content version of the file
+ * each was built from, and the other project files the bundle holds (`shared`, e.g. a `lib/`
+ * module several services import) with theirs. Paths are relative to the app root, with `/`.
+ *
+ * @example
+ * const m: BundleManifest = { format: 1, nanoweb: '0.1.0', builtAt: '2026-11-30T12:00:00.000Z', bundle: 'services.js',
+ *   services: [{ name: 'hello', file: 'services/hello.ts', version: 'Xq3Lk9_a1Bz' }], shared: [], skipped: [] }
+ */
+export interface BundleManifest {
+  readonly format: number
+  /** The nanoweb version that built it (for people; not checked). */
+  readonly nanoweb: string
+  /** When it was built (ISO 8601). */
+  readonly builtAt: string
+  /** The bundle's file name in `.nanoweb/`. */
+  readonly bundle: string
+  readonly services: readonly BundledFile[]
+  /** Project files bundled because other project files import them. */
+  readonly shared: readonly BundledFile[]
+  /** Services left out of the bundle, and why (imported one by one at run time). */
+  readonly skipped: readonly { readonly name: string; readonly file: string; readonly reason: string }[]
+}
+
+/**
+ * A file in the bundle: its service name (or its path for a shared file), its path relative to
+ * the root and its `contentVersion` when it was bundled.
+ *
+ * @example
+ * const f: BundledFile = { name: 'hello', file: 'services/hello.ts', version: 'Xq3Lk9_a1Bz' }
+ */
+export interface BundledFile {
+  readonly name: string
+  readonly file: string
+  readonly version: string
+}
+
+type LazyModule = () => Promise<{ readonly default?: unknown }>
+
+interface Bundle {
+  readonly versions: ReadonlyMap<string, BundledFile>
+  readonly module: () => Promise<Readonly<Record<string, LazyModule>>>
+}
+
+/**
+ * An {@link Executor} over the bundle `nanoweb build` wrote to `<root>/.nanoweb/`: a service the
+ * bundle holds, at the version its file has now, is taken from the bundle (imported once, the
+ * service's own code run only when it is first loaded); any other — not in the bundle, edited
+ * since the build, reloaded (`reload > 0`), or failing inside the bundle — is imported from its
+ * file by `importExecutor`, so its code and errors are exactly those of today. The manifest is
+ * read on the first load; a missing or unreadable one, one of another format, or one whose shared
+ * files changed since, leaves every service to `importExecutor`.
+ *
+ * @example
+ * const executor = new BundledExecutor('/app')
+ * const def = await executor.load({ name: 'hello', file: '/app/services/hello.ts', root: '/app', reload: 0 })
+ */
+export class BundledExecutor implements Executor {
+  readonly #root: string
+  #bundle: Bundle | null | undefined
+
+  constructor(root: string) {
+    this.#root = resolve(root)
+  }
+
+  /** True when `<root>/.nanoweb/manifest.json` exists (whether it turns out usable or not). */
+  static builtIn(root: string): boolean {
+    return existsSync(join(root, BUILD_DIR, MANIFEST_FILE))
+  }
+
+  async load(source: ServiceSource): Promise<ServiceDefinition> {
+    const bundled = source.reload === 0 ? await this.#fromBundle(source) : undefined
+    return bundled ?? importExecutor.load(source)
+  }
+
+  async #fromBundle(source: ServiceSource): Promise<ServiceDefinition | undefined> {
+    this.#bundle ??= openBundle(this.#root) ?? null
+    const built = this.#bundle?.versions.get(source.name)
+    if (built === undefined || built.file !== appPath(this.#root, source.file)) return undefined
+    if ((source.version ?? contentVersion(source)) !== built.version) return undefined
+    try {
+      const init = (await (this.#bundle as Bundle).module())[source.name]
+      const definition = init === undefined ? undefined : (await init()).default
+      return isServiceDefinition(definition) ? definition : undefined
+    } catch {
+      return undefined
+    }
+  }
+}
+
+/**
+ * The manifest of `<root>/.nanoweb/`, or undefined when there is none or it cannot be read as one.
+ *
+ * @example
+ * readBundleManifest('/app')?.services.length // 2000
+ */
+export function readBundleManifest(root: string): BundleManifest | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, BUILD_DIR, MANIFEST_FILE), 'utf8')) as BundleManifest
+    const valid =
+      manifest.format === MANIFEST_FORMAT && Array.isArray(manifest.services) && Array.isArray(manifest.shared)
+    return valid ? manifest : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function openBundle(root: string): Bundle | undefined {
+  const manifest = readBundleManifest(root)
+  if (manifest === undefined || !manifest.shared.every((file) => unchanged(root, file))) return undefined
+  const url = pathToFileURL(join(root, BUILD_DIR, manifest.bundle)).href
+  let loading: Promise<Readonly<Record<string, LazyModule>>> | undefined
+  return {
+    versions: new Map(manifest.services.map((service) => [service.name, service])),
+    module: () => {
+      loading ??= import(url).then((mod: { services?: Record<string, LazyModule> }) => mod.services ?? {})
+      return loading
+    },
+  }
+}
+
+function unchanged(root: string, shared: BundledFile): boolean {
+  try {
+    return contentVersion({ name: shared.name, file: join(root, shared.file), root }) === shared.version
+  } catch {
+    return false
+  }
+}
+
+function appPath(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/')
+}
