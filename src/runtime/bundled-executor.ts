@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { join, relative, resolve, sep } from 'node:path'
+import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isServiceDefinition, type ServiceDefinition } from '../define/service.ts'
 import { contentVersion, importExecutor } from './executor.ts'
@@ -54,7 +54,8 @@ export interface BundledFile {
 type LazyModule = () => Promise<{ readonly default?: unknown }>
 
 interface Bundle {
-  readonly versions: ReadonlyMap<string, BundledFile>
+  /** Per service name, the absolute path of the file it was built from and that file's version. */
+  readonly built: ReadonlyMap<string, { readonly path: string; readonly version: string }>
   readonly module: () => Promise<Readonly<Record<string, LazyModule>>>
 }
 
@@ -91,8 +92,8 @@ export class BundledExecutor implements Executor {
 
   async #fromBundle(source: ServiceSource): Promise<ServiceDefinition | undefined> {
     this.#bundle ??= openBundle(this.#root) ?? null
-    const built = this.#bundle?.versions.get(source.name)
-    if (built === undefined || built.file !== appPath(this.#root, source.file)) return undefined
+    const built = this.#bundle?.built.get(source.name)
+    if (built === undefined || built.path !== source.file) return undefined
     if ((source.version ?? contentVersion(source)) !== built.version) return undefined
     try {
       const init = (await (this.#bundle as Bundle).module())[source.name]
@@ -127,7 +128,7 @@ function openBundle(root: string): Bundle | undefined {
   const url = pathToFileURL(join(root, BUILD_DIR, manifest.bundle)).href
   let loading: Promise<Readonly<Record<string, LazyModule>>> | undefined
   return {
-    versions: new Map(manifest.services.map((service) => [service.name, service])),
+    built: new Map(manifest.services.map(({ name, file, version }) => [name, { path: join(root, file), version }])),
     module: () => {
       loading ??= import(url).then((mod: { services?: Record<string, LazyModule> }) => mod.services ?? {})
       return loading
@@ -141,8 +142,4 @@ function unchanged(root: string, shared: BundledFile): boolean {
   } catch {
     return false
   }
-}
-
-function appPath(root: string, file: string): string {
-  return relative(root, file).split(sep).join('/')
 }

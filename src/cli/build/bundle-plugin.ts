@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { stripTypeScriptTypes } from 'node:module'
 import { relative, sep } from 'node:path'
-import type { BuildOptions, Plugin } from 'esbuild'
+import { type BuildOptions, type PartialMessage, type Plugin, transform } from 'esbuild'
 
 const PROJECT_CODE = /\.[cm]?[jt]s$/
 const TYPESCRIPT = /\.[cm]?ts$/
@@ -47,10 +47,26 @@ export function projectFiles(outDir: string): Plugin {
       b.onLoad({ filter: PROJECT_CODE }, async (args) => {
         if (args.path.split(sep).includes('node_modules')) return undefined
         const text = await readFile(args.path, 'utf8')
-        const code = TYPESCRIPT.test(args.path) ? quietly(() => stripTypeScriptTypes(text)) : text
+        let code = text
+        try {
+          if (TYPESCRIPT.test(args.path)) code = quietly(() => stripTypeScriptTypes(text))
+        } catch (error) {
+          return { errors: await locatedErrors(text, args.path, error as Error) }
+        }
         return { contents: withOwnLocation(code, relative(outDir, args.path).split(sep).join('/')), loader: 'js' }
       })
     },
+  }
+}
+
+/** Node's stripper names no line: esbuild's TypeScript parser finds where a syntax error is. */
+async function locatedErrors(text: string, file: string, error: Error): Promise<PartialMessage[]> {
+  const unlocated = [{ text: error.message }]
+  try {
+    await transform(text, { loader: 'ts', sourcefile: file, logLevel: 'silent' })
+    return unlocated
+  } catch (failure) {
+    return (failure as { errors?: PartialMessage[] }).errors ?? unlocated
   }
 }
 

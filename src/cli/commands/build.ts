@@ -8,7 +8,7 @@ import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
 } from '../../runtime/bundled-executor.ts'
-import { type BundledServices, bundleServices } from '../build/bundle-services.ts'
+import type { BundledServices } from '../build/bundle-services.ts'
 import { loadConfig } from '../config-file.ts'
 import { EXIT, fail } from '../output.ts'
 import { ownVersion } from '../own-package.ts'
@@ -32,6 +32,7 @@ export async function buildCommand(root: string): Promise<void> {
       throw new NanoError('NANO_E_NOT_FOUND', `${root} has no services/ folder: there is nothing to build`)
     const loaded = await loadConfig(folder)
     if (!loaded.ok) throw new NanoError('NANO_E_BAD_DEFINITION', loaded.problems.join('; '))
+    const { bundleServices } = await import('../build/bundle-services.ts') // esbuild: loaded by this command only
     const bundled = await bundleServices({ root: folder, untrusted: loaded.config.untrusted })
     const bytes = write(folder, bundled)
     report(root, bundled, bytes, performance.now() - started)
