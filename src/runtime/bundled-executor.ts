@@ -9,8 +9,6 @@ import type { Executor, ServiceSource } from './ports.ts'
 export const BUILD_DIR = '.nanoweb'
 /** The manifest's file name in {@link BUILD_DIR}. */
 export const MANIFEST_FILE = 'manifest.json'
-/** The bundle's file name in {@link BUILD_DIR}. */
-export const BUNDLE_FILE = 'services.js'
 /** The manifest format this runtime reads; a manifest of another format is ignored. */
 export const MANIFEST_FORMAT = 1
 
@@ -20,8 +18,8 @@ export const MANIFEST_FORMAT = 1
  * module several services import) with theirs. Paths are relative to the app root, with `/`.
  *
  * @example
- * const m: BundleManifest = { format: 1, nanoweb: '0.1.0', builtAt: '2026-11-30T12:00:00.000Z', bundle: 'services.js',
- *   services: [{ name: 'hello', file: 'services/hello.ts', version: 'Xq3Lk9_a1Bz' }], shared: [], skipped: [] }
+ * const m: BundleManifest = { format: 1, nanoweb: '0.1.0', builtAt: '2026-11-30T12:00:00.000Z', shared: [], skipped: [],
+ *   services: [{ name: 'hello', file: 'services/hello.ts', version: 'Xq3Lk9_a1Bz', chunk: 'services-1.js' }] }
  */
 export interface BundleManifest {
   readonly format: number
@@ -29,9 +27,7 @@ export interface BundleManifest {
   readonly nanoweb: string
   /** When it was built (ISO 8601). */
   readonly builtAt: string
-  /** The bundle's file name in `.nanoweb/`. */
-  readonly bundle: string
-  readonly services: readonly BundledFile[]
+  readonly services: readonly BundledService[]
   /** Project files bundled because other project files import them. */
   readonly shared: readonly BundledFile[]
   /** Services left out of the bundle, and why (imported one by one at run time). */
@@ -51,12 +47,30 @@ export interface BundledFile {
   readonly version: string
 }
 
+/**
+ * A service in the bundle: its file as {@link BundledFile}, and the bundle file (in `.nanoweb/`) that holds it.
+ *
+ * @example
+ * const s: BundledService = { name: 'hello', file: 'services/hello.ts', version: 'Xq3Lk9_a1Bz', chunk: 'services-1.js' }
+ */
+export interface BundledService extends BundledFile {
+  readonly chunk: string
+}
+
 type LazyModule = () => Promise<{ readonly default?: unknown }>
 
+interface Built {
+  /** Absolute path of the file the service was built from. */
+  readonly path: string
+  readonly version: string
+  /** URL of the bundle file that holds it. */
+  readonly url: string
+}
+
 interface Bundle {
-  /** Per service name, the absolute path of the file it was built from and that file's version. */
-  readonly built: ReadonlyMap<string, { readonly path: string; readonly version: string }>
-  readonly module: () => Promise<Readonly<Record<string, LazyModule>>>
+  readonly built: ReadonlyMap<string, Built>
+  /** The bundle file at `url`, imported once. */
+  readonly module: (url: string) => Promise<Readonly<Record<string, LazyModule>>>
 }
 
 /**
@@ -96,7 +110,7 @@ export class BundledExecutor implements Executor {
     if (built === undefined || built.path !== source.file) return undefined
     if ((source.version ?? contentVersion(source)) !== built.version) return undefined
     try {
-      const init = (await (this.#bundle as Bundle).module())[source.name]
+      const init = (await (this.#bundle as Bundle).module(built.url))[source.name]
       const definition = init === undefined ? undefined : (await init()).default
       return isServiceDefinition(definition) ? definition : undefined
     } catch {
@@ -125,13 +139,24 @@ export function readBundleManifest(root: string): BundleManifest | undefined {
 function openBundle(root: string): Bundle | undefined {
   const manifest = readBundleManifest(root)
   if (manifest === undefined || !manifest.shared.every((file) => unchanged(root, file))) return undefined
-  const url = pathToFileURL(join(root, BUILD_DIR, manifest.bundle)).href
-  let loading: Promise<Readonly<Record<string, LazyModule>>> | undefined
+  const dir = join(root, BUILD_DIR)
+  const urls = new Map<string, string>()
+  const built = new Map<string, Built>()
+  for (const { name, file, version, chunk } of manifest.services) {
+    const url = urls.get(chunk) ?? pathToFileURL(join(dir, chunk)).href
+    urls.set(chunk, url)
+    built.set(name, { path: join(root, file), version, url })
+  }
+  const loading = new Map<string, Promise<Readonly<Record<string, LazyModule>>>>()
   return {
-    built: new Map(manifest.services.map(({ name, file, version }) => [name, { path: join(root, file), version }])),
-    module: () => {
-      loading ??= import(url).then((mod: { services?: Record<string, LazyModule> }) => mod.services ?? {})
-      return loading
+    built,
+    module: (url) => {
+      let module = loading.get(url)
+      if (module === undefined) {
+        module = import(url).then((mod: { services?: Record<string, LazyModule> }) => mod.services ?? {})
+        loading.set(url, module)
+      }
+      return module
     },
   }
 }

@@ -55,7 +55,7 @@ test('build bundles the trusted services; start loads them from the bundle, and 
   })
   const built = await nanoweb(['build', root])
   assert.equal(built.code, 0, built.stderr)
-  assert.match(built.stdout, /nanoweb build: 4 services bundled into .*\.nanoweb\/services\.js \(\d+ kB\) in [\d.]+ s/)
+  assert.match(built.stdout, /nanoweb build: 4 services bundled into .*\.nanoweb\/ \(1 file, \d+ kB\) in [\d.]+ s/)
   assert.match(built.stdout, /- services\/plugins\/guest\.ts not bundled \(untrusted: runs in a V8 isolate\)/)
 
   const manifest = await manifestOf(root)
@@ -75,17 +75,17 @@ test('build bundles the trusted services; start loads them from the bundle, and 
   assert.deepEqual(manifest.skipped, [
     { name: 'plugins/guest', file: 'services/plugins/guest.ts', reason: 'untrusted: runs in a V8 isolate' },
   ])
-  assert.doesNotMatch(await readFile(join(root, '.nanoweb/services.js'), 'utf8'), /'guest'/)
+  assert.doesNotMatch(await readFile(join(root, '.nanoweb/services-1.js'), 'utf8'), /'guest'/)
 
   await writeFile(join(root, 'services/edited.ts'), answering('edited after the build'))
   const { url } = await serve(t, ['start', root, '--port', '0'])
-  assert.match(String(await answer(url, 'where')), /\.nanoweb\/services\.js:\d+:\d+/, 'runs from the bundle')
+  assert.match(String(await answer(url, 'where')), /\.nanoweb\/services-1\.js:\d+:\d+/, 'runs from the bundle')
   assert.equal(await answer(url, 'edited'), 'edited after the build', 'the file changed since the build wins')
   assert.equal(await answer(url, 'greeting'), 'hello from a file beside the service', 'import.meta.url is the file')
   assert.equal(await answer(url, 'plugins/guest'), 'guest', 'the untrusted service still runs, in its isolate')
   const page = await request(`${url}/`)
   assert.equal(page.status, 200)
-  assert.match(String(page.body), /<p class="card">.*\.nanoweb\/services\.js:\d+:\d+.*<\/p>/)
+  assert.match(String(page.body), /<p class="card">.*\.nanoweb\/services-1\.js:\d+:\d+.*<\/p>/)
 })
 
 test('a service file that does not bundle is reported, the rest bundles, and it fails at run time as without a build', {
@@ -127,7 +127,7 @@ test('a service file that does not bundle is reported, the rest bundles, and it 
   const listed = await nanoweb(['ls', root, '--json'])
   const today = (JSON.parse(listed.stdout) as { broken: { name: string; error: { message: string } }[] }).broken
   const { url } = await serve(t, ['start', root, '--port', '0'])
-  assert.match(String(await answer(url, 'where')), /\.nanoweb\/services\.js/)
+  assert.match(String(await answer(url, 'where')), /\.nanoweb\/services-1\.js/)
   for (const name of ['broken', 'enumerated', 'throws']) {
     const reply = await post(`${url}/api/${name}`, {})
     const error = (reply.body as { error: { code: string; message: string } }).error

@@ -5,9 +5,10 @@ import picomatch from 'picomatch'
 import { NanoError } from '../../define/errors.ts'
 import { declaresUntrusted } from '../../isolate/trust-router.ts'
 import { scanServices } from '../../registry/scan.ts'
-import { BUILD_DIR, BUNDLE_FILE, type BundledFile } from '../../runtime/bundled-executor.ts'
+import { BUILD_DIR, type BundledFile, type BundledService } from '../../runtime/bundled-executor.ts'
 import { contentVersion } from '../../runtime/executor.ts'
 import { bundleOptions } from './bundle-plugin.ts'
+import { groupServices } from './groups.ts'
 
 /**
  * A service `nanoweb build` left out of the bundle, and why (it is imported on its own at run time).
@@ -30,7 +31,7 @@ export interface SkippedService {
  */
 export interface BundledServices {
   readonly outputs: readonly OutputFile[]
-  readonly services: readonly BundledFile[]
+  readonly services: readonly BundledService[]
   readonly shared: readonly BundledFile[]
   readonly skipped: readonly SkippedService[]
 }
@@ -42,8 +43,9 @@ interface Candidate extends BundledFile {
 const UNTRUSTED = 'untrusted: runs in a V8 isolate'
 
 /**
- * Bundles the app's trusted services into one ES module (`export const services = { name: () =>
- * import(file) }`, each service a lazily run closure). Untrusted services (`trust: 'untrusted'`
+ * Bundles the app's trusted services into ES modules of about 500 services each (`export const
+ * services = { name: () => import(file) }`, each service a lazily run closure; services sharing a
+ * project file in the same module). Untrusted services (`trust: 'untrusted'`
  * written in the file, or named by the `untrusted` globs) are left out, and so is every service
  * whose file does not bundle (found by bundling the services one by one when the whole fails);
  * the rest is bundled all the same. Writes nothing.
@@ -80,21 +82,35 @@ export async function bundleServices(options: {
         `The services bundle on their own but not together: ${describe(root, result.errors)}`,
       )
   }
-  const services = chosen.map(({ name, file, version }) => ({ name, file, version }))
-  return { outputs: result.outputs, services, shared: sharedFiles(root, result.metafile), skipped }
+  const byFile = new Map(chosen.map((c) => [c.file, c]))
+  const groups = groupServices([...byFile.keys()], result.metafile)
+  const outputs: OutputFile[] = []
+  const services: BundledService[] = []
+  await Promise.all(
+    groups.map(async (files, i) => {
+      const chunk = `services-${i + 1}.js`
+      const members = files.map((file) => byFile.get(file) as Candidate)
+      const built = await bundleOf(root, members, chunk)
+      if ('errors' in built) throw new NanoError('NANO_E_BAD_DEFINITION', describe(root, built.errors))
+      outputs.push(...built.outputs)
+      for (const { name, file, version } of members) services.push({ name, file, version, chunk })
+    }),
+  )
+  services.sort((a, b) => (a.name < b.name ? -1 : 1))
+  return { outputs, services, shared: sharedFiles(root, result.metafile), skipped }
 }
 
 type Outcome = { readonly outputs: OutputFile[]; readonly metafile: Metafile } | { readonly errors: readonly Message[] }
 
-async function bundleOf(root: string, services: readonly Candidate[]): Promise<Outcome> {
+async function bundleOf(root: string, services: readonly Candidate[], chunk?: string): Promise<Outcome> {
   const outDir = join(root, BUILD_DIR)
   const lines = services.map((s) => `  ${JSON.stringify(s.name)}: () => import(${JSON.stringify(`./${s.file}`)}),`)
   try {
     const out = await build({
       ...bundleOptions(root, outDir),
       stdin: { contents: `export const services = {\n${lines.join('\n')}\n}\n`, resolveDir: root, loader: 'js' },
-      outfile: join(outDir, BUNDLE_FILE),
-      sourcemap: 'linked',
+      outfile: join(outDir, chunk ?? 'all.js'),
+      sourcemap: chunk === undefined ? false : 'linked',
       sourcesContent: false,
     })
     return { outputs: out.outputFiles ?? [], metafile: out.metafile ?? { inputs: {}, outputs: {} } }

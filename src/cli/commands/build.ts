@@ -1,21 +1,15 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
 import { NanoError } from '../../define/errors.ts'
-import {
-  BUILD_DIR,
-  BUNDLE_FILE,
-  type BundleManifest,
-  MANIFEST_FILE,
-  MANIFEST_FORMAT,
-} from '../../runtime/bundled-executor.ts'
+import { BUILD_DIR, type BundleManifest, MANIFEST_FILE, MANIFEST_FORMAT } from '../../runtime/bundled-executor.ts'
 import type { BundledServices } from '../build/bundle-services.ts'
 import { loadConfig } from '../config-file.ts'
 import { EXIT, fail } from '../output.ts'
 import { ownVersion } from '../own-package.ts'
 
 /**
- * `nanoweb build [root]`: bundles the app's trusted services into `<root>/.nanoweb/services.js`
- * (with its source map) and writes `<root>/.nanoweb/manifest.json` (nanoweb version, build time,
+ * `nanoweb build [root]`: bundles the app's trusted services into `<root>/.nanoweb/services-<n>.js`
+ * (about 500 services a file, with source maps; what was there before is removed) and writes `<root>/.nanoweb/manifest.json` (nanoweb version, build time,
  * each service's name, file and content version), which `nanoweb start` then loads from. Prints
  * a summary; a service that could not be bundled is listed with the reason (it will be imported
  * on its own, as without a build) and the exit code is 1, the bundle of the others written all
@@ -48,19 +42,18 @@ function write(root: string, bundled: BundledServices): number {
     format: MANIFEST_FORMAT,
     nanoweb: ownVersion(),
     builtAt: new Date().toISOString(),
-    bundle: BUNDLE_FILE,
     services: bundled.services,
     shared: bundled.shared,
     skipped: bundled.skipped,
   }
   let bytes = 0
   try {
+    rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
-    rmSync(join(dir, MANIFEST_FILE), { force: true })
     writeFileSync(join(dir, '.gitignore'), '# written by nanoweb build\n*\n')
     for (const output of bundled.outputs) {
       writeFileSync(join(dir, basename(output.path)), output.contents)
-      if (output.path.endsWith('.js')) bytes = output.contents.byteLength
+      if (output.path.endsWith('.js')) bytes += output.contents.byteLength
     }
     writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
   } catch (error) {
@@ -73,11 +66,12 @@ function write(root: string, bundled: BundledServices): number {
 }
 
 function report(root: string, bundled: BundledServices, bytes: number, ms: number): void {
-  const where = relative('.', join(root, BUILD_DIR, BUNDLE_FILE)) || BUNDLE_FILE
+  const where = `${relative('.', join(root, BUILD_DIR)) || BUILD_DIR}/`
+  const files = new Set(bundled.services.map((s) => s.chunk)).size
   const size = bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`
   const count = bundled.services.length
   process.stdout.write(
-    `nanoweb build: ${count} service${count === 1 ? '' : 's'} bundled into ${where} (${size}) in ${(ms / 1000).toFixed(2)} s\n`,
+    `nanoweb build: ${count} service${count === 1 ? '' : 's'} bundled into ${where} (${files} file${files === 1 ? '' : 's'}, ${size}) in ${(ms / 1000).toFixed(2)} s\n`,
   )
   for (const skipped of bundled.skipped) {
     const untrusted = skipped.reason.startsWith('untrusted')
