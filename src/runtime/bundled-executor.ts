@@ -31,7 +31,13 @@ export interface BundleManifest {
   /** Project files bundled because other project files import them. */
   readonly shared: readonly BundledFile[]
   /** Services left out of the bundle, and why (imported one by one at run time). */
-  readonly skipped: readonly { readonly name: string; readonly file: string; readonly reason: string }[]
+  readonly skipped: readonly {
+    readonly name: string
+    readonly file: string
+    readonly reason: string
+    /** True for a file that does not bundle for an error; false for one left out by design (untrusted, computed imports). */
+    readonly error: boolean
+  }[]
 }
 
 /**

@@ -73,7 +73,12 @@ test('build bundles the trusted services; start loads them from the bundle, and 
     assert.equal(service.version, version, `${service.name} has the runtime's content version`)
   }
   assert.deepEqual(manifest.skipped, [
-    { name: 'plugins/guest', file: 'services/plugins/guest.ts', reason: 'untrusted: runs in a V8 isolate' },
+    {
+      name: 'plugins/guest',
+      file: 'services/plugins/guest.ts',
+      reason: 'untrusted: runs in a V8 isolate',
+      error: false,
+    },
   ])
   assert.doesNotMatch(await readFile(join(root, '.nanoweb/services-1.js'), 'utf8'), /'guest'/)
 
@@ -98,6 +103,10 @@ test('a service file that does not bundle is reported, the rest bundles, and it 
       `input: z.object({}), output: z.string(), run: () => 'never',`,
       `throw new Error('boom while loading')`,
     ),
+    'services/computed.ts': svc(
+      `input: z.object({}), output: z.string(), run: async () => (await import(\`./_parts/\${'one'}.ts\`)).text,`,
+    ),
+    'services/_parts/one.ts': `export const text = 'one, imported by a computed path'\n`,
     'services/enumerated.ts': svc(
       `input: z.object({}), output: z.string(), run: () => Kind[Kind.A],`,
       'enum Kind { A }',
@@ -116,9 +125,14 @@ test('a service file that does not bundle is reported, the rest bundles, and it 
     ['throws', 'where'],
   )
   assert.deepEqual(
-    manifest.skipped.map((s) => s.name),
-    ['broken', 'enumerated'],
+    manifest.skipped.map((s) => [s.name, s.error]),
+    [
+      ['broken', true],
+      ['computed', false],
+      ['enumerated', true],
+    ],
   )
+  assert.match(built.stdout, /- services\/computed\.ts not bundled \(.*imports a computed path/)
   assert.match(
     built.stderr,
     /✗ services\/enumerated\.ts not bundled \(TypeScript enum is not supported in strip-only mode\)/,
@@ -135,6 +149,7 @@ test('a service file that does not bundle is reported, the rest bundles, and it 
     assert.equal(error.message, today.find((b) => b.name === name)?.error.message, `${name} fails as it does unbuilt`)
     assert.match(error.message, new RegExp(`^services/${name}\\.ts:\\d+`))
   }
+  assert.equal(await answer(url, 'computed'), 'one, imported by a computed path')
 })
 
 test('a shared file changed since the build leaves the whole bundle unused', { timeout: 120_000 }, async (t) => {

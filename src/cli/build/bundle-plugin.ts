@@ -6,6 +6,10 @@ import { type BuildOptions, type PartialMessage, type Plugin, transform } from '
 const PROJECT_CODE = /\.[cm]?[jt]s$/
 const TYPESCRIPT = /\.[cm]?ts$/
 const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g
+const COMPUTED_IMPORT = /\bimport\s*\(\s*(?!(['"])[^'"`\n]*\1\s*[,)])/
+
+/** How a file with `import(<computed path>)` is reported: it is loaded on its own, not an error. */
+export const COMPUTED_IMPORT_REASON = 'imports a computed path (import(…)), which only works from its own file'
 
 /**
  * The esbuild options of `nanoweb build`: one ES module for Node.js, npm packages left as imports
@@ -36,6 +40,8 @@ export function bundleOptions(root: string, outDir: string): BuildOptions {
  * `stripTypeScriptTypes` (so a file Node would refuse, e.g. one with an `enum`, fails the build
  * as it fails its import), and `import.meta.url`, `.filename` and `.dirname` keep naming the
  * file itself rather than the bundle (written relative to the bundle, so the app can be moved).
+ * A file that imports a computed path (`import(\`./locales/${lang}.ts\`)`, resolved relative to
+ * the file at run time) is refused with {@link COMPUTED_IMPORT_REASON}.
  *
  * @example
  * build({ ...options, plugins: [projectFiles('/app/.nanoweb')] })
@@ -53,6 +59,7 @@ export function projectFiles(outDir: string): Plugin {
         } catch (error) {
           return { errors: await locatedErrors(text, args.path, error as Error) }
         }
+        if (COMPUTED_IMPORT.test(code)) return { errors: [{ text: COMPUTED_IMPORT_REASON }] }
         return { contents: withOwnLocation(code, relative(outDir, args.path).split(sep).join('/')), loader: 'js' }
       })
     },

@@ -7,7 +7,7 @@ import { declaresUntrusted } from '../../isolate/trust-router.ts'
 import { scanServices } from '../../registry/scan.ts'
 import { BUILD_DIR, type BundledFile, type BundledService } from '../../runtime/bundled-executor.ts'
 import { contentVersion } from '../../runtime/executor.ts'
-import { bundleOptions } from './bundle-plugin.ts'
+import { bundleOptions, COMPUTED_IMPORT_REASON } from './bundle-plugin.ts'
 import { groupServices } from './groups.ts'
 
 /**
@@ -20,6 +20,8 @@ export interface SkippedService {
   readonly name: string
   readonly file: string
   readonly reason: string
+  /** True when the file does not bundle for an error (false: untrusted, or a computed import). */
+  readonly error: boolean
 }
 
 /**
@@ -64,7 +66,7 @@ export async function bundleServices(options: {
   for (const { name, file } of scanServices(root)) {
     const rel = appPath(root, file)
     if (isUntrusted(name) || declaresUntrusted(readFileSync(file, 'utf8'))) {
-      skipped.push({ name, file: rel, reason: UNTRUSTED })
+      skipped.push({ name, file: rel, reason: UNTRUSTED, error: false })
       continue
     }
     candidates.push({ name, file: rel, path: file, version: contentVersion({ name, file, root }) })
@@ -131,7 +133,9 @@ async function failuresOf(root: string, candidates: readonly Candidate[]): Promi
         metafile: false,
       }).catch((error: unknown) => {
         const errors = (error as { errors?: Message[] }).errors ?? [messageOf(error)]
-        failures.push({ name: service.name, file: service.file, reason: describe(root, errors) })
+        const reason = describe(root, errors)
+        const failed = !reason.includes(COMPUTED_IMPORT_REASON)
+        failures.push({ name: service.name, file: service.file, reason, error: failed })
       })
     }
   }

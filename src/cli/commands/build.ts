@@ -11,9 +11,10 @@ import { ownVersion } from '../own-package.ts'
  * `nanoweb build [root]`: bundles the app's trusted services into `<root>/.nanoweb/services-<n>.js`
  * (about 500 services a file, with source maps; what was there before is removed) and writes `<root>/.nanoweb/manifest.json` (nanoweb version, build time,
  * each service's name, file and content version), which `nanoweb start` then loads from. Prints
- * a summary; a service that could not be bundled is listed with the reason (it will be imported
- * on its own, as without a build) and the exit code is 1, the bundle of the others written all
- * the same. Untrusted services (isolates) are never bundled.
+ * a summary; a service whose file does not bundle for an error is listed with it (it will be
+ * imported on its own, as without a build) and the exit code is 1, the bundle of the others
+ * written all the same. Untrusted services (isolates) and files importing computed paths are
+ * listed as left out (exit 0).
  *
  * @example
  * await buildCommand('examples/news')
@@ -30,7 +31,7 @@ export async function buildCommand(root: string): Promise<void> {
     const bundled = await bundleServices({ root: folder, untrusted: loaded.config.untrusted })
     const bytes = write(folder, bundled)
     report(root, bundled, bytes, performance.now() - started)
-    if (bundled.skipped.some((s) => !s.reason.startsWith('untrusted'))) process.exitCode = EXIT.FAILED
+    if (bundled.skipped.some((s) => s.error)) process.exitCode = EXIT.FAILED
   } catch (error) {
     fail(error)
   }
@@ -74,8 +75,7 @@ function report(root: string, bundled: BundledServices, bytes: number, ms: numbe
     `nanoweb build: ${count} service${count === 1 ? '' : 's'} bundled into ${where} (${files} file${files === 1 ? '' : 's'}, ${size}) in ${(ms / 1000).toFixed(2)} s\n`,
   )
   for (const skipped of bundled.skipped) {
-    const untrusted = skipped.reason.startsWith('untrusted')
-    const line = `${untrusted ? '-' : '✗'} ${skipped.file} not bundled (${skipped.reason}); it is loaded on its own\n`
-    ;(untrusted ? process.stdout : process.stderr).write(line)
+    const line = `${skipped.error ? '✗' : '-'} ${skipped.file} not bundled (${skipped.reason}); it is loaded on its own\n`
+    ;(skipped.error ? process.stderr : process.stdout).write(line)
   }
 }
