@@ -73,7 +73,7 @@ export function buildProgram(): Command {
   program
     .command('build')
     .description(
-      'Bundle the trusted services into .nanoweb/services.js, which nanoweb start loads in one go (a fast cold start)',
+      'Bundle the trusted services into .nanoweb/, which nanoweb start then loads them from (a faster cold start)',
     )
     .argument('[root]', 'project folder', '.')
     .action(buildCommand)

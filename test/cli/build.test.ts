@@ -182,6 +182,13 @@ test('dev ignores the bundle and reloads each service from its file', { timeout:
   await until(async () => (await answer(url, 'ver')) === 'v2', 30_000)
 })
 
+test('build has --help and nanoweb --help lists it', { timeout: 60_000 }, async () => {
+  const help = await nanoweb(['build', '--help'])
+  assert.equal(help.code, 0)
+  assert.match(help.stdout, /Usage: nanoweb build \[options\] \[root\]/)
+  assert.match((await nanoweb(['--help'])).stdout, /^ {2}build \[root\] +Bundle the trusted services/m)
+})
+
 test('build of a folder without services/ says so', { timeout: 60_000 }, async (t) => {
   const root = await tempProject(t, { 'pages/index.html': '<p>hi</p>' })
   const built = await nanoweb(['build', root])
