@@ -3,8 +3,9 @@ import type { Duration } from '../define/duration.ts'
 import type { Limits } from '../define/policy.ts'
 import { trustRouter } from '../isolate/trust-router.ts'
 import { observerFor } from '../observe/index.ts'
+import { BundledExecutor } from '../runtime/bundled-executor.ts'
 import { importExecutor } from '../runtime/executor.ts'
-import { systemClock } from '../runtime/ports.ts'
+import { type Executor, systemClock } from '../runtime/ports.ts'
 import { createRuntime as createLocalRuntime, Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import { ClusterLink, type NatsOptions } from './cluster-link.ts'
 
@@ -50,11 +51,18 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
    * later, `false` never makes them.
    */
   readonly tracing?: boolean
+  /**
+   * Load trusted services from the bundle `nanoweb build` wrote to `<root>/.nanoweb/` when there
+   * is one (each service whose file is unchanged since the build; the others are imported as
+   * usual). Default true; `nanoweb dev` passes false. Ignored when `executor` is given.
+   */
+  readonly bundle?: boolean
 }
 
 /**
  * Creates a runtime for the services under `<root>/services`. Services marked untrusted
- * (`trust: 'untrusted'`, or named by `untrusted`) run in V8 isolates. With `nats`, the runtime is a node
+ * (`trust: 'untrusted'`, or named by `untrusted`) run in V8 isolates; the others come from the
+ * bundle of `nanoweb build` when `<root>/.nanoweb/manifest.json` exists (see `bundle`). With `nats`, the runtime is a node
  * of a cluster (the connection is made in the background; `rt.warm()` resolves once the cluster
  * is known); with `services: []` too, it is a client of the cluster: `rt.call` reaches every
  * service any node runs.
@@ -65,12 +73,12 @@ export interface AppRuntimeOptions extends RuntimeOptions, IsolateOptions {
  * await rt.close()
  */
 export function createRuntime(options: AppRuntimeOptions): Runtime {
-  const { nats, untrusted, isolateLimits, isolateIdle, metrics, tracing, ...own } = options
+  const { nats, untrusted, isolateLimits, isolateIdle, metrics, tracing, bundle, ...own } = options
   const executor = trustRouter({
     untrusted,
     limits: isolateLimits,
     idle: isolateIdle,
-    trusted: own.executor ?? importExecutor,
+    trusted: own.executor ?? trustedExecutor(own.root, bundle !== false),
   })
   let link: ClusterLink | undefined
   const labels = {
@@ -95,4 +103,8 @@ export function createRuntime(options: AppRuntimeOptions): Runtime {
     sharedCache: rest.sharedCache ?? link.sharedCache,
   })
   return runtime
+}
+
+function trustedExecutor(root: string, bundle: boolean): Executor {
+  return bundle && BundledExecutor.builtIn(root) ? new BundledExecutor(root) : importExecutor
 }

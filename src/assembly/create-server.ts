@@ -24,6 +24,8 @@ export interface AppServerOptions extends ServerOptions, IsolateOptions {
   readonly metrics?: boolean
   /** See {@link AppRuntimeOptions.tracing}: spans when an OpenTelemetry SDK is registered. */
   readonly tracing?: boolean
+  /** See {@link AppRuntimeOptions.bundle}: the `nanoweb build` bundle is used when present, unless false. */
+  readonly bundle?: boolean
 }
 
 /**

@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path'
 import { isNanoError } from '../define/errors.ts'
 import { importDefault } from '../registry/import-default.ts'
 import type { NanowebConfig } from './config.ts'
-import { configProblems } from './config-schema.ts'
 
 /**
  * The names an app's config file may have, at the app root. At most one may exist.
@@ -54,6 +53,7 @@ export async function loadConfig(root: string): Promise<ConfigResult> {
   } catch (error) {
     return { ok: false, problems: [isNanoError(error) ? error.message : `${name}: ${String(error)}`] }
   }
+  const { configProblems } = await import('./config-schema.ts') // compiles its schema: paid only with a config file
   const problems = configProblems(config)
   if (problems.length > 0) return { ok: false, problems: problems.map((problem) => `${name}: ${problem}`) }
   return { ok: true, config: config as NanowebConfig, file: name }

@@ -143,9 +143,8 @@ export function serviceIndexFor(
     include: servicePlacement(options.services),
     loader: {
       async load({ name, file, reload }) {
-        const source = { name, file, root, reload }
-        const version = contentVersion(source)
-        const definition = await executor.load(source)
+        const version = contentVersion({ name, file, root })
+        const definition = await executor.load({ name, file, root, reload, version })
         return prepareService({ definition, name, file, version, settings, logLevel: levelOf(name) })
       },
       usesOf: (svc) => svc.uses,

@@ -81,6 +81,8 @@ export interface ServiceSource {
   readonly root: string
   /** 0 for the first load; counts reloads, so a reload gets fresh code. */
   readonly reload: number
+  /** The file's content version (`contentVersion`) when the loader computed it already. */
+  readonly version?: string
 }
 
 /**

@@ -135,7 +135,9 @@ function serverOptions(root: string, settings: ServeSettings, dev: boolean): App
     logLevel,
     logger: foldRepeats(lines, { clock: systemClock }),
     accessLog: accessLog ? atLeast(logLevel, lines) : false,
-    ...(dev ? { onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) } : {}),
+    ...(dev
+      ? { bundle: false, onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) }
+      : {}),
   }
 }
 

@@ -70,9 +70,10 @@ export const TSCONFIG = `${JSON.stringify(
 
 /**
  * The new app's .gitignore. `nanoweb-env.d.ts` is kept in git, so that `npm run check` works
- * on a fresh clone (`nanoweb dev` and `nanoweb types` rewrite it).
+ * on a fresh clone (`nanoweb dev` and `nanoweb types` rewrite it); `.nanoweb/` (what `nanoweb
+ * build` writes) is not.
  *
  * @example
  * GITIGNORE.includes('node_modules/') // true
  */
-export const GITIGNORE = 'node_modules/\n'
+export const GITIGNORE = 'node_modules/\n.nanoweb/\n'
