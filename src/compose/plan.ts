@@ -7,6 +7,7 @@ import type { ServiceDefinition } from '../define/service.ts'
 import type { Caller } from '../runtime/ports.ts'
 import type { AssetRegistry } from './assets.ts'
 import { fill, type PageVars, type Template } from './interpolate.ts'
+import { encodeTemplate, MarkupBytes, type TemplatePiece } from './page-bytes.ts'
 import type { ParsedPage, SlotSpec, TemplatePart } from './template.ts'
 
 /**
@@ -55,6 +56,13 @@ export interface PagePlan {
   readonly assets: { readonly css: readonly string[]; readonly js: readonly string[] }
   /** Slots that can never render, found when the page was linked. */
   readonly problems: readonly SlotProblem[]
+  /** The page's fixed text as bytes, encoded once: each part's pieces, and the head tags. */
+  readonly encoded: {
+    readonly parts: readonly (readonly TemplatePiece[])[]
+    readonly headTags: Uint8Array
+    /** One per slot: the bytes of the markup it wrote last (a cached fragment writes the same). */
+    readonly markup: readonly MarkupBytes[]
+  }
 }
 
 /**
@@ -117,6 +125,11 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
     headTags,
     assets: { css: [...css], js: [...js] },
     problems,
+    encoded: {
+      parts: parsed.parts.map((part) => (part.kind === 'text' ? encodeTemplate(part.text) : [])),
+      headTags: Buffer.from(headTags, 'utf8'),
+      markup: slots.map(() => new MarkupBytes()),
+    },
   }
 }
 
