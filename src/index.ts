@@ -62,6 +62,14 @@ export { MemoryCacheStore } from './runtime/cache/store.ts'
 export { InProcessTransport } from './runtime/in-process-transport.ts'
 export type { LogLevel, LogRecord, LogSink } from './runtime/logger.ts'
 export { batchedWriter, foldRepeats, jsonLineSink } from './runtime/logger.ts'
+export type {
+  CacheResult,
+  EdgeFigures,
+  ObservedFigures,
+  ObservedWork,
+  Observer,
+  ServiceFigures,
+} from './runtime/observer.ts'
 export {
   type BrokenService,
   type CallDescriptor,
@@ -78,13 +86,5 @@ export {
   systemClock,
   type Transport,
 } from './runtime/ports.ts'
-export type {
-  CacheResult,
-  EdgeFigures,
-  ObservedFigures,
-  ObservedWork,
-  Observer,
-  ServiceFigures,
-} from './runtime/observer.ts'
 export type { Runtime, RuntimeOptions } from './runtime/runtime.ts'
 export { LocalTopicBus, type TopicBus, type TopicListener } from './runtime/topics.ts'

@@ -5,6 +5,7 @@ import { escapeHtml } from '../define/html.ts'
 import { type JsonSchema, toJsonSchema } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { Caller } from '../runtime/ports.ts'
+import { sealInput } from '../runtime/validate/sealed.ts'
 import type { AssetRegistry } from './assets.ts'
 import { fill, type PageVars, type Template } from './interpolate.ts'
 import { encodeTemplate, MarkupBytes, type TemplatePiece } from './page-bytes.ts'
@@ -155,14 +156,27 @@ function inputBuilder(attributes: Readonly<Record<string, Template>>, schema: Js
     ([name, template]) => [name, template, propertySchema(schema, name)] as const,
   )
   if (entries.every(([, template]) => typeof template === 'string')) {
-    const fixed = Object.freeze(
-      Object.fromEntries(entries.map(([name, text, s]) => [name, coerceText(text as string, s)])),
-    )
+    const fixed = sealInput(Object.fromEntries(entries.map(([name, text, s]) => [name, coerceText(text as string, s)])))
     return () => fixed
   }
+  const seen = new Map<string, unknown>()
   return (vars) => {
-    const input: Record<string, unknown> = {}
-    for (const [name, template, s] of entries) input[name] = coerceText(fill(template, vars, false), s)
+    const texts = entries.map(([, template]) => fill(template, vars, false))
+    const key = texts.join('\u0000')
+    let input = seen.get(key)
+    if (input === undefined) {
+      const built: Record<string, unknown> = {}
+      for (let i = 0; i < entries.length; i++) {
+        const [name, , s] = entries[i] as (typeof entries)[number]
+        built[name] = coerceText(texts[i] as string, s)
+      }
+      if (seen.size >= SEEN_INPUTS) seen.clear()
+      input = sealInput(built)
+      seen.set(key, input)
+    }
     return input
   }
 }
+
+/** How many distinct inputs a slot with holes remembers (then it starts again). */
+const SEEN_INPUTS = 256

@@ -133,7 +133,9 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
           },
         }
   }
-  return status instanceof Promise ? status.then(reply) : reply(status)
+  const soon = (code: number): Reply | Promise<Reply> =>
+    pageRender.complete ? reply(code) : new Promise((resolve) => setImmediate(() => resolve(reply(code))))
+  return status instanceof Promise ? status.then(soon) : soon(status)
 }
 
 const LIVE_URLS = Object.freeze({ stream: NANO_URLS.live, script: NANO_URLS.liveScript })
