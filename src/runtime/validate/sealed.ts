@@ -24,7 +24,7 @@ function seal(value: unknown): boolean {
   if (Object.isFrozen(value)) return false
   let sealed = true
   for (const key of Object.keys(value)) if (!seal((value as Record<string, unknown>)[key])) sealed = false
-  if (sealed) Object.defineProperty(value, SEALED, { value: true })
+  if (sealed) Object.defineProperty(value, SEALED, { value: new Map<SealedMemo<unknown>, unknown>() })
   Object.freeze(value)
   return sealed
 }
@@ -36,25 +36,31 @@ function seal(value: unknown): boolean {
  * isSealed({}) // false
  */
 export function isSealed(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && (value as { [SEALED]?: true })[SEALED] === true
+  return typeof value === 'object' && value !== null && (value as { [SEALED]?: unknown })[SEALED] !== undefined
 }
 
 /**
- * What is known of sealed values: a memo that forgets them with the values.
+ * What is known of sealed values, kept on the values themselves (each sealed value holds a small
+ * map from memo to fact), so it goes when they go and a look-up costs one property read and one
+ * map read.
  *
  * @example
  * const keys = new SealedMemo<string>()
  * keys.get(input) ?? keys.set(input, stringify(input))
  */
 export class SealedMemo<T> {
-  readonly #known = new WeakMap<object, T>()
-
+  /** What this memo knows of a sealed `value`, if anything. */
   get(value: object): T | undefined {
-    return this.#known.get(value)
+    return factsOf(value).get(this) as T | undefined
   }
 
+  /** Records `known` for a sealed `value`; returns it. */
   set(value: object, known: T): T {
-    this.#known.set(value, known)
+    factsOf(value).set(this, known)
     return known
   }
+}
+
+function factsOf(value: object): Map<SealedMemo<unknown>, unknown> {
+  return (value as { [SEALED]: Map<SealedMemo<unknown>, unknown> })[SEALED]
 }
