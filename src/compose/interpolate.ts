@@ -13,6 +13,12 @@ export interface PageVars {
   readonly data: Readonly<Record<string, unknown>>
   /** This response's CSP nonce, written on the page's own `<script>` and `<style>` elements. */
   readonly nonce?: string | undefined
+  /**
+   * A string that names `params`, `query` and `data` wholly (the same key means the same values),
+   * when one is cheap to make: what is built from the values alone (a slot's input) is then
+   * remembered under it. Undefined: nothing is remembered by key.
+   */
+  readonly key?: string | undefined
 }
 
 /**

@@ -5,8 +5,10 @@ import { escapeHtml } from '../define/html.ts'
 import { type JsonSchema, toJsonSchema } from '../define/schema.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { Caller } from '../runtime/ports.ts'
+import { sealInput } from '../runtime/validate/sealed.ts'
 import type { AssetRegistry } from './assets.ts'
 import { fill, type PageVars, type Template } from './interpolate.ts'
+import { encodeTemplate, MarkupBytes, type TemplatePiece } from './page-bytes.ts'
 import type { ParsedPage, SlotSpec, TemplatePart } from './template.ts'
 
 /**
@@ -55,6 +57,13 @@ export interface PagePlan {
   readonly assets: { readonly css: readonly string[]; readonly js: readonly string[] }
   /** Slots that can never render, found when the page was linked. */
   readonly problems: readonly SlotProblem[]
+  /** The page's fixed text as bytes, encoded once: each part's pieces, and the head tags. */
+  readonly encoded: {
+    readonly parts: readonly (readonly TemplatePiece[])[]
+    readonly headTags: Uint8Array
+    /** One per slot: the bytes of the markup it wrote last (a cached fragment writes the same). */
+    readonly markup: readonly MarkupBytes[]
+  }
 }
 
 /**
@@ -117,6 +126,11 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
     headTags,
     assets: { css: [...css], js: [...js] },
     problems,
+    encoded: {
+      parts: parsed.parts.map((part) => (part.kind === 'text' ? encodeTemplate(part.text) : [])),
+      headTags: Buffer.from(headTags, 'utf8'),
+      markup: slots.map(() => new MarkupBytes()),
+    },
   }
 }
 
@@ -142,14 +156,35 @@ function inputBuilder(attributes: Readonly<Record<string, Template>>, schema: Js
     ([name, template]) => [name, template, propertySchema(schema, name)] as const,
   )
   if (entries.every(([, template]) => typeof template === 'string')) {
-    const fixed = Object.freeze(
-      Object.fromEntries(entries.map(([name, text, s]) => [name, coerceText(text as string, s)])),
-    )
+    const fixed = sealInput(Object.fromEntries(entries.map(([name, text, s]) => [name, coerceText(text as string, s)])))
     return () => fixed
   }
+  const byVars = new Map<string, unknown>()
+  const byTexts = new Map<string, unknown>()
   return (vars) => {
-    const input: Record<string, unknown> = {}
-    for (const [name, template, s] of entries) input[name] = coerceText(fill(template, vars, false), s)
+    const varsKey = vars.key
+    if (varsKey !== undefined) {
+      const known = byVars.get(varsKey)
+      if (known !== undefined) return known
+    }
+    let key = ''
+    for (const entry of entries) key += `${fill(entry[1], vars, false)}\u0000`
+    let input = byTexts.get(key)
+    if (input === undefined) {
+      const built: Record<string, unknown> = {}
+      for (const [name, template, s] of entries) built[name] = coerceText(fill(template, vars, false), s)
+      input = sealInput(built)
+      remember(byTexts, key, input)
+    }
+    if (varsKey !== undefined) remember(byVars, varsKey, input)
     return input
   }
+}
+
+/** How many distinct inputs a slot with holes remembers (then it starts again). */
+const SEEN_INPUTS = 256
+
+function remember(seen: Map<string, unknown>, key: string, input: unknown): void {
+  if (seen.size >= SEEN_INPUTS) seen.clear()
+  seen.set(key, input)
 }

@@ -2,8 +2,9 @@ import { isNanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
 import type { RequestContext } from '../define/types.ts'
 import type { Caller, CallScope, InvokeOptions } from '../runtime/ports.ts'
-import { fill, type PageVars } from './interpolate.ts'
+import type { PageVars } from './interpolate.ts'
 import type { LiveHub } from './live/index.ts'
+import { type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
 import type { PagePlan } from './plan.ts'
 
 const PENDING = 0
@@ -19,7 +20,7 @@ const SWAP_SCRIPT_BODY =
  * render.pipe({ write: (s) => res.write(s), end: () => res.end() })
  */
 export interface PageSink {
-  write(chunk: string): void
+  write(chunk: Uint8Array): void
   end(): void
 }
 
@@ -192,10 +193,15 @@ export class PageRender {
     this.#flush()
   }
 
-  /** The whole page as one string; only when {@link PageRender.complete}. */
-  drain(): string {
-    let out = ''
-    this.pipe({ write: (chunk) => (out += chunk), end: () => {} })
+  /** The whole page as bytes; only when {@link PageRender.complete}. */
+  drain(): Uint8Array {
+    let out: Uint8Array = new Uint8Array(0)
+    this.pipe({
+      write: (chunk) => {
+        out = out.byteLength === 0 ? chunk : Buffer.concat([out, chunk])
+      },
+      end: () => {},
+    })
     return out
   }
 
@@ -261,28 +267,29 @@ export class PageRender {
     const sink = this.#sink
     if (sink === undefined || this.#ended) return
     const parts = this.#plan.parts
+    const encoded = this.#plan.encoded
     const vars = this.#init.vars
-    let out = ''
+    const out = new PageBytes()
     while (this.#part < parts.length) {
       const part = parts[this.#part] as (typeof parts)[number]
-      if (part.kind === 'text') out += fill(part.text, vars, true)
-      else if (part.kind === 'head-end') out += this.#plan.headTags
+      if (part.kind === 'text') out.template(encoded.parts[this.#part] as readonly TemplatePiece[], vars)
+      else if (part.kind === 'head-end') out.push(encoded.headTags)
       else if (part.kind === 'slot') {
         const i = part.index
         const state = this.#state[i]
         if (part.slot.defer && state === PENDING) {
-          out += `<div id="nano-d${i}" data-nano-defer>${part.slot.fallback}</div>`
+          out.text(`<div id="nano-d${i}" data-nano-defer>${part.slot.fallback}</div>`)
           this.#late.push(i)
         } else if (state === PENDING) break
-        else out += this.#output(i)
+        else out.push((encoded.markup[i] as MarkupBytes).of(this.#output(i)))
       } else {
-        out += this.#lateChunks()
+        out.text(this.#lateChunks())
         if (this.#late.length > 0) break
-        out += this.#liveScript()
+        out.text(this.#liveScript())
       }
       this.#part += 1
     }
-    if (out !== '') sink.write(out)
+    if (out.length > 0) sink.write(out.bytes())
     if (this.#part === parts.length) {
       this.#ended = true
       sink.end()

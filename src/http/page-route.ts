@@ -81,7 +81,9 @@ function withData(
 ): MaybeReply {
   const definition = page.definition
   const nonce = call.nonce
-  if (definition?.data === undefined) return render(page.plan, { params, query, data: {}, nonce }, call)
+  if (definition?.data === undefined) {
+    return render(page.plan, { params, query, data: {}, nonce, key: varsKey(params, query) }, call)
+  }
   const uses = new Set(definition.uses)
   const options = { caller: 'page', traceId: call.traceId, request: call.request }
   return Promise.resolve(
@@ -133,7 +135,16 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
           },
         }
   }
-  return status instanceof Promise ? status.then(reply) : reply(status)
+  const soon = (code: number): Reply | Promise<Reply> =>
+    pageRender.complete ? reply(code) : new Promise((resolve) => setImmediate(() => resolve(reply(code))))
+  return status instanceof Promise ? status.then(soon) : soon(status)
+}
+
+/** The key of a page's values when it has no `data()`: its params and its query string. */
+function varsKey(params: Record<string, string | undefined>, query: URLSearchParams): string {
+  let key = query.size === 0 ? '' : query.toString()
+  for (const name in params) key += `\u0000${name}=${params[name] ?? ''}`
+  return key
 }
 
 const LIVE_URLS = Object.freeze({ stream: NANO_URLS.live, script: NANO_URLS.liveScript })

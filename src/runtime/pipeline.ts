@@ -10,6 +10,7 @@ import type { Clock, InvokeOptions } from './ports.ts'
 import { type PreparedService, varyValue } from './prepare.ts'
 import { callRemote, type RemoteCalls } from './remote.ts'
 import { RUNNING } from './running.ts'
+import { isSealed } from './validate/sealed.ts'
 
 /**
  * What the call pipeline works with, injected by the runtime.
@@ -328,11 +329,17 @@ export function raceDeadline<T>(work: T | PromiseLike<T>, deadline: Deadline): P
 }
 
 function cacheKey(svc: PreparedService, value: unknown, request: CallOrigin['request'] | undefined): string {
-  const key = svc.cacheKeyPrefix + stringify(value)
+  const key = isSealed(value)
+    ? (svc.sealedKeys.get(value) ?? svc.sealedKeys.set(value, keyOf(svc, value)))
+    : keyOf(svc, value)
   if (svc.vary.length === 0) return key
   let varied = key
   for (const fact of svc.vary) varied += `\u0000${request === undefined ? '' : varyValue(request, fact)}`
   return varied
+}
+
+function keyOf(svc: PreparedService, value: unknown): string {
+  return svc.cacheKeyPrefix + stringify(value)
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

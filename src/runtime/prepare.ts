@@ -8,6 +8,7 @@ import type { LogLevel, LogSink } from './logger.ts'
 import { isAsyncFunction, RUNNING } from './running.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
 import { primeSchema } from './validate/prime.ts'
+import { SealedMemo } from './validate/sealed.ts'
 import { Validator } from './validate/validator.ts'
 
 /**
@@ -36,6 +37,8 @@ export interface PreparedService {
   readonly cache: CachePolicyMs | undefined
   /** Prefix of this version's cache keys (the version: it hashes the name too): a shared store never serves another version's or service's results. */
   readonly cacheKeyPrefix: string
+  /** Cache keys of sealed inputs (see `sealInput`), computed once each. */
+  readonly sealedKeys: SealedMemo<string>
   /** Request facts that enter the cache key. */
   readonly vary: readonly VaryKey[]
   readonly input: Validator
@@ -114,6 +117,7 @@ export function prepareService(source: PrepareSource): PreparedService {
             shared: (cache.store ?? settings.cacheStoreDefault) === 'shared',
           },
     cacheKeyPrefix: `${version}\u0000`,
+    sealedKeys: new SealedMemo(),
     vary: definition.cache?.vary ?? [],
     input: new Validator(definition.input, { compiler, code: 'NANO_E_INVALID_INPUT', service: name, fastAfter, log }),
     output: new Validator(definition.output, {

@@ -6,6 +6,7 @@ import { toIssues } from '../../define/schema.ts'
 import type { ServiceDefinition } from '../../define/service.ts'
 import type { Caller } from '../../runtime/ports.ts'
 import { MAX_NESTING, nestedDeeperThan } from '../../runtime/validate/nesting.ts'
+import { isSealed, SealedMemo } from '../../runtime/validate/sealed.ts'
 import { instanceId, type LiveClaim, readInstanceId } from './instance.ts'
 
 /**
@@ -44,7 +45,23 @@ export async function claimId(caller: Caller, id: string): Promise<LiveClaim> {
  */
 export function claimShown(caller: Caller, name: string, input: unknown): LiveClaim | undefined {
   const def = caller.loaded(name)
-  if (def === undefined || !isPublicLive(def) || nestedDeeperThan(input, MAX_NESTING)) return undefined
+  if (def === undefined || !isPublicLive(def)) return undefined
+  if (!isSealed(input)) return claimChecked(def, name, input)
+  let known = sealedClaims.get(def)
+  if (known === undefined) {
+    known = new SealedMemo<LiveClaim | null>()
+    sealedClaims.set(def, known)
+  }
+  const claim = known.get(input)
+  if (claim !== undefined) return claim ?? undefined
+  return known.set(input, claimChecked(def, name, input) ?? null) ?? undefined
+}
+
+/** Claims of sealed inputs (they cannot change), per fragment definition: checked once each. */
+const sealedClaims = new WeakMap<FragmentDefinition, SealedMemo<LiveClaim | null>>()
+
+function claimChecked(def: FragmentDefinition, name: string, input: unknown): LiveClaim | undefined {
+  if (nestedDeeperThan(input, MAX_NESTING)) return undefined
   try {
     const result = def.input['~standard'].validate(input)
     if (result instanceof Promise) {

@@ -4,6 +4,7 @@ import { exactJsonSchema, ownCheckOf, toIssues } from '../../define/schema.ts'
 import type { LogSink } from '../logger.ts'
 import type { Checker, JsonCheckerCompiler } from './json-checker.ts'
 import { letsAnyDepthThrough, MAX_NESTING, nestedDeeperThan } from './nesting.ts'
+import { isSealed, SealedMemo } from './sealed.ts'
 import { isPlainZodSchema } from './zod-plain.ts'
 
 const NEVER: Checker = () => false
@@ -43,6 +44,8 @@ export class Validator {
   readonly #anyDepth: boolean
   #fast: Checker | undefined
   #seen = 0
+  /** Sealed values the compiled check accepted: they cannot have changed since. */
+  readonly #passed = new SealedMemo<true>()
 
   constructor(schema: StandardSchemaV1, options: ValidatorOptions) {
     this.#schema = schema
@@ -54,7 +57,11 @@ export class Validator {
   /** True when the compiled check accepts `value` as it is; false means "ask `check`". */
   tryFast(value: unknown): boolean {
     const fast = this.#fast
-    if (fast !== undefined) return fast(value)
+    if (fast !== undefined) {
+      if (!isSealed(value)) return fast(value)
+      if (this.#passed.get(value) === true) return true
+      return fast(value) && this.#passed.set(value, true)
+    }
     const seen = ++this.#seen
     const after = this.#options.fastAfter
     if (seen === after) setImmediate(() => this.#compileNow())
