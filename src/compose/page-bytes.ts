@@ -42,8 +42,15 @@ export class PageBytes {
 
   /** Everything appended, as one buffer (no copy when there is a single chunk). */
   bytes(): Uint8Array {
-    if (this.#chunks.length === 1) return this.#chunks[0] as Uint8Array
-    return Buffer.concat(this.#chunks, this.#length)
+    const chunks = this.#chunks
+    if (chunks.length === 1) return chunks[0] as Uint8Array
+    const out = Buffer.allocUnsafe(this.#length)
+    let at = 0
+    for (const chunk of chunks) {
+      out.set(chunk, at)
+      at += chunk.byteLength
+    }
+    return out
   }
 }
 
