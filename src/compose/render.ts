@@ -105,6 +105,8 @@ export class PageRender {
   #ended = false
   readonly #liveIds: string[] = []
   #liveAfter = Number.POSITIVE_INFINITY
+  /** Where a drained page is joined (see {@link PageRender.drain}). */
+  #allocate: ((size: number) => Uint8Array) | undefined
   /** `<script` with this response's nonce, if any. */
   readonly #script: string
 
@@ -193,15 +195,20 @@ export class PageRender {
     this.#flush()
   }
 
-  /** The whole page as bytes; only when {@link PageRender.complete}. */
-  drain(): Uint8Array {
+  /**
+   * The whole page as bytes; only when {@link PageRender.complete}. `allocate` gives the buffer
+   * it is joined into (a pooled one); by default a fresh one.
+   */
+  drain(allocate?: (size: number) => Uint8Array): Uint8Array {
     let out: Uint8Array = new Uint8Array(0)
+    this.#allocate = allocate
     this.pipe({
       write: (chunk) => {
         out = out.byteLength === 0 ? chunk : Buffer.concat([out, chunk])
       },
       end: () => {},
     })
+    this.#allocate = undefined
     return out
   }
 
@@ -289,7 +296,7 @@ export class PageRender {
       }
       this.#part += 1
     }
-    if (out.length > 0) sink.write(out.bytes())
+    if (out.length > 0) sink.write(this.#allocate === undefined ? out.bytes() : out.bytes(this.#allocate))
     if (this.#part === parts.length) {
       this.#ended = true
       sink.end()

@@ -16,6 +16,7 @@ import { adminGuard, isAdminRoute } from './auth/admin.ts'
 import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
 import { BuiltDocument } from './built-document.ts'
+import { BytePool } from './byte-pool.ts'
 import { CorsPolicy } from './cors.ts'
 import { addDashboardRoutes } from './dashboard/routes.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
@@ -73,6 +74,8 @@ export class GatewayApp {
   readonly security: SecurityHeaders
   readonly #cors: CorsPolicy | undefined
   readonly #observer: Observer | undefined
+  /** Buffers that pages rendered at once are joined into, reused once written. */
+  readonly #pagePool = new BytePool()
   readonly #dashboard: { close(): void }
   #warming: Promise<void> | undefined
   #ready = false
@@ -287,6 +290,7 @@ export class GatewayApp {
       headers,
       live: this.live,
       nonce: csp?.nonce,
+      pool: this.#pagePool,
     }
     const observer = this.#observer
     const answer = (): MaybeReply => handlePage(ex, page.entry, page.params, call)

@@ -45,6 +45,11 @@ export interface Reply {
   file?: FileSpan | undefined
   /** The `HEAD` of a streamed answer: its length is not known, so no `content-length` is sent. */
   lengthUnknown?: boolean | undefined
+  /**
+   * Called by the node adapter once `body` is written and nobody reads it any more (a pooled
+   * buffer goes back to its pool). Others may drop the body without calling it.
+   */
+  release?: (() => void) | undefined
 }
 
 /**

@@ -120,7 +120,9 @@ function write(at: Pending, reply: MaybeReply): void {
     headers['content-length'] ??= String(Buffer.byteLength(body))
   }
   res.writeHead(status, headers)
-  res.end(body)
+  const release = reply.release
+  if (release === undefined) res.end(body)
+  else res.end(body, release)
   if (app.accessLog !== undefined) logged(at, status, headers, Buffer.byteLength(body))
 }
 
