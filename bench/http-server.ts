@@ -28,7 +28,7 @@ if (kind === 'bare') {
     req.on('end', () => {
       const input = JSON.parse(Buffer.concat(chunks).toString()) as { id: number; name: string }
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
-      res.end(JSON.stringify({ id: input.id, name: input.name, n: 1 }))
+      res.end(JSON.stringify({ ...input, n: 1 }))
     })
   })
   server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port))
@@ -56,6 +56,35 @@ if (kind === 'bare') {
       schema: {
         body: echo,
         response: { 200: { ...echo, properties: { ...echo.properties, n: { type: 'number' } } } },
+      },
+    },
+    async (req) => ({ ...(req.body as object), n: 1 }),
+  )
+  const line = {
+    type: 'object',
+    properties: {
+      sku: { type: 'string', minLength: 1 },
+      qty: { type: 'integer', minimum: 1 },
+      price: { type: 'number' },
+      note: { type: 'string' },
+    },
+    required: ['sku', 'qty', 'price'],
+  }
+  const order = {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      customer: { type: 'string', minLength: 1 },
+      lines: { type: 'array', items: line, maxItems: 50 },
+    },
+    required: ['id', 'customer', 'lines'],
+  }
+  app.post(
+    '/api/bench/order',
+    {
+      schema: {
+        body: order,
+        response: { 200: { ...order, properties: { ...order.properties, n: { type: 'number' } } } },
       },
     },
     async (req) => ({ ...(req.body as object), n: 1 }),

@@ -33,52 +33,78 @@ export default service({
   run: ({ id, name }) => ({ id, name, n: 1 }),
 })
 `,
+  'services/bench/order.ts': `import { service } from '@nanoweb/core'
+import { z } from 'zod'
+const Line = z.object({ sku: z.string().min(1), qty: z.number().int().min(1), price: z.number(), note: z.string().optional() })
+export default service({
+  input: z.object({ id: z.number().int(), customer: z.string().min(1), lines: z.array(Line).max(50) }),
+  output: z.object({ id: z.number().int(), customer: z.string(), lines: z.array(Line), n: z.number() }),
+  run: (order) => ({ ...order, n: 1 }),
 })
-const script = join(root, 'post.lua')
-await writeFile(
-  script,
-  `wrk.method = "POST"\nwrk.body = '{"id":7,"name":"Leeds"}'\nwrk.headers["Content-Type"] = "application/json"\n`,
-)
+`,
+})
+/** The two bodies: a small flat object, and an object holding an array of five objects. */
+const NESTED = JSON.stringify({
+  id: 7,
+  customer: 'Ada',
+  lines: Array.from({ length: 5 }, (_, i) => ({ sku: `sku-${i}`, qty: i + 1, price: 9.99 })),
+})
+const WORKLOADS = [
+  { path: 'echo', title: 'POST JSON echo', body: '{"id":7,"name":"Leeds"}' },
+  { path: 'order', title: 'POST nested JSON (five objects in an array)', body: NESTED },
+] as const
+for (const w of WORKLOADS) {
+  await writeFile(
+    join(root, `${w.path}.lua`),
+    `wrk.method = "POST"\nwrk.body = '${w.body}'\nwrk.headers["Content-Type"] = "application/json"\n`,
+  )
+}
+let script = join(root, 'echo.lua')
 
 const kinds = ['bare', 'nanoweb', 'nanoweb-nometrics', 'nanoweb-log', 'fastify'] as const
-const results: Record<string, { rps: number[]; p99: number[] }> = {}
-for (const kind of kinds) results[kind] = { rps: [], p99: [] }
+for (const workload of WORKLOADS) {
+  script = join(root, `${workload.path}.lua`)
+  await measure(workload.path, workload.title)
+}
 
-console.log(
-  `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} interleaved rounds, each server in its own process; medians\n`,
-)
-for (let round = 0; round < ROUNDS; round++) {
-  for (const kind of kinds) {
-    const { child, port } = await startServer(kind)
-    try {
-      const url = `http://127.0.0.1:${port}/api/bench/echo`
-      await wrk(url, 2)
-      const r = await wrk(url, SECONDS)
-      results[kind]?.rps.push(r.rps)
-      results[kind]?.p99.push(r.p99Ms)
-    } finally {
-      child.kill('SIGKILL')
+async function measure(path: string, title: string): Promise<void> {
+  const results: Record<string, { rps: number[]; p99: number[] }> = {}
+  for (const kind of kinds) results[kind] = { rps: [], p99: [] }
+  console.log(
+    `\n${title}: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} interleaved rounds, each server in its own process; medians\n`,
+  )
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of kinds) {
+      const { child, port } = await startServer(kind)
+      try {
+        const url = `http://127.0.0.1:${port}/api/bench/${path}`
+        await wrk(url, 2)
+        const r = await wrk(url, SECONDS)
+        results[kind]?.rps.push(r.rps)
+        results[kind]?.p99.push(r.p99Ms)
+      } finally {
+        child.kill('SIGKILL')
+      }
     }
   }
+  const base = median(results.bare?.rps ?? [])
+  console.log(row(`server (${title})`, 'requests/s', 'p99', 'vs bare'))
+  for (const kind of kinds) {
+    const rps = median(results[kind]?.rps ?? [])
+    const p99 = median(results[kind]?.p99 ?? [])
+    const label = {
+      bare: 'bare node:http (baseline, no validation)',
+      nanoweb: 'nanoweb (validated in + out)',
+      'nanoweb-nometrics': 'nanoweb, metrics off',
+      'nanoweb-log': 'nanoweb, access log on (JSON lines)',
+      fastify: 'fastify 5 (schema in + out)',
+    }[kind]
+    console.log(row(label, rps.toFixed(0), `${p99.toFixed(2)} ms`, `${((rps / base) * 100).toFixed(1)}%`))
+  }
+  console.log(
+    `\nall rounds (requests/s): ${JSON.stringify(Object.fromEntries(kinds.map((k) => [k, results[k]?.rps.map(Math.round)])))}`,
+  )
 }
-
-const base = median(results.bare?.rps ?? [])
-console.log(row('server (POST JSON echo)', 'requests/s', 'p99', 'vs bare'))
-for (const kind of kinds) {
-  const rps = median(results[kind]?.rps ?? [])
-  const p99 = median(results[kind]?.p99 ?? [])
-  const label = {
-    bare: 'bare node:http (baseline)',
-    nanoweb: 'nanoweb (validated in + out)',
-    'nanoweb-nometrics': 'nanoweb, metrics off',
-    'nanoweb-log': 'nanoweb, access log on (JSON lines)',
-    fastify: 'fastify 5 (schema in + out)',
-  }[kind]
-  console.log(row(label, rps.toFixed(0), `${p99.toFixed(2)} ms`, `${((rps / base) * 100).toFixed(1)}%`))
-}
-console.log(
-  `\nall rounds (requests/s): ${JSON.stringify(Object.fromEntries(kinds.map((k) => [k, results[k]?.rps.map(Math.round)])))}`,
-)
 
 async function startServer(kind: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [join(REPO, 'bench/http-server.ts'), kind, root], {
