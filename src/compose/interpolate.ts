@@ -15,8 +15,9 @@ export interface PageVars {
   readonly nonce?: string | undefined
   /**
    * A string that names `params`, `query` and `data` wholly (the same key means the same values),
-   * when one is cheap to make: what is built from the values alone (a slot's input) is then
-   * remembered under it. Undefined: nothing is remembered by key.
+   * when one is cheap to make. `''` means no values at all (a page with no params, no `data()`,
+   * requested without a query): what is built from the values alone (a slot's input) is then
+   * built once and kept. Undefined: nothing is known.
    */
   readonly key?: string | undefined
 }

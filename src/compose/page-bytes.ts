@@ -9,27 +9,38 @@ import { fill, type PageVars, type Template } from './interpolate.ts'
  * const out = new PageBytes()
  * out.template(part.text, vars)
  * out.text(html)
- * sink.write(out.bytes())
+ * if (!out.empty) sink.write(out.bytes())
  */
 export class PageBytes {
   readonly #chunks: Uint8Array[] = []
   #length = 0
+  /** Text appended since the last bytes, encoded in one go when bytes come or the page is joined. */
+  #pending = ''
 
-  /** Bytes so far. */
-  get length(): number {
-    return this.#length
+  /** True when nothing was appended. */
+  get empty(): boolean {
+    return this.#length === 0 && this.#pending === ''
   }
 
   /** Appends bytes as they are. */
   push(bytes: Uint8Array): void {
     if (bytes.byteLength === 0) return
+    this.#encodePending()
     this.#chunks.push(bytes)
     this.#length += bytes.byteLength
   }
 
-  /** Appends text, encoded as UTF-8. */
+  /** Appends text (runs of text are encoded as UTF-8 together). */
   text(text: string): void {
-    if (text !== '') this.push(Buffer.from(text, 'utf8'))
+    this.#pending += text
+  }
+
+  #encodePending(): void {
+    if (this.#pending === '') return
+    const bytes = Buffer.from(this.#pending, 'utf8')
+    this.#pending = ''
+    this.#chunks.push(bytes)
+    this.#length += bytes.byteLength
   }
 
   /** Appends a template, its fixed pieces encoded once ({@link encodeTemplate}), its holes filled with `vars`. */
@@ -45,6 +56,7 @@ export class PageBytes {
    * or a fresh one (no copy when there is a single chunk).
    */
   bytes(allocate: (size: number) => Uint8Array = Buffer.allocUnsafe): Uint8Array {
+    this.#encodePending()
     const chunks = this.#chunks
     if (chunks.length === 1 && allocate === Buffer.allocUnsafe) return chunks[0] as Uint8Array
     const out = allocate(this.#length).subarray(0, this.#length)
@@ -77,23 +89,27 @@ export function encodeTemplate(template: Template): TemplatePiece[] {
 }
 
 /**
- * The UTF-8 bytes of markup that is often the same string as last time (a fragment answered from
- * the cache): the last string and its bytes are kept, so a repeat costs a comparison.
+ * Appends markup that is often the same string as last time (a fragment answered from the
+ * cache): once the same markup is seen twice running, its bytes are kept and a repeat costs a
+ * comparison; markup that changes every time (an uncached fragment) is appended as text.
  *
  * @example
  * const memo = new MarkupBytes()
- * out.push(memo.of(html))
+ * memo.append(out, html)
  */
 export class MarkupBytes {
   #last: string | undefined
-  #bytes: Uint8Array = new Uint8Array(0)
+  #bytes: Uint8Array | undefined
 
-  /** The bytes of `markup`. */
-  of(markup: string): Uint8Array {
+  /** Appends `markup` to `out`. */
+  append(out: PageBytes, markup: string): void {
     if (markup !== this.#last) {
-      this.#bytes = Buffer.from(markup, 'utf8')
       this.#last = markup
+      this.#bytes = undefined
+      out.text(markup)
+      return
     }
-    return this.#bytes
+    this.#bytes ??= Buffer.from(markup, 'utf8')
+    out.push(this.#bytes)
   }
 }

@@ -159,32 +159,15 @@ function inputBuilder(attributes: Readonly<Record<string, Template>>, schema: Js
     const fixed = sealInput(Object.fromEntries(entries.map(([name, text, s]) => [name, coerceText(text as string, s)])))
     return () => fixed
   }
-  const byVars = new Map<string, unknown>()
-  const byTexts = new Map<string, unknown>()
-  return (vars) => {
-    const varsKey = vars.key
-    if (varsKey !== undefined) {
-      const known = byVars.get(varsKey)
-      if (known !== undefined) return known
-    }
-    let key = ''
-    for (const entry of entries) key += `${fill(entry[1], vars, false)}\u0000`
-    let input = byTexts.get(key)
-    if (input === undefined) {
-      const built: Record<string, unknown> = {}
-      for (const [name, template, s] of entries) built[name] = coerceText(fill(template, vars, false), s)
-      input = sealInput(built)
-      remember(byTexts, key, input)
-    }
-    if (varsKey !== undefined) remember(byVars, varsKey, input)
-    return input
+  const build = (vars: PageVars): Record<string, unknown> => {
+    const built: Record<string, unknown> = {}
+    for (const [name, template, s] of entries) built[name] = coerceText(fill(template, vars, false), s)
+    return built
   }
-}
-
-/** How many distinct inputs a slot with holes remembers (then it starts again). */
-const SEEN_INPUTS = 256
-
-function remember(seen: Map<string, unknown>, key: string, input: unknown): void {
-  if (seen.size >= SEEN_INPUTS) seen.clear()
-  seen.set(key, input)
+  let plain: unknown
+  return (vars) => {
+    if (vars.key !== '') return build(vars)
+    plain ??= sealInput(build(vars))
+    return plain
+  }
 }

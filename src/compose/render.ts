@@ -288,7 +288,7 @@ export class PageRender {
           out.text(`<div id="nano-d${i}" data-nano-defer>${part.slot.fallback}</div>`)
           this.#late.push(i)
         } else if (state === PENDING) break
-        else out.push((encoded.markup[i] as MarkupBytes).of(this.#output(i)))
+        else (encoded.markup[i] as MarkupBytes).append(out, this.#output(i))
       } else {
         out.text(this.#lateChunks())
         if (this.#late.length > 0) break
@@ -296,7 +296,7 @@ export class PageRender {
       }
       this.#part += 1
     }
-    if (out.length > 0) sink.write(this.#allocate === undefined ? out.bytes() : out.bytes(this.#allocate))
+    if (!out.empty) sink.write(this.#allocate === undefined ? out.bytes() : out.bytes(this.#allocate))
     if (this.#part === parts.length) {
       this.#ended = true
       sink.end()
