@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { generateProject, REPO, smallService } from './lib/project.ts'
+import { generateProject, OUTER_SERVICE, REPO, smallService } from './lib/project.ts'
 import { median, requireNode24, row } from './lib/stats.ts'
 
 requireNode24()
@@ -17,19 +17,7 @@ const ITERATIONS = Number(process.env.ITERATIONS ?? 100_000)
 
 const root = await generateProject('call', {
   'services/bench/echo.ts': smallService(1),
-  'services/bench/outer.ts': `import { service } from '@nanoweb/core'
-import { z } from 'zod'
-export default service({
-  input: z.object({ times: z.number().int() }),
-  output: z.number(),
-  uses: ['bench/echo'],
-  async run({ times }, ctx) {
-    let sum = 0
-    for (let i = 0; i < times; i++) sum += (await ctx.call('bench/echo', { id: i, name: 'x' })).n
-    return sum
-  },
-})
-`,
+  'services/bench/outer.ts': OUTER_SERVICE,
 })
 
 const run = promisify(execFile)

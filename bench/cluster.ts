@@ -29,7 +29,7 @@ import { killGroup, startHasFlags, startNode, wrk } from './cluster/http-nodes.t
 import { natsServerVersion, startNatsServer } from './cluster/nats-server.ts'
 import { moleculerOptions, RAW_SUBJECT } from './cluster/shared.ts'
 import { generateProject, REPO } from './lib/project.ts'
-import { median, requireNode24, row } from './lib/stats.ts'
+import { flood, median, requireNode24, row } from './lib/stats.ts'
 import { packageVersion as version } from './peers/lib/machine.ts'
 
 requireNode24()
@@ -194,10 +194,10 @@ async function throughput(calls: Record<Kind, Call>): Promise<void> {
   const rates: Record<string, number[]> = {}
   for (const kind of kinds) {
     rates[kind] = []
-    await flood(calls[kind], 1) // warm-up
+    await flood(calls[kind], 1, INFLIGHT) // warm-up
   }
   for (let round = 0; round < TP_ROUNDS; round++) {
-    for (const kind of kinds) rates[kind]?.push(await flood(calls[kind], SECONDS))
+    for (const kind of kinds) rates[kind]?.push(await flood(calls[kind], SECONDS, INFLIGHT))
   }
   const ceiling = median(rates.raw ?? [])
   const peer = median(rates.moleculer ?? [])
@@ -219,20 +219,6 @@ async function throughput(calls: Record<Kind, Call>): Promise<void> {
   )
   console.log(row('raw nc.request → msg.respond (ceiling)', ceiling.toFixed(0), `${(ceiling / peer).toFixed(2)}x`, ''))
   console.log(`   per-round calls/s: ${rounds(rates, 1)}\n`)
-}
-
-async function flood(call: Call, seconds: number): Promise<number> {
-  let done = 0
-  const start = performance.now()
-  const end = start + seconds * 1000
-  const worker = async (id: number) => {
-    for (let i = id; performance.now() < end; i += INFLIGHT) {
-      await call(i)
-      done += 1
-    }
-  }
-  await Promise.all(Array.from({ length: INFLIGHT }, (_, id) => worker(id)))
-  return done / ((performance.now() - start) / 1000)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,7 +416,7 @@ async function whereTimeGoes(
   for (let round = 0; round < BREAKDOWN_ROUNDS; round++) {
     for (const [i, [, call]] of cases.entries()) {
       p50[i]?.push(percentile(await sequential(call, CALLS), 0.5))
-      rate[i]?.push(await flood(call, BREAKDOWN_SECONDS))
+      rate[i]?.push(await flood(call, BREAKDOWN_SECONDS, INFLIGHT))
     }
   }
   for (const [i, [label]] of cases.entries()) {

@@ -40,3 +40,24 @@ export default service({
 })
 `
 }
+
+/**
+ * Source of `bench/outer`: calls `bench/echo` (a {@link smallService}) `times` times in a row with
+ * `ctx.call`, for the cost of a call between services.
+ *
+ * @example
+ * files['services/bench/outer.ts'] = OUTER_SERVICE
+ */
+export const OUTER_SERVICE = `import { service } from '@nanoweb/core'
+import { z } from 'zod'
+export default service({
+  input: z.object({ times: z.number().int() }),
+  output: z.number(),
+  uses: ['bench/echo'],
+  async run({ times }, ctx) {
+    let sum = 0
+    for (let i = 0; i < times; i++) sum += (await ctx.call('bench/echo', { id: i, name: 'x' })).n
+    return sum
+  },
+})
+`

@@ -69,3 +69,23 @@ export function requireNode24(): void {
 export function row(...cells: string[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(44) : c.padStart(14))).join('')
 }
+
+/**
+ * Calls per second with `inflight` calls always in flight for `seconds` (call `n` gets its index).
+ *
+ * @example
+ * const perSecond = await flood((n) => rt.call('geo', { id: n }), 5, 64)
+ */
+export async function flood(call: (n: number) => Promise<unknown>, seconds: number, inflight: number): Promise<number> {
+  let done = 0
+  const start = performance.now()
+  const end = start + seconds * 1000
+  const worker = async (id: number) => {
+    for (let i = id; performance.now() < end; i += inflight) {
+      await call(i)
+      done += 1
+    }
+  }
+  await Promise.all(Array.from({ length: inflight }, (_, id) => worker(id)))
+  return done / ((performance.now() - start) / 1000)
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { ServiceBroker } from 'moleculer'
 import { createRuntime } from '../../src/index.ts'
 import { freePort } from '../cluster/nats-server.ts'
-import { generateProject, smallService } from '../lib/project.ts'
+import { generateProject, OUTER_SERVICE, smallService } from '../lib/project.ts'
 import { interleaved, median } from '../lib/stats.ts'
 import { firstAnswer, launch, stop } from './lib/children.ts'
 import { WORKERD } from './scale.ts'
@@ -40,19 +40,7 @@ export async function measureCalls(rounds: number, iterations: number): Promise<
 async function inProcess(rounds: number, iterations: number): Promise<CallFigures> {
   const root = await generateProject('peers-call', {
     'services/bench/echo.ts': smallService(1),
-    'services/bench/outer.ts': `import { service } from '@nanoweb/core'
-import { z } from 'zod'
-export default service({
-  input: z.object({ times: z.number().int() }),
-  output: z.number(),
-  uses: ['bench/echo'],
-  async run({ times }, ctx) {
-    let sum = 0
-    for (let i = 0; i < times; i++) sum += (await ctx.call('bench/echo', { id: i, name: 'x' })).n
-    return sum
-  },
-})
-`,
+    'services/bench/outer.ts': OUTER_SERVICE,
   })
   const plain = async (v: { id: number; name: string }) => ({ id: v.id, name: v.name, n: 1 })
   const rt = createRuntime({ root, logger: false })

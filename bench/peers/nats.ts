@@ -14,7 +14,7 @@ import { createRuntime } from '../../src/index.ts'
 import { startNatsServer } from '../cluster/nats-server.ts'
 import { moleculerOptions, RAW_SUBJECT } from '../cluster/shared.ts'
 import { generateProject, REPO } from '../lib/project.ts'
-import { median } from '../lib/stats.ts'
+import { flood, median } from '../lib/stats.ts'
 import { launch, readyLine, stop } from './lib/children.ts'
 
 /**
@@ -93,7 +93,7 @@ async function measure(calls: Record<string, Call>, opts: { rounds: number; call
   for (let round = 0; round < opts.rounds; round++) {
     for (const [kind, call] of Object.entries(calls)) {
       p50[kind]?.push(median(await sequential(call, opts.calls)))
-      rates[kind]?.push(await flood(call, opts.seconds))
+      rates[kind]?.push(await flood(call, opts.seconds, INFLIGHT))
     }
   }
   return Object.fromEntries(
@@ -109,18 +109,4 @@ async function sequential(call: Call, count: number): Promise<number[]> {
     samples.push(Number(process.hrtime.bigint() - start))
   }
   return samples
-}
-
-async function flood(call: Call, seconds: number): Promise<number> {
-  let done = 0
-  const start = performance.now()
-  const end = start + seconds * 1000
-  const worker = async (id: number) => {
-    for (let i = id; performance.now() < end; i += INFLIGHT) {
-      await call(i)
-      done += 1
-    }
-  }
-  await Promise.all(Array.from({ length: INFLIGHT }, (_, id) => worker(id)))
-  return done / ((performance.now() - start) / 1000)
 }
