@@ -52,7 +52,7 @@ for (let round = 0; round < ROUNDS; round++) {
 const over = (kind: Kind) => median(runs[kind].map((r) => r.call - r.plain))
 const plainNs = median(Object.values(runs).flatMap((list) => list.map((r) => r.plain)))
 const us = (ns: number) => `${ns >= 0 ? '+' : ''}${(ns / 1000).toFixed(3)} µs`
-console.log(row('case (validated input + output, cache off)', 'per call', 'over plain', 'ratio', 'vs metrics off'))
+console.log(row('case (validated input + output, cache off)', 'per call', 'over plain', 'ratio', 'over off'))
 console.log(row('plain async function call (baseline)', `${(plainNs / 1000).toFixed(3)} µs`, us(0), '1.00x'))
 for (const kind of Object.keys(KINDS) as Kind[]) {
   const call = median(runs[kind].map((r) => r.call))
