@@ -1,11 +1,13 @@
 /**
- * `npm run bench:http`: requests/s and p99 latency of `POST /api/bench/echo` on nanoweb against a
- * bare node:http server doing the same JSON echo (the baseline, = 100%) and fastify 5 (a peer),
- * each in its own process, loaded by wrk (Debian package `wrk`) from this process, interleaved
- * over several rounds; medians.
+ * `npm run bench:http`: requests/s, p99 latency and the server's CPU time per request of two JSON
+ * endpoints (`POST /api/bench/echo`, a small flat body; `POST /api/bench/order`, an object holding
+ * an array of five objects) on nanoweb against a bare node:http server doing the same JSON echo
+ * (the baseline, = 100%) and fastify 5 (a peer), each in its own process, loaded by wrk (Debian
+ * package `wrk`) from this process, interleaved over several rounds; medians. The CPU ratio is
+ * steadier than requests/s on a busy machine.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { generateProject, REPO } from './lib/project.ts'
@@ -68,8 +70,8 @@ for (const workload of WORKLOADS) {
 }
 
 async function measure(path: string, title: string): Promise<void> {
-  const results: Record<string, { rps: number[]; p99: number[] }> = {}
-  for (const kind of kinds) results[kind] = { rps: [], p99: [] }
+  const results: Record<string, { rps: number[]; p99: number[]; cpuUs: number[] }> = {}
+  for (const kind of kinds) results[kind] = { rps: [], p99: [], cpuUs: [] }
   console.log(
     `\n${title}: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} interleaved rounds, each server in its own process; medians\n`,
   )
@@ -79,16 +81,20 @@ async function measure(path: string, title: string): Promise<void> {
       try {
         const url = `http://127.0.0.1:${port}/api/bench/${path}`
         await wrk(url, 2)
+        const before = await cpuSeconds(child.pid as number)
         const r = await wrk(url, SECONDS)
+        const after = await cpuSeconds(child.pid as number)
         results[kind]?.rps.push(r.rps)
         results[kind]?.p99.push(r.p99Ms)
+        results[kind]?.cpuUs.push(((after - before) * 1e6) / r.requests)
       } finally {
         child.kill('SIGKILL')
       }
     }
   }
   const base = median(results.bare?.rps ?? [])
-  console.log(row(`server (${title})`, 'requests/s', 'p99', 'vs bare'))
+  const baseCpu = median(results.bare?.cpuUs ?? [])
+  console.log(row(`server (${title})`, 'requests/s', 'p99', 'vs bare', 'CPU/request', 'CPU ratio'))
   for (const kind of kinds) {
     const rps = median(results[kind]?.rps ?? [])
     const p99 = median(results[kind]?.p99 ?? [])
@@ -99,7 +105,17 @@ async function measure(path: string, title: string): Promise<void> {
       'nanoweb-log': 'nanoweb, access log on (JSON lines)',
       fastify: 'fastify 5 (schema in + out)',
     }[kind]
-    console.log(row(label, rps.toFixed(0), `${p99.toFixed(2)} ms`, `${((rps / base) * 100).toFixed(1)}%`))
+    const cpu = median(results[kind]?.cpuUs ?? [])
+    console.log(
+      row(
+        label,
+        rps.toFixed(0),
+        `${p99.toFixed(2)} ms`,
+        `${((rps / base) * 100).toFixed(1)}%`,
+        `${cpu.toFixed(1)} µs`,
+        `${((baseCpu / cpu) * 100).toFixed(1)}%`,
+      ),
+    )
   }
   console.log(
     `\nall rounds (requests/s): ${JSON.stringify(Object.fromEntries(kinds.map((k) => [k, results[k]?.rps.map(Math.round)])))}`,
@@ -120,11 +136,17 @@ async function startServer(kind: string): Promise<{ child: ChildProcess; port: n
   return { child, port }
 }
 
-async function wrk(url: string, seconds: number): Promise<{ rps: number; p99Ms: number }> {
+/** User + system CPU seconds of a process so far (`/proc/<pid>/stat`). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+async function wrk(url: string, seconds: number): Promise<{ rps: number; p99Ms: number; requests: number }> {
   const { stdout } = await run('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url])
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1])
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout)
   const factor = { us: 0.001, ms: 1, s: 1000 }[(p99?.[2] ?? 'ms') as 'us' | 'ms' | 's']
   if (/Non-2xx/.test(stdout)) throw new Error(`non-2xx answers from ${url}:\n${stdout}`)
-  return { rps, p99Ms: Number(p99?.[1]) * factor }
+  return { rps, p99Ms: Number(p99?.[1]) * factor, requests: Number(/(\d+) requests in/.exec(stdout)?.[1]) }
 }
