@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import { closest } from '../define/did-you-mean.ts'
 import type { NanowebConfig } from './config.ts'
-import { closest } from './did-you-mean.ts'
 
 /**
  * A JSON Schema with a `description` saying, in words, what a value must be: the config check

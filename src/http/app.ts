@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path'
 import FindMyWay from 'find-my-way'
 import { AssetRegistry } from '../compose/assets.ts'
 import { LiveHub } from '../compose/live/index.ts'
-import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import { PageIndex } from '../compose/pages.ts'
 import { isNanoError, NanoError } from '../define/errors.ts'
 import type { User } from '../define/policy.ts'
@@ -15,23 +14,20 @@ import type { AppOptions, WarmMode } from './app-options.ts'
 import { adminGuard, isAdminRoute } from './auth/admin.ts'
 import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
-import { BuiltDocument } from './built-document.ts'
 import { BytePool } from './byte-pool.ts'
 import { CorsPolicy } from './cors.ts'
-import { addDashboardRoutes } from './dashboard/routes.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
 import { ClientLimits } from './limits/rate-limits.ts'
 import { LiveEndpoint } from './live-route.ts'
-import { metricsRoute } from './metrics-route.ts'
 import { observeReply } from './observe-reply.ts'
-import { openApiDocument } from './openapi.ts'
 import { handlePage, htmlErrorReply } from './page-route.ts'
 import { requestContextFrom, type UserSource } from './request-context.ts'
 import { SecurityHeaders } from './security-headers.ts'
 import { settle } from './settle.ts'
 import { fragmentEvent } from './sse.ts'
-import { serveAsset, serveDir } from './static-route.ts'
+import { serveDir } from './static-route.ts'
+import { addToolRoutes } from './tool-routes.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 import { NANO_URLS } from './urls.ts'
 
@@ -76,7 +72,8 @@ export class GatewayApp {
   readonly #observer: Observer | undefined
   /** Buffers that pages rendered at once are joined into, reused once written. */
   readonly #pagePool = new BytePool()
-  readonly #dashboard: { close(): void }
+  /** The tool routes (their dashboard streams end at shutdown). */
+  readonly #tools: { close(): void }
   #warming: Promise<void> | undefined
   #ready = false
   #holdPages = true
@@ -119,30 +116,14 @@ export class GatewayApp {
       if (stalled?.() === true) return json(503, { ready: false, stalled: true })
       return json(this.#ready ? 200 : 503, { ready: this.#ready })
     })
-    const changes = (): number | undefined => runtime.changes?.()
-    const catalog = new BuiltDocument(changes, async () => {
-      const [services, broken] = await Promise.all([runtime.catalog(), runtime.broken()])
-      return JSON.stringify({ services, broken })
-    })
-    const openapi = new BuiltDocument(changes, async () =>
-      JSON.stringify(openApiDocument(await runtime.catalog(), info)),
-    )
-    this.#route(NANO_URLS.catalog, (ex, headers) => catalog.reply(ex, headers))
-    this.#route(NANO_URLS.openapi, (ex, headers) => openapi.reply(ex, headers))
-    this.#route(`${NANO_URLS.assets}*`, (ex, headers) => serveAsset(this.#files, this.assets, ex, headers))
-    this.#route(NANO_URLS.metrics, metricsRoute(runtime))
     this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
-    this.#route(NANO_URLS.liveScript, (_ex, headers) => {
-      headers['content-type'] = 'text/javascript; charset=utf-8'
-      headers['cache-control'] = 'public, max-age=300'
-      return { status: 200, headers, body: LIVE_CLIENT_JS }
-    })
-    const staticDir = { dir: resolve(runtime.root, 'pages', '_assets'), prefix: NANO_URLS.staticFiles }
-    this.#route(`${NANO_URLS.staticFiles}*`, (ex, headers) => serveDir(this.#files, staticDir, ex, headers))
-    this.#dashboard = addDashboardRoutes((path, route) => this.#route(path, route), {
+    this.#tools = addToolRoutes((path, route) => this.#route(path, route), {
       runtime,
       pages: this.pages,
+      assets: this.assets,
+      files: this.#files,
       security: this.security,
+      info,
     })
   }
 
@@ -355,7 +336,7 @@ export class GatewayApp {
   closeLive(): void {
     this.#liveEndpoint.close()
     this.live.closeAll()
-    this.#dashboard.close()
+    this.#tools.close()
   }
 
   #pageError(error: unknown, headers: Record<string, string>, traceId: string): Reply {

@@ -1,4 +1,5 @@
 import { type AppRuntimeOptions, createRuntime } from '../assembly/create-runtime.ts'
+import { nearNames } from '../define/did-you-mean.ts'
 import { NanoError } from '../define/errors.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
 import type { AppOptions } from '../http/app.ts'
@@ -7,7 +8,6 @@ import { importExecutor } from '../runtime/executor.ts'
 import type { LogRecord, RuntimeApi } from '../runtime/ports.ts'
 import { CallLog, type RecordedCall } from './call-log.ts'
 import { type Fakes, fakingExecutor } from './faking-executor.ts'
-import { nearNames } from './near-names.ts'
 import { errorOfPage } from './page-error.ts'
 import { RecordingRuntime } from './recording-runtime.ts'
 

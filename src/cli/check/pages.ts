@@ -1,8 +1,8 @@
 import type { LinkedSlot } from '../../compose/plan.ts'
 import { coerceText, propertySchema } from '../../define/coerce.ts'
+import { closest } from '../../define/did-you-mean.ts'
 import { type JsonSchema, toIssues, toJsonSchema } from '../../define/schema.ts'
 import type { ServiceDefinition } from '../../define/service.ts'
-import { closest } from '../did-you-mean.ts'
 import { type Finding, finding } from './findings.ts'
 import type { PageFacts, Project } from './project.ts'
 

@@ -1,4 +1,4 @@
-import { closest } from '../did-you-mean.ts'
+import { closest } from '../../define/did-you-mean.ts'
 import { type Finding, finding } from './findings.ts'
 import type { Project } from './project.ts'
 

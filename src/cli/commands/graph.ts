@@ -1,12 +1,12 @@
 import { join } from 'node:path'
 import { AssetRegistry } from '../../compose/assets.ts'
 import { PageIndex } from '../../compose/pages.ts'
+import { closest } from '../../define/did-you-mean.ts'
 import { isNanoError, NanoError } from '../../define/errors.ts'
 import { buildGraph, type CallGraph } from '../../http/graph/model.ts'
 import { pageLinks } from '../../http/graph/pages.ts'
 import { NANO_URLS } from '../../http/urls.ts'
 import { createRuntime } from '../../runtime/runtime.ts'
-import { closest } from '../did-you-mean.ts'
 import { GRAPH_FORMATS, type GraphFormat, graphText } from '../graph-text.ts'
 import { EXIT, fail } from '../output.ts'
 

@@ -1,6 +1,6 @@
 /**
  * The known name nearest to `name` (case aside, at most two edits away), if any: for "did you
- * mean" hints.
+ * mean" hints (a CLI flag, a config key, a format).
  *
  * @example
  * closest('prot', ['port', 'host']) // 'port'
@@ -16,6 +16,29 @@ export function closest(name: string, known: readonly string[]): string | undefi
     }
   }
   return best
+}
+
+/**
+ * The known names nearest to `name`: those at most a third of its length (and at least two) edits
+ * away, nearest first, or, failing that, those under the same first folder; at most `limit`.
+ *
+ * @example
+ * nearNames('geo/lokup', ['geo/lookup', 'news/top']) // ['geo/lookup']
+ */
+export function nearNames(name: string, known: readonly string[], limit = 3): string[] {
+  const most = Math.max(2, Math.floor(name.length / 3))
+  const near = known
+    .map((candidate) => ({ candidate, d: distance(name, candidate) }))
+    .filter(({ d }) => d <= most)
+    .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate))
+    .map(({ candidate }) => candidate)
+  if (near.length > 0) return near.slice(0, limit)
+  const folder = name.includes('/') ? `${name.slice(0, name.indexOf('/'))}/` : undefined
+  if (folder === undefined) return []
+  return known
+    .filter((candidate) => candidate.startsWith(folder))
+    .sort()
+    .slice(0, limit)
 }
 
 /** Edit distance (insertions, deletions, substitutions, swaps of neighbours). */
