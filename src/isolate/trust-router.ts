@@ -64,7 +64,7 @@ export function trustRouter(options: TrustRouterOptions): Executor & { close(): 
   }
   return {
     async load(source: ServiceSource): Promise<ServiceDefinition> {
-      if (byName(source.name) || sourceDeclaresUntrusted(source.file)) {
+      if (byName(source.name) || sourceDeclaresUntrusted(source)) {
         if (closed) throw new NanoError('NANO_E_CLOSED', 'The runtime is closed')
         return (await isolateExecutor()).load(source)
       }
@@ -85,10 +85,14 @@ export function trustRouter(options: TrustRouterOptions): Executor & { close(): 
   }
 }
 
-function sourceDeclaresUntrusted(file: string): boolean {
+/** The check of {@link declaresUntrusted} on the bytes the loader read (or the file, when it read none). */
+function sourceDeclaresUntrusted(source: ServiceSource): boolean {
   let bytes: Buffer
   try {
-    bytes = readFileSync(file)
+    bytes =
+      source.bytes === undefined
+        ? readFileSync(source.file)
+        : Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength)
   } catch {
     return false
   }

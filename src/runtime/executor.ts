@@ -32,9 +32,19 @@ export function contentVersion(source: {
   readonly file: string
   readonly root: string
 }): string {
-  let bytes: Buffer
+  return versionOf(source.name, readSource(source))
+}
+
+/**
+ * The bytes of a service's file, or `NANO_E_BAD_DEFINITION` naming it (relative to the root)
+ * when it cannot be read.
+ *
+ * @example
+ * const bytes = readSource({ file: '/app/services/a/b.ts', root: '/app' })
+ */
+export function readSource(source: { readonly file: string; readonly root: string }): Buffer {
   try {
-    bytes = readFileSync(source.file)
+    return readFileSync(source.file)
   } catch (error) {
     throw new NanoError(
       'NANO_E_BAD_DEFINITION',
@@ -42,5 +52,14 @@ export function contentVersion(source: {
       { cause: error },
     )
   }
-  return createHash('sha256').update(source.name).update('\u0000').update(bytes).digest('base64url').slice(0, 11)
+}
+
+/**
+ * The {@link contentVersion} of a service named `name` whose file holds `bytes`.
+ *
+ * @example
+ * versionOf('a/b', readSource(source)) // 'Xq3Lk9_a1Bz'
+ */
+export function versionOf(name: string, bytes: Uint8Array): string {
+  return createHash('sha256').update(name).update('\u0000').update(bytes).digest('base64url').slice(0, 11)
 }

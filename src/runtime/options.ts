@@ -3,7 +3,7 @@ import { ServiceIndex } from '../registry/index-of-services.ts'
 import type { BreakerOptions } from './breaker.ts'
 import type { CacheStore, MemoryCacheLimits } from './cache/store.ts'
 import { CallLogs } from './call-log.ts'
-import { contentVersion, importExecutor } from './executor.ts'
+import { importExecutor, readSource, versionOf } from './executor.ts'
 import { type ServiceLogLevels, serviceLogLevel } from './log-levels.ts'
 import { atLeast, foldRepeats, jsonLineSink, type LogLevel, type LogSink } from './logger.ts'
 import type { Observer } from './observer.ts'
@@ -143,8 +143,9 @@ export function serviceIndexFor(
     include: servicePlacement(options.services),
     loader: {
       async load({ name, file, reload }) {
-        const version = contentVersion({ name, file, root })
-        const definition = await executor.load({ name, file, root, reload, version })
+        const bytes = readSource({ file, root })
+        const version = versionOf(name, bytes)
+        const definition = await executor.load({ name, file, root, reload, version, bytes })
         return prepareService({ definition, name, file, version, settings, logLevel: levelOf(name) })
       },
       usesOf: (svc) => svc.uses,

@@ -83,6 +83,8 @@ export interface ServiceSource {
   readonly reload: number
   /** The file's content version (`contentVersion`) when the loader computed it already. */
   readonly version?: string
+  /** The file's bytes as read for that version: an executor reads these instead of the disk. */
+  readonly bytes?: Uint8Array
 }
 
 /**
