@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { request as httpRequest } from 'node:http'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createServer } from '../../src/index.ts'
 import { startNats } from '../cluster/nats-server.ts'
+import { send } from '../guard/processes.ts'
 import { BIN } from '../helpers/cli.ts'
 import { REPO, svc, tempProject } from '../helpers/project.ts'
 import { until } from '../helpers/wait.ts'
@@ -15,22 +15,7 @@ const FILES = {
 }
 
 /** GET on a new connection each time (no keep-alive), so the workers' round robin spreads them. */
-function get(url: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk) => {
-        text += chunk
-      })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
-      res.on('error', reject)
-    })
-    req.setTimeout(15_000, () => req.destroy(new Error(`no answer from ${url} within 15 s`)))
-    req.on('error', reject)
-    req.end()
-  })
-}
+const get = (url: string) => send(url, undefined, 15_000)
 
 test('with --workers 2 each worker reports its own metrics, labelled with its worker id', {
   timeout: 120_000,
