@@ -22,6 +22,8 @@ const SWAP_SCRIPT_BODY =
 export interface PageSink {
   write(chunk: Uint8Array): void
   end(): void
+  /** Where written bytes are joined (a pooled buffer); a fresh buffer when absent. */
+  readonly allocate?: ((size: number) => Uint8Array) | undefined
 }
 
 /**
@@ -105,8 +107,6 @@ export class PageRender {
   #ended = false
   readonly #liveIds: string[] = []
   #liveAfter = Number.POSITIVE_INFINITY
-  /** Where a drained page is joined (see {@link PageRender.drain}). */
-  #allocate: ((size: number) => Uint8Array) | undefined
   /** `<script` with this response's nonce, if any. */
   readonly #script: string
 
@@ -201,14 +201,13 @@ export class PageRender {
    */
   drain(allocate?: (size: number) => Uint8Array): Uint8Array {
     let out: Uint8Array = new Uint8Array(0)
-    this.#allocate = allocate
     this.pipe({
+      allocate,
       write: (chunk) => {
         out = out.byteLength === 0 ? chunk : Buffer.concat([out, chunk])
       },
       end: () => {},
     })
-    this.#allocate = undefined
     return out
   }
 
@@ -296,7 +295,7 @@ export class PageRender {
       }
       this.#part += 1
     }
-    if (!out.empty) sink.write(this.#allocate === undefined ? out.bytes() : out.bytes(this.#allocate))
+    if (!out.empty) sink.write(sink.allocate === undefined ? out.bytes() : out.bytes(sink.allocate))
     if (this.#part === parts.length) {
       this.#ended = true
       sink.end()
