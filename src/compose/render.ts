@@ -61,7 +61,7 @@ export interface LiveUrls {
 export interface PageRenderInit {
   readonly plan: PagePlan
   readonly vars: PageVars
-  readonly caller: Pick<Caller, 'invoke' | 'scope' | 'clock'>
+  readonly caller: Pick<Caller, 'invoke' | 'peek' | 'scope' | 'clock'>
   readonly traceId: string
   readonly request: RequestContext
   readonly onFallback: (fallback: Fallback) => void
@@ -147,8 +147,11 @@ export class PageRender {
       try {
         const input = slot.input(this.#init.vars)
         this.#inputs[i] = input
-        const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
-        output = caller.invoke(slot.spec.src, input, options)
+        output = caller.peek?.(slot.spec.src, input, base)
+        if (output === undefined) {
+          const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
+          output = caller.invoke(slot.spec.src, input, options)
+        }
       } catch (error) {
         output = Promise.reject(error)
       }

@@ -3,7 +3,8 @@ import type { ObservedCall, ObservedWork, Observer } from '../runtime/ports.ts'
 /**
  * One {@link Observer} made of several: each hook calls the parts that have it, in order; `run`
  * nests them (the first outermost); `metrics`, `figures` and `current` come from the first part
- * that has them. A part's state lives under its own key, so parts never see each other's.
+ * that has them; `hit` exists only when every part has it (one that lacks it must see each call
+ * through `start`/`end`). A part's state lives under its own key, so parts never see each other's.
  * No part gives undefined; one part is returned as it is.
  *
  * @example
@@ -23,6 +24,7 @@ class CombinedObserver implements Observer {
   readonly run?: Observer['run']
   readonly begin?: Observer['begin']
   readonly finish?: Observer['finish']
+  readonly hit?: Observer['hit']
   readonly cache?: Observer['cache']
   readonly fallback?: Observer['fallback']
   readonly live?: Observer['live']
@@ -44,6 +46,11 @@ class CombinedObserver implements Observer {
     if (finishers.length > 0) {
       this.finish = (work, status, error) =>
         this.#each(finishers, work, (p, w) => p.finish?.(w as ObservedWork, status, error))
+    }
+    if (parts.every((part) => part.hit !== undefined)) {
+      this.hit = (service, caller) => {
+        for (const p of parts) p.hit?.(service, caller)
+      }
     }
     const caches = having('cache')
     if (caches.length > 0) {

@@ -85,6 +85,9 @@ export interface ObservedFigures {
  *   `fn` makes, and the transport that carries them, see it as their parent);
  * - `begin`/`finish` bracket a page render, and every outside request when `requests` is set
  *   (`status` is the HTTP status; `error` what failed, if anything);
+ * - `hit` reports a call answered at once from a fresh cache entry without `start`/`end` (a
+ *   page slot's fast path): count it as an answered call and a cache hit. An observer without
+ *   `hit` sees every call through `start`/`end`, and the fast path is not taken;
  * - `cache` reports how a cached service answered, `fallback` a page slot that showed its
  *   fallback (`reason` as in compose's `Fallback`), `live` a change of the number of open live
  *   streams (+1 / -1);
@@ -104,6 +107,7 @@ export interface Observer extends CallObserver {
   run?<T>(subject: ObservedCall | ObservedWork, fn: () => T): T
   begin?(work: ObservedWork): void
   finish?(work: ObservedWork, status: number, error: unknown): void
+  hit?(service: string, caller: string | undefined): void
   cache?(service: string, result: CacheResult): void
   fallback?(fragment: string, page: string, reason: string): void
   live?(change: 1 | -1): void

@@ -75,6 +75,19 @@ export class CallPipeline {
     return this.#whenReady(entry, input, origin, options)
   }
 
+  /**
+   * The output of a call that a fresh cache entry answers at once with nothing else to check (a
+   * loaded, cached service without `access`, an input its compiled check accepts as it is), else
+   * {@link MISS}. Nothing is run, counted or reported: the caller makes the call the usual way
+   * on a miss.
+   */
+  peek(name: string, input: unknown, options: InvokeOptions | undefined): unknown {
+    const svc = this.#index.get(name)?.loaded
+    if (svc?.cache === undefined || svc.access !== undefined || options?.refresh === true) return MISS
+    if (!svc.input.tryFast(input)) return MISS
+    return this.#cache.fresh(cacheKey(svc, input, options?.request))
+  }
+
   #elsewhere(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
     const breakers = this.#breakers
     const refused = breakers.tripped === 0 ? undefined : breakers.refuse(name)

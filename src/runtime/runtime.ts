@@ -6,7 +6,7 @@ import type { CatalogEntry } from '../registry/catalog.ts'
 import type { ServiceIndex } from '../registry/index-of-services.ts'
 import { scanServices } from '../registry/scan.ts'
 import { BreakerBoard } from './breaker.ts'
-import { ResultCache } from './cache/result-cache.ts'
+import { MISS, ResultCache } from './cache/result-cache.ts'
 import { type CacheStore, MemoryCacheStore } from './cache/store.ts'
 import { type CallLimits, refusal } from './capability.ts'
 import type { CallContext, CallHost, CallOrigin } from './context.ts'
@@ -177,6 +177,23 @@ export class Runtime implements RuntimeApi {
   invoke(name: string, input: unknown, options?: InvokeOptions): unknown {
     if (this.#closed) return Promise.reject(closedError())
     return this.#dispatch(name, input, undefined, options)
+  }
+
+  /**
+   * The output of a call a fresh cache entry answers at once, reported to the observer as a hit
+   * (when it counts hits; an observer that must see every call, a tracer, turns this off), or
+   * undefined: then `invoke` the call.
+   *
+   * @example
+   * const html = rt.peek('fragments/weather', input, options) ?? (await rt.invoke('fragments/weather', input, options))
+   */
+  peek(name: string, input: unknown, options?: InvokeOptions): unknown {
+    const observer = this.#observer
+    if (this.#closed || (observer !== undefined && observer.hit === undefined)) return undefined
+    const out = this.#pipeline.peek(name, input, options)
+    if (out === MISS) return undefined
+    observer?.hit?.(name, options?.caller)
+    return out
   }
 
   /**

@@ -101,6 +101,15 @@ export class MetricsObserver implements Observer {
     edge.durations.observe(bucket, seconds)
   }
 
+  /** A call answered at once from a fresh cache entry: an `ok` call of no measurable duration, and a hit. */
+  hit(service: string, caller: string | undefined): void {
+    const record = this.#recordOf(service)
+    record.ok++
+    record.hit++
+    record.durations.observe(0, 0)
+    record.edge(caller).durations.observe(0, 0)
+  }
+
   /** Starts timing a page render (requests are not timed here). */
   begin(work: ObservedWork): void {
     if (work.kind === 'page') work.state = performance.now()
