@@ -30,7 +30,10 @@ test('a page slot answered from the cache counts as a call and a hit, exactly as
   for (let i = 0; i < 25; i++) pages.push(await (await fetch(`${server.url}/`)).text())
   const cachedMarkup = (page: string) => /<p>Leeds [\d.]+<\/p>/.exec(page)?.[0]
   assert.ok(cachedMarkup(pages[0] as string))
-  assert.ok(pages.every((p) => cachedMarkup(p) === cachedMarkup(pages[0] as string)), 'the cached markup repeats')
+  assert.ok(
+    pages.every((p) => cachedMarkup(p) === cachedMarkup(pages[0] as string)),
+    'the cached markup repeats',
+  )
   const plain = pages.map((p) => /<i>([\d.]+)<\/i>/.exec(p)?.[1])
   assert.equal(new Set(plain).size, 25, 'the uncached slot still renders every time')
   const samples = parseSamples(await (await fetch(`${server.url}/_nano/metrics`)).text())
