@@ -1,3 +1,4 @@
+import { escapeHtml } from '../define/html.ts'
 import { fill, type PageVars, type Template } from './interpolate.ts'
 
 /**
@@ -89,27 +90,41 @@ export function encodeTemplate(template: Template): TemplatePiece[] {
 }
 
 /**
- * Appends markup that is often the same string as last time (a fragment answered from the
- * cache): once the same markup is seen twice running, its bytes are kept and a repeat costs a
- * comparison; markup that changes every time (an uncached fragment) is appended as text.
+ * Appends a slot's markup, which is often the same string as last time (a fragment answered from
+ * the cache): once the same markup (and live id) is seen twice running, its bytes are kept and a
+ * repeat costs a comparison of the string's identity; markup that changes every time (an
+ * uncached fragment) is appended as text. A live slot's markup is wrapped in the element that
+ * names its live id ({@link liveWrapped}).
  *
  * @example
  * const memo = new MarkupBytes()
- * memo.append(out, html)
+ * memo.append(out, html, undefined)
  */
 export class MarkupBytes {
   #last: string | undefined
+  #liveId: string | undefined
   #bytes: Uint8Array | undefined
 
-  /** Appends `markup` to `out`. */
-  append(out: PageBytes, markup: string): void {
-    if (markup !== this.#last) {
+  /** Appends `markup` (wrapped for `liveId` when there is one) to `out`. */
+  append(out: PageBytes, markup: string, liveId: string | undefined): void {
+    if (markup !== this.#last || liveId !== this.#liveId) {
       this.#last = markup
+      this.#liveId = liveId
       this.#bytes = undefined
-      out.text(markup)
+      out.text(liveId === undefined ? markup : liveWrapped(markup, liveId))
       return
     }
-    this.#bytes ??= Buffer.from(markup, 'utf8')
+    this.#bytes ??= Buffer.from(liveId === undefined ? markup : liveWrapped(markup, liveId), 'utf8')
     out.push(this.#bytes)
   }
+}
+
+/**
+ * A live slot's markup inside the element the live script finds it by.
+ *
+ * @example
+ * liveWrapped('<p>1–0</p>', 'f1') // '<div data-nano-live="f1" style="display:contents"><p>1–0</p></div>'
+ */
+export function liveWrapped(markup: string, liveId: string): string {
+  return `<div data-nano-live="${escapeHtml(liveId)}" style="display:contents">${markup}</div>`
 }

@@ -103,9 +103,10 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
     for (const a of assets.register(fragmentFile, link.def.css, 'css')) css.add(a.url)
     for (const a of assets.register(fragmentFile, link.def.js, 'js')) js.add(a.url)
   }
-  const slots = parsed.slots.map((spec): LinkedSlot => {
-    const link = linked.get(spec.src) as Linked
+  const slots = parsed.slots.map((parsedSpec): LinkedSlot => {
+    const link = linked.get(parsedSpec.src) as Linked
     const def = 'def' in link && isFragment(link.def) ? link.def : undefined
+    const spec = { ...parsedSpec, src: flatCopy(parsedSpec.src) }
     return {
       spec,
       problem: 'problem' in link ? link.problem : undefined,
@@ -132,6 +133,14 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
       markup: slots.map(() => new MarkupBytes()),
     },
   }
+}
+
+/**
+ * `text` as a string of its own: a name cut out of a page's source is a slice of the whole
+ * source, and a slice is slow to compare with the service index's keys on every render.
+ */
+function flatCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8')
 }
 
 async function linkFragment(caller: LinkOptions['caller'], src: string, file: string): Promise<Linked> {

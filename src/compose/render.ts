@@ -4,7 +4,7 @@ import type { RequestContext } from '../define/types.ts'
 import type { Caller, CallScope, InvokeOptions } from '../runtime/ports.ts'
 import type { PageVars } from './interpolate.ts'
 import type { LiveHub } from './live/index.ts'
-import { type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
+import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
 import type { PagePlan } from './plan.ts'
 
 const PENDING = 0
@@ -290,7 +290,7 @@ export class PageRender {
           out.text(`<div id="nano-d${i}" data-nano-defer>${part.slot.fallback}</div>`)
           this.#late.push(i)
         } else if (state === PENDING) break
-        else (encoded.markup[i] as MarkupBytes).append(out, this.#output(i))
+        else (encoded.markup[i] as MarkupBytes).append(out, this.#markup(i), this.#liveIdOf(i))
       } else {
         out.text(this.#lateChunks())
         if (this.#late.length > 0) break
@@ -305,24 +305,35 @@ export class PageRender {
     }
   }
 
-  #output(i: number): string {
+  /** Slot `i`'s markup as written: its own, or its fallback. */
+  #markup(i: number): string {
+    return this.#state[i] === DONE
+      ? (this.#html[i] as string)
+      : (this.#plan.slots[i] as PagePlan['slots'][number]).spec.fallback
+  }
+
+  /** The live id of slot `i` when it is live on this page (the hub seeded with its markup), else undefined. */
+  #liveIdOf(i: number): string | undefined {
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
-    const done = this.#state[i] === DONE
-    const markup = done ? (this.#html[i] as string) : slot.spec.fallback
     const hub = this.#init.live?.hub
-    if (slot.live === undefined || hub === undefined || this.#inputs[i] === undefined) return markup
-    const seeded = hub.seed({ name: slot.spec.src, input: this.#inputs[i], html: done ? markup : undefined })
-    if (seeded === undefined) return markup
+    if (slot.live === undefined || hub === undefined || this.#inputs[i] === undefined) return undefined
+    const done = this.#state[i] === DONE
+    const seeded = hub.seed({ name: slot.spec.src, input: this.#inputs[i], html: done ? this.#markup(i) : undefined })
+    if (seeded === undefined) return undefined
     this.#liveIds.push(seeded.id)
     if (seeded.after < this.#liveAfter) this.#liveAfter = seeded.after
-    return `<div data-nano-live="${escapeHtml(seeded.id)}" style="display:contents">${markup}</div>`
+    return seeded.id
+  }
+
+  #output(i: number): string {
+    const liveId = this.#liveIdOf(i)
+    return liveId === undefined ? this.#markup(i) : liveWrapped(this.#markup(i), liveId)
   }
 
   #liveScript(): string {
     const live = this.#init.live
     if (live === undefined || this.#liveIds.length === 0) return ''
-    const query = [...new Set(this.#liveIds)].map((id) => `f=${encodeURIComponent(id)}`).join('&')
-    const src = `${live.urls.stream}?${query}&since=${live.hub.eventId(this.#liveAfter)}`
+    const src = `${liveQueryOf(this.#plan, this.#liveIds, live.urls)}&since=${live.hub.eventId(this.#liveAfter)}`
     return `${this.#script} src="${escapeHtml(live.urls.script)}" data-src="${escapeHtml(src)}" defer></script>`
   }
 
@@ -343,4 +354,21 @@ export class PageRender {
     this.#late = waiting
     return out
   }
+}
+
+/** The last live stream URL (without `since`) made for each page, and the ids it names. */
+const liveQueries = new WeakMap<
+  PagePlan,
+  { readonly ids: readonly string[]; readonly stream: string; readonly url: string }
+>()
+
+/** `<stream>?f=<id>&f=<id>…` for a render's live ids, made again only when they change. */
+function liveQueryOf(plan: PagePlan, ids: readonly string[], urls: LiveUrls): string {
+  const last = liveQueries.get(plan)
+  if (last?.stream === urls.stream && last.ids.length === ids.length && last.ids.every((id, i) => id === ids[i])) {
+    return last.url
+  }
+  const url = `${urls.stream}?${[...new Set(ids)].map((id) => `f=${encodeURIComponent(id)}`).join('&')}`
+  liveQueries.set(plan, { ids: [...ids], stream: urls.stream, url })
+  return url
 }
