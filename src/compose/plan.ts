@@ -1,5 +1,6 @@
 import { coerceText, propertySchema } from '../define/coerce.ts'
 import { isNanoError } from '../define/errors.ts'
+import { flatString } from '../define/flat-string.ts'
 import { isFragment, type LivePolicy } from '../define/fragment.ts'
 import { escapeHtml } from '../define/html.ts'
 import { type JsonSchema, toJsonSchema } from '../define/schema.ts'
@@ -106,7 +107,7 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
   const slots = parsed.slots.map((parsedSpec): LinkedSlot => {
     const link = linked.get(parsedSpec.src) as Linked
     const def = 'def' in link && isFragment(link.def) ? link.def : undefined
-    const spec = { ...parsedSpec, src: flatCopy(parsedSpec.src) }
+    const spec = { ...parsedSpec, src: flatString(parsedSpec.src) }
     return {
       spec,
       problem: 'problem' in link ? link.problem : undefined,
@@ -133,14 +134,6 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
       markup: slots.map(() => new MarkupBytes()),
     },
   }
-}
-
-/**
- * `text` as a string of its own: a name cut out of a page's source is a slice of the whole
- * source, and a slice is slow to compare with the service index's keys on every render.
- */
-function flatCopy(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8')
 }
 
 async function linkFragment(caller: LinkOptions['caller'], src: string, file: string): Promise<Linked> {

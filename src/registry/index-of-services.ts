@@ -1,4 +1,5 @@
 import { NanoError } from '../define/errors.ts'
+import { flatString } from '../define/flat-string.ts'
 import { type ServiceFile, scanServices } from './scan.ts'
 
 /**
@@ -68,7 +69,10 @@ export class ServiceIndex<T> {
     this.#loader = options.loader
     this.#onInvalid = options.onInvalid
     this.#include = options.include ?? (() => true)
-    for (const found of this.#scan()) this.#entries.set(found.name, newEntry(found))
+    for (const found of this.#scan()) {
+      const entry = newEntry<T>(found)
+      this.#entries.set(entry.name, entry)
+    }
   }
 
   /** The entry for `name`, or undefined. */
@@ -176,15 +180,25 @@ export class ServiceIndex<T> {
       const known = this.#entries.get(found.name)
       if (known !== undefined && known.file === found.file) {
         forget(known)
-        next.set(found.name, known)
-      } else next.set(found.name, newEntry(found))
+        next.set(known.name, known)
+      } else {
+        const entry = newEntry<T>(found)
+        next.set(entry.name, entry)
+      }
     }
     this.#entries = next
   }
 }
 
 function newEntry<T>(found: ServiceFile): IndexEntry<T> {
-  return { name: found.name, file: found.file, reload: 0, loaded: undefined, imported: undefined, ready: undefined }
+  return {
+    name: flatString(found.name),
+    file: found.file,
+    reload: 0,
+    loaded: undefined,
+    imported: undefined,
+    ready: undefined,
+  }
 }
 
 function forget<T>(entry: IndexEntry<T>): void {

@@ -21,10 +21,16 @@ export interface DemoFlags {
 
 /**
  * Applies the demo flags: waits `slow` ms (ending early, with the deadline's own error, when the
- * call is abandoned), then throws when `fail` is set.
+ * call is abandoned), then throws when `fail` is set. `ctx.signal` is read only when there is
+ * something to wait for: reading it arms the deadline's timer.
  */
-export async function demoEffects(name: string, { slow, fail }: DemoFlags, signal: AbortSignal): Promise<void> {
+export async function demoEffects(
+  name: string,
+  { slow, fail }: DemoFlags,
+  ctx: { readonly signal: AbortSignal },
+): Promise<void> {
   if (slow !== undefined && slow > 0) {
+    const signal = ctx.signal
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, slow)
       function done(): void {
@@ -82,10 +88,25 @@ const CLOCK = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 })
 
-/** `26 Nov, 07:42` (UK time). */
-export function shortDateTime(iso: string): string {
-  return DATE_TIME.format(Date.parse(iso))
+/**
+ * `format` remembering what it gave for each text (formatting a date is slow; the same
+ * timestamps come back on every page). Forgets everything past 1,000 texts.
+ */
+function remembered(format: (text: string) => string): (text: string) => string {
+  const known = new Map<string, string>()
+  return (text) => {
+    let out = known.get(text)
+    if (out === undefined) {
+      if (known.size >= 1000) known.clear()
+      out = format(text)
+      known.set(text, out)
+    }
+    return out
+  }
 }
+
+/** `26 Nov, 07:42` (UK time). */
+export const shortDateTime: (iso: string) => string = remembered((iso) => DATE_TIME.format(Date.parse(iso)))
 
 /** `Thursday 26 November 2026` (UK time). */
 export function longDate(at: number): string {
@@ -93,9 +114,7 @@ export function longDate(at: number): string {
 }
 
 /** `07:42` (UK time). */
-export function clock(iso: string): string {
-  return CLOCK.format(Date.parse(iso))
-}
+export const clock: (iso: string) => string = remembered((iso) => CLOCK.format(Date.parse(iso)))
 
 /** A `<time>` element with a machine-readable timestamp. */
 export function timeTag(iso: string): Html {

@@ -67,10 +67,13 @@ const STARTED = Math.floor(performance.timeOrigin)
 /** Goals added through `sport/goal`, each tagged with the match (`cycle`) it belongs to. */
 let added: readonly (Goal & { cycle: number })[] = []
 
-/** Seconds of wall time per match minute, from `NEWS_MATCH_SECONDS_PER_MINUTE` (default 2). */
+const SECONDS_PER_MINUTE = ((value) => (Number.isFinite(value) && value > 0 ? value : 2))(
+  Number(process.env['NEWS_MATCH_SECONDS_PER_MINUTE'] ?? ''),
+)
+
+/** Seconds of wall time per match minute, from `NEWS_MATCH_SECONDS_PER_MINUTE` (default 2), read when the process starts. */
 export function secondsPerMinute(): number {
-  const value = Number(process.env['NEWS_MATCH_SECONDS_PER_MINUTE'] ?? '')
-  return Number.isFinite(value) && value > 0 ? value : 2
+  return SECONDS_PER_MINUTE
 }
 
 /** The match clock at `at` (ms since the epoch): which match, its phase and minute. */

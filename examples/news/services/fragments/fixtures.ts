@@ -16,7 +16,7 @@ export default fragment({
   css: 'fixtures.css',
   cache: { ttl: '1m', staleWhileRevalidate: '10m' },
   async render({ show = 'upcoming', round, club, ...flags }, ctx) {
-    await demoEffects('fragments/fixtures', flags, ctx.signal)
+    await demoEffects('fragments/fixtures', flags, ctx)
     const status = show === 'upcoming' ? 'scheduled' : 'played'
     const all = await ctx.call('sport/fixtures', round === undefined ? { status, club } : { round, club })
     const rounds = [...new Set(all.fixtures.map((f) => f.round))]

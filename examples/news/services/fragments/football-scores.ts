@@ -13,7 +13,7 @@ export default fragment({
   // The round's matches follow the real clock: re-render open pages as often as the cache allows.
   live: { every: '15s' },
   async render({ round, ...flags }, ctx) {
-    await demoEffects('fragments/football-scores', flags, ctx.signal)
+    await demoEffects('fragments/football-scores', flags, ctx)
     const shown = round ?? (await liveRound(ctx))
     const { league, fixtures } = await ctx.call('sport/fixtures', { round: shown })
     const scores = await Promise.all(fixtures.map((f) => ctx.call('sport/score', { match: f.id })))

@@ -9,7 +9,7 @@ export default fragment({
   css: 'footer.css',
   cache: { ttl: '5m', staleWhileRevalidate: '1h' },
   async render(flags, ctx) {
-    await demoEffects('fragments/footer', flags, ctx.signal)
+    await demoEffects('fragments/footer', flags, ctx)
     const { sections } = await ctx.call('news/sections', {})
     const stories = sections.reduce((sum, s) => sum + s.storyCount, 0)
     return html`<footer class="site-footer" data-fragment="fragments/footer">

@@ -9,7 +9,7 @@ export default fragment({
   css: 'weather.css',
   cache: { ttl: '5m', staleWhileRevalidate: '1h' },
   async render({ city, days = 5, ...flags }, ctx) {
-    await demoEffects('fragments/forecast', flags, ctx.signal)
+    await demoEffects('fragments/forecast', flags, ctx)
     const f = await ctx.call('weather/forecast', { city, days })
     return html`<section class="forecast" data-fragment="fragments/forecast" data-city="${f.city}">
   <h2 class="forecast__heading">${f.city}: next ${f.days.length} days</h2>

@@ -16,7 +16,7 @@ export default fragment({
   css: 'headlines.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ section, limit = 4, title, layout = 'cards', ...flags }, ctx) {
-    await demoEffects('fragments/headlines', flags, ctx.signal)
+    await demoEffects('fragments/headlines', flags, ctx)
     const list = await ctx.call('news/headlines', section === undefined ? { limit } : { section, limit })
     const heading = title ?? (section === undefined ? 'Latest' : sectionLabel(section))
     const id = `section-${section ?? 'latest'}`

@@ -11,7 +11,7 @@ export default fragment({
   css: 'latest-ticker.css',
   live: { on: 'news/latest' },
   async render(flags, ctx) {
-    await demoEffects('fragments/latest-ticker', flags, ctx.signal)
+    await demoEffects('fragments/latest-ticker', flags, ctx)
     const { items } = await ctx.call('news/latest', { limit: 3 })
     return html`<section class="latest-ticker" data-fragment="fragments/latest-ticker" aria-labelledby="latest-ticker-label">
   <div class="latest-ticker__inner">

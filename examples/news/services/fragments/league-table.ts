@@ -15,7 +15,7 @@ export default fragment({
   css: 'league-table.css',
   cache: { ttl: '1m', staleWhileRevalidate: '10m' },
   async render({ limit, compact = false, ...flags }, ctx) {
-    await demoEffects('fragments/league-table', flags, ctx.signal)
+    await demoEffects('fragments/league-table', flags, ctx)
     const table = await ctx.call('sport/table', {})
     const rows = limit === undefined ? table.rows : table.rows.slice(0, limit)
     const full = !compact

@@ -18,7 +18,7 @@ export default fragment({
   css: 'live-match.css',
   live: { every: '2s', on: 'scores' },
   async render(flags, ctx) {
-    await demoEffects('fragments/live-match', flags, ctx.signal)
+    await demoEffects('fragments/live-match', flags, ctx)
     const m = await ctx.call('sport/live-match', {})
     const playing = m.status === 'first-half' || m.status === 'second-half'
     const scorers = (side: 'home' | 'away') =>

@@ -10,7 +10,7 @@ export default fragment({
   css: 'markets.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ region, ...flags }, ctx) {
-    await demoEffects('fragments/markets', flags, ctx.signal)
+    await demoEffects('fragments/markets', flags, ctx)
     const board = await ctx.call('markets/indices', region === undefined ? {} : { region })
     return html`<section class="markets" data-fragment="fragments/markets">
   <h2 class="markets__heading">Markets <span class="markets__as-of">at <time datetime="${board.asOf}">${clock(board.asOf)}</time></span></h2>

@@ -9,7 +9,7 @@ export default fragment({
   css: 'masthead.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render(flags, ctx) {
-    await demoEffects('fragments/masthead', flags, ctx.signal)
+    await demoEffects('fragments/masthead', flags, ctx)
     const { sections } = await ctx.call('news/sections', {})
     const updated = sections
       .map((s) => s.updated)

@@ -17,7 +17,7 @@ export default fragment({
   css: 'match-score.css',
   cache: { ttl: '15s' },
   async render({ match, ...flags }, ctx) {
-    await demoEffects('fragments/match-score', flags, ctx.signal)
+    await demoEffects('fragments/match-score', flags, ctx)
     const s = await ctx.call('sport/score', { match })
     const running = s.status === 'first-half' || s.status === 'second-half'
     const scorers = (side: 'home' | 'away') =>

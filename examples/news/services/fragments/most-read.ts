@@ -10,7 +10,7 @@ export default fragment({
   css: 'most-read.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ section, limit = 10, ...flags }, ctx) {
-    await demoEffects('fragments/most-read', flags, ctx.signal)
+    await demoEffects('fragments/most-read', flags, ctx)
     const { stories } = await ctx.call('news/most-read', section === undefined ? { limit } : { section, limit })
     return html`<section class="most-read" data-fragment="fragments/most-read">
   <h2 class="most-read__heading">Most read${section === undefined ? null : html` in ${sectionLabel(section)}`}</h2>

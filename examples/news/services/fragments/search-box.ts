@@ -16,7 +16,7 @@ export default fragment({
   css: 'search-box.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ q = '', limit = 5, ...flags }, ctx) {
-    await demoEffects('fragments/search-box', flags, ctx.signal)
+    await demoEffects('fragments/search-box', flags, ctx)
     const query = q.trim()
     const found = [...query].length >= MIN_QUERY ? await ctx.call('news/search', { query, limit }) : undefined
     return html`<section class="search-box" data-fragment="fragments/search-box" role="search">

@@ -9,7 +9,7 @@ export default fragment({
   css: 'section-list.css',
   cache: { ttl: '5m', staleWhileRevalidate: '1h' },
   async render({ active, ...flags }, ctx) {
-    await demoEffects('fragments/section-list', flags, ctx.signal)
+    await demoEffects('fragments/section-list', flags, ctx)
     const { sections } = await ctx.call('news/sections', {})
     const item = (id: string, href: string, label: string, hint: string) =>
       html`<li><a class="section-list__link${id === active ? ' is-active' : ''}" href="${href}" title="${hint}"${

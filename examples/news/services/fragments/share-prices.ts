@@ -13,7 +13,7 @@ export default fragment({
   css: 'markets.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ symbols = DEFAULT_SYMBOLS, ...flags }, ctx) {
-    await demoEffects('fragments/share-prices', flags, ctx.signal)
+    await demoEffects('fragments/share-prices', flags, ctx)
     const wanted = [
       ...new Set(
         symbols

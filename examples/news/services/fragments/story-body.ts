@@ -9,7 +9,7 @@ export default fragment({
   css: 'story-body.css',
   cache: { ttl: '60s', staleWhileRevalidate: '10m' },
   async render({ id, ...flags }, ctx) {
-    await demoEffects('fragments/story-body', flags, ctx.signal)
+    await demoEffects('fragments/story-body', flags, ctx)
     let story: CallOutput<'news/story'>
     try {
       story = await ctx.call('news/story', { id })

@@ -9,7 +9,7 @@ export default fragment({
   css: 'story-related.css',
   cache: { ttl: '60s', staleWhileRevalidate: '10m' },
   async render({ id, ...flags }, ctx) {
-    await demoEffects('fragments/story-related', flags, ctx.signal)
+    await demoEffects('fragments/story-related', flags, ctx)
     const story = await ctx.call('news/story', { id })
     return html`<aside class="story-related" data-fragment="fragments/story-related" data-story="${story.id}">
   <h2 class="story-related__heading">More from ${sectionLabel(story.section)}</h2>

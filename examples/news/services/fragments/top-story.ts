@@ -10,7 +10,7 @@ export default fragment({
   css: 'top-story.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ section, ...flags }, ctx) {
-    await demoEffects('fragments/top-story', flags, ctx.signal)
+    await demoEffects('fragments/top-story', flags, ctx)
     const lead = await ctx.call('news/top-story', section === undefined ? {} : { section })
     return html`<article class="top-story" data-fragment="fragments/top-story" data-story="${lead.id}">
   <a class="top-story__section" href="${sectionHref(lead.section)}">${sectionLabel(lead.section)}</a>

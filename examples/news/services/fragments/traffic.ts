@@ -13,7 +13,7 @@ export default fragment({
   css: 'traffic.css',
   cache: { ttl: '1m', staleWhileRevalidate: '10m' },
   async render({ city, limit = 4, ...flags }, ctx) {
-    await demoEffects('fragments/traffic', flags, ctx.signal)
+    await demoEffects('fragments/traffic', flags, ctx)
     let t: CallOutput<'traffic/status'>
     try {
       t = await ctx.call('traffic/status', { city })

@@ -11,7 +11,7 @@ export default fragment({
   css: 'tv-now.css',
   cache: { ttl: '1m', staleWhileRevalidate: '10m' },
   async render(flags, ctx) {
-    await demoEffects('fragments/tv-now', flags, ctx.signal)
+    await demoEffects('fragments/tv-now', flags, ctx)
     const guides = await Promise.all(CHANNELS.map((channel) => ctx.call('tv/schedule', { channel })))
     return html`<section class="tv-now" data-fragment="fragments/tv-now">
   <h2 class="tv-now__heading">On TV now</h2>

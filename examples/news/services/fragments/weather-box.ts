@@ -9,7 +9,7 @@ export default fragment({
   css: 'weather.css',
   cache: { ttl: '30s', staleWhileRevalidate: '5m' },
   async render({ city, ...flags }, ctx) {
-    await demoEffects('fragments/weather-box', flags, ctx.signal)
+    await demoEffects('fragments/weather-box', flags, ctx)
     const w = await ctx.call('weather/current', { city })
     return html`<section class="weather-box weather-box--${w.condition}" data-fragment="fragments/weather-box" data-city="${w.city}">
   <h2 class="weather-box__heading">Weather <span class="weather-box__city">${w.city}</span></h2>
