@@ -12,9 +12,10 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { startNode } from './cluster/http-nodes.ts'
 import { REPO } from './lib/project.ts'
-import { median, requireNode24, row } from './lib/stats.ts'
+import { median, requireNode24, requireWrk, row } from './lib/stats.ts'
 
 requireNode24()
+await requireWrk('bench:front')
 process.env.NODE_ENV = 'production'
 const run = promisify(execFile)
 const ROUNDS = Number(process.env.ROUNDS ?? 3)

@@ -11,7 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { generateProject, REPO } from './lib/project.ts'
-import { median, requireNode24, row } from './lib/stats.ts'
+import { median, requireNode24, requireWrk, row } from './lib/stats.ts'
 
 requireNode24()
 const run = promisify(execFile)
@@ -19,12 +19,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3)
 const SECONDS = Number(process.env.SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50)
 
-await run('wrk', ['--version']).catch((error: { code?: string }) => {
-  if (error.code === 'ENOENT') {
-    console.error('bench:http needs wrk: sudo apt-get install wrk')
-    process.exit(1)
-  }
-})
+await requireWrk('bench:http')
 
 const root = await generateProject('http', {
   'services/bench/echo.ts': `import { service } from '@nanoweb/core'

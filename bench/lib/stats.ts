@@ -61,6 +61,21 @@ export function requireNode24(): void {
 }
 
 /**
+ * Exits with a hint when the `wrk` load generator (Debian package `wrk`) is not installed.
+ *
+ * @example
+ * await requireWrk('bench:front')
+ */
+export async function requireWrk(bench: string): Promise<void> {
+  const { spawnSync } = await import('node:child_process')
+  const found = spawnSync('wrk', ['--version'])
+  if (found.error !== undefined && (found.error as { code?: string }).code === 'ENOENT') {
+    console.error(`${bench} needs wrk: sudo apt-get install wrk`)
+    process.exit(1)
+  }
+}
+
+/**
  * Formats one row of a results table.
  *
  * @example
