@@ -10,6 +10,7 @@ import { sealInput } from '../runtime/validate/sealed.ts'
 import type { AssetRegistry } from './assets.ts'
 import { fill, type PageVars, type Template } from './interpolate.ts'
 import { encodeTemplate, MarkupBytes, type TemplatePiece } from './page-bytes.ts'
+import { PageSnapshot } from './page-snapshot.ts'
 import type { ParsedPage, SlotSpec, TemplatePart } from './template.ts'
 
 /**
@@ -64,6 +65,8 @@ export interface PagePlan {
     readonly headTags: Uint8Array
     /** One per slot: the bytes of the markup it wrote last (a cached fragment writes the same). */
     readonly markup: readonly MarkupBytes[]
+    /** The page as last written whole, when it can be kept (see {@link PageSnapshot}). */
+    readonly snapshot: PageSnapshot | undefined
   }
 }
 
@@ -119,6 +122,7 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
   const headTags =
     [...css].map((url) => `<link rel="stylesheet" href="${escapeHtml(url)}">`).join('') +
     [...js].map((url) => `<script src="${escapeHtml(url)}" defer></script>`).join('')
+  const encodedParts = parsed.parts.map((part) => (part.kind === 'text' ? encodeTemplate(part.text) : []))
   const problems = [...linked.values()].flatMap((link) => ('problem' in link ? [link.problem] : []))
   return {
     file,
@@ -129,9 +133,10 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
     assets: { css: [...css], js: [...js] },
     problems,
     encoded: {
-      parts: parsed.parts.map((part) => (part.kind === 'text' ? encodeTemplate(part.text) : [])),
+      parts: encodedParts,
       headTags: Buffer.from(headTags, 'utf8'),
       markup: slots.map(() => new MarkupBytes()),
+      snapshot: PageSnapshot.of(parsed.parts, encodedParts),
     },
   }
 }

@@ -1,74 +1,18 @@
 import { isNanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
-import type { RequestContext } from '../define/types.ts'
-import type { Caller, CallScope, InvokeOptions } from '../runtime/ports.ts'
-import type { PageVars } from './interpolate.ts'
-import type { LiveHub } from './live/index.ts'
+import type { CallScope, InvokeOptions } from '../runtime/ports.ts'
 import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
+import type { PageSnapshot } from './page-snapshot.ts'
 import type { PagePlan } from './plan.ts'
+import type { LiveUrls, PageRenderInit, PageSink } from './render-types.ts'
+
+export type { Fallback, LiveUrls, PageRenderInit, PageSink } from './render-types.ts'
 
 const PENDING = 0
 const DONE = 1
 const FELL_BACK = 2
 const SWAP_SCRIPT_BODY =
   '>function nanoSwap(i){var d=document.getElementById("nano-d"+i),t=document.getElementById("nano-t"+i);if(d&&t){d.replaceChildren.apply(d,Array.from(t.childNodes));t.remove()}}</script>'
-
-/**
- * Where a page's bytes go.
- *
- * @example
- * render.pipe({ write: (s) => res.write(s), end: () => res.end() })
- */
-export interface PageSink {
-  write(chunk: Uint8Array): void
-  end(): void
-  /** Where written bytes are joined (a pooled buffer); a fresh buffer when absent. */
-  readonly allocate?: ((size: number) => Uint8Array) | undefined
-}
-
-/**
- * A slot that showed its fallback, and why: `timeout` (its own), `budget` (the page's),
- * `aborted` (the client went away), `not found` / `does not compile` / `not a fragment` (found
- * when the page was linked), or the `NANO_E_*` code of the error it failed with.
- *
- * @example
- * const f: Fallback = { fragment: 'fragments/weather', page: 'pages/index.html', reason: 'timeout', error }
- */
-export interface Fallback {
-  readonly fragment: string
-  readonly page: string
-  readonly reason: string
-  readonly error: unknown
-}
-
-/**
- * Where the page's live script and event stream are served (the gateway decides).
- *
- * @example
- * const urls: LiveUrls = { stream: '/_nano/live', script: '/_nano/live.js' }
- */
-export interface LiveUrls {
-  readonly stream: string
-  readonly script: string
-}
-
-/**
- * Everything one page render needs.
- *
- * @example
- * new PageRender({ plan, vars, caller: rt, traceId, request: {}, onFallback: (f) => log(f) })
- */
-export interface PageRenderInit {
-  readonly plan: PagePlan
-  readonly vars: PageVars
-  readonly caller: Pick<Caller, 'invoke' | 'peek' | 'scope' | 'clock'>
-  readonly traceId: string
-  readonly request: RequestContext
-  readonly onFallback: (fallback: Fallback) => void
-  readonly live?: { readonly hub: LiveHub; readonly urls: LiveUrls } | undefined
-  /** This response's CSP nonce: put on every script the render writes. */
-  readonly nonce?: string | undefined
-}
 
 /**
  * One page being rendered. `start()` runs every slot at once under one page scope: the page
@@ -279,6 +223,11 @@ export class PageRender {
     const encoded = this.#plan.encoded
     const vars = this.#init.vars
     const out = new PageBytes()
+    const snapshot = encoded.snapshot
+    if (this.#part === 0 && this.#pending === 0 && snapshot !== undefined && vars.key === '') {
+      out.push(this.#keptUpToBodyEnd(snapshot))
+      this.#part = snapshot.end
+    }
     while (this.#part < parts.length) {
       const part = parts[this.#part] as (typeof parts)[number]
       if (part.kind === 'text') out.template(encoded.parts[this.#part] as readonly TemplatePiece[], vars)
@@ -303,6 +252,39 @@ export class PageRender {
       this.#ended = true
       sink.end()
     }
+  }
+
+  /**
+   * The page up to `</body>` when every slot has settled and the page has no values: the kept
+   * bytes when the slots gave the same markup as when they were kept, else joined now and kept.
+   */
+  #keptUpToBodyEnd(snapshot: PageSnapshot): Uint8Array {
+    const parts = this.#plan.parts
+    const n = this.#plan.slots.length
+    const markups = new Array<string>(n)
+    const liveIds = new Array<string | undefined>(n)
+    for (let p = 0; p < snapshot.end; p++) {
+      const part = parts[p] as (typeof parts)[number]
+      if (part.kind !== 'slot') continue
+      markups[part.index] = this.#markup(part.index)
+      liveIds[part.index] = this.#liveIdOf(part.index)
+    }
+    const kept = snapshot.bytesFor(markups, liveIds)
+    if (kept !== undefined) return kept
+    const encoded = this.#plan.encoded
+    const out = new PageBytes()
+    for (let p = 0; p < snapshot.end; p++) {
+      const part = parts[p] as (typeof parts)[number]
+      if (part.kind === 'text') out.template(encoded.parts[p] as readonly TemplatePiece[], this.#init.vars)
+      else if (part.kind === 'head-end') out.push(encoded.headTags)
+      else if (part.kind === 'slot') {
+        const i = part.index
+        ;(encoded.markup[i] as MarkupBytes).append(out, markups[i] as string, liveIds[i])
+      }
+    }
+    const bytes = out.bytes()
+    snapshot.keep(markups, liveIds, bytes)
+    return bytes
   }
 
   /** Slot `i`'s markup as written: its own, or its fallback. */
