@@ -9,7 +9,7 @@
  * BUDGET_S (default 270) seconds have passed.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
@@ -31,10 +31,18 @@ process.on('exit', () => {
 })
 
 const DIST_MAIN = join(REPO, 'dist/cli/main.js')
-const LAUNCH = `import { enableCompileCache } from 'node:module'
+// What bin/nanoweb.js does, with dist/ (bin/ runs src/ in this repository). A file, not `-e`: the
+// stall watchdog's worker thread inherits the process's execArgv, and `--input-type` made it fail.
+const LAUNCH = join(REPO, '.bench-tmp', 'launch-dist.mjs')
+mkdirSync(join(REPO, '.bench-tmp'), { recursive: true })
+writeFileSync(
+  LAUNCH,
+  `import { enableCompileCache } from 'node:module'
 enableCompileCache()
 const { buildProgram } = await import(${JSON.stringify(pathToFileURL(DIST_MAIN).href)})
-await buildProgram().parseAsync(['node', 'nanoweb', ...process.argv.slice(1)])`
+await buildProgram().parseAsync(['node', 'nanoweb', ...process.argv.slice(2)])
+`,
+)
 
 interface Sample {
   readonly pageMs: number
@@ -128,14 +136,14 @@ for (const count of SIZES) {
   const root = await coldApp(`cold-${count}`, count)
   const cache = join(REPO, '.bench-tmp', `compile-cache-${count}`)
   const rounds = count > 1000 ? Math.min(ROUNDS, 2) : ROUNDS
-  const start = ['--input-type=module', '-e', LAUNCH, 'start', root]
+  const start = [LAUNCH, 'start', root]
   const whole = (text: string): boolean => text.includes('</html>') && text.includes(`<li>Item ${count - 1}</li>`)
   console.log(`\n${count} fragments + ${count} data services (${2 * count} files)`)
   for (const built of [false, true]) {
     rmSync(join(root, '.nanoweb'), { recursive: true, force: true })
     if (built) {
       const t = performance.now()
-      const out = spawnSync(NODE, ['--input-type=module', '-e', LAUNCH, 'build', root], { encoding: 'utf8' })
+      const out = spawnSync(NODE, [LAUNCH, 'build', root], { encoding: 'utf8' })
       if (out.status !== 0) throw new Error(`nanoweb build failed: ${out.stderr}`)
       console.log(`  nanoweb build: ${((performance.now() - t) / 1000).toFixed(1)} s (${out.stdout.trim()})`)
     }
