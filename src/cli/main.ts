@@ -15,9 +15,7 @@ const PRECEDENCE =
  * @example
  * program.command('ls').action(lazy(async () => (await import('./commands/ls.ts')).lsCommand))
  */
-export function lazy<A extends unknown[]>(
-  load: () => Promise<(...args: A) => unknown>,
-): (...args: A) => Promise<void> {
+export function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
   return async (...args) => {
     await (await load())(...args)
   }

@@ -48,6 +48,8 @@ export function tracingObserver(setting: boolean | undefined): Observer | undefi
   if (setting === false) return undefined
   const registered = (globalThis as { [OTEL_API_GLOBAL]?: { trace?: unknown } })[OTEL_API_GLOBAL]?.trace
   if (setting === undefined && registered === undefined) return undefined
-  const tracing = createRequire(import.meta.url)(`./tracing/index${OWN_EXTENSION}`) as typeof import('./tracing/index.ts')
+  const tracing = createRequire(import.meta.url)(
+    `./tracing/index${OWN_EXTENSION}`,
+  ) as typeof import('./tracing/index.ts')
   return tracing.tracingFor(setting)
 }
