@@ -6,7 +6,8 @@
  * answer). Medians of ROUNDS rounds (default 3; 2 for the 10,000 app), with the CPU time the
  * server used until its first page (from /proc, steadier than wall time on a busy machine).
  * dist/ is rebuilt first when it is missing or older than src/. Bounded: rounds are skipped once
- * BUDGET_S (default 270) seconds have passed.
+ * BUDGET_S (default 270) seconds have passed. MODES=build measures only the starts after a build
+ * (MODES=plain only those without).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -22,6 +23,8 @@ requireNode24()
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
 const BUDGET_MS = Number(process.env.BUDGET_S ?? 270) * 1000
 const SIZES = (process.env.SIZES ?? '1000,5000').split(',').map(Number)
+// MODES=build: only the starts after `nanoweb build` (the starts without a build take minutes)
+const MODES = (process.env.MODES ?? 'plain,build').split(',')
 const NODE = process.execPath
 const began = performance.now()
 const TICK_MS = 10 // /proc times are in clock ticks of 1/100 s
@@ -139,7 +142,7 @@ for (const count of SIZES) {
   const start = [LAUNCH, 'start', root]
   const whole = (text: string): boolean => text.includes('</html>') && text.includes(`<li>Item ${count - 1}</li>`)
   console.log(`\n${count} fragments + ${count} data services (${2 * count} files)`)
-  for (const built of [false, true]) {
+  for (const built of [false, true].filter((b) => MODES.includes(b ? 'build' : 'plain'))) {
     rmSync(join(root, '.nanoweb'), { recursive: true, force: true })
     if (built) {
       const t = performance.now()
