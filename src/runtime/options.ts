@@ -116,9 +116,6 @@ function outputOf(options: RuntimeOptions, clock: Clock): LogSink {
   )
 }
 
-/** How long loading services may hold the event loop before it yields a turn (timers, I/O). */
-const LOAD_TURN_MS = 100
-
 /**
  * The index of a runtime's services, loading each through the executor: the content version is
  * read first, then the code, then the validators are prepared.
@@ -140,21 +137,12 @@ export function serviceIndexFor(
     cacheStoreDefault: options.cacheStoreDefault,
   }
   const executor = options.executor ?? importExecutor
-  let turnAt = performance.now()
   return new ServiceIndex<PreparedService>({
     root,
     onInvalid: options.onInvalidFile,
     include: servicePlacement(options.services),
     loader: {
       async load({ name, file, reload }) {
-        // Loads chained through promises never leave the event loop's turn: the 10,000 services of
-        // a page took one turn of 7 s, which the stall watchdog reported (and /_nano/ready answered
-        // 503 for its recovery window), and nothing else was answered meanwhile. Give the loop a
-        // turn every LOAD_TURN_MS.
-        if (performance.now() - turnAt > LOAD_TURN_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve))
-          turnAt = performance.now()
-        }
         const bytes = readSource({ file, root })
         const version = versionOf(name, bytes)
         const definition = await executor.load({ name, file, root, reload, version, bytes })
