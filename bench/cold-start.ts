@@ -6,10 +6,11 @@
  * answer). Medians of ROUNDS rounds (default 3; 2 for the 10,000 app), with the CPU time the
  * server used until its first page (from /proc, steadier than wall time on a busy machine).
  * dist/ is rebuilt first when it is missing or older than src/. Bounded: rounds are skipped once
- * BUDGET_S (default 270) seconds have passed.
+ * BUDGET_S (default 270) seconds have passed. MODES=build measures only the starts after a build
+ * (MODES=plain only those without).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
@@ -22,6 +23,8 @@ requireNode24()
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
 const BUDGET_MS = Number(process.env.BUDGET_S ?? 270) * 1000
 const SIZES = (process.env.SIZES ?? '1000,5000').split(',').map(Number)
+// MODES=build: only the starts after `nanoweb build` (the starts without a build take minutes)
+const MODES = (process.env.MODES ?? 'plain,build').split(',')
 const NODE = process.execPath
 const began = performance.now()
 const TICK_MS = 10 // /proc times are in clock ticks of 1/100 s
@@ -31,10 +34,18 @@ process.on('exit', () => {
 })
 
 const DIST_MAIN = join(REPO, 'dist/cli/main.js')
-const LAUNCH = `import { enableCompileCache } from 'node:module'
+// What bin/nanoweb.js does, with dist/ (bin/ runs src/ in this repository). A file, not `-e`: the
+// stall watchdog's worker thread inherits the process's execArgv, and `--input-type` made it fail.
+const LAUNCH = join(REPO, '.bench-tmp', 'launch-dist.mjs')
+mkdirSync(join(REPO, '.bench-tmp'), { recursive: true })
+writeFileSync(
+  LAUNCH,
+  `import { enableCompileCache } from 'node:module'
 enableCompileCache()
 const { buildProgram } = await import(${JSON.stringify(pathToFileURL(DIST_MAIN).href)})
-await buildProgram().parseAsync(['node', 'nanoweb', ...process.argv.slice(1)])`
+await buildProgram().parseAsync(['node', 'nanoweb', ...process.argv.slice(2)])
+`,
+)
 
 interface Sample {
   readonly pageMs: number
@@ -128,14 +139,14 @@ for (const count of SIZES) {
   const root = await coldApp(`cold-${count}`, count)
   const cache = join(REPO, '.bench-tmp', `compile-cache-${count}`)
   const rounds = count > 1000 ? Math.min(ROUNDS, 2) : ROUNDS
-  const start = ['--input-type=module', '-e', LAUNCH, 'start', root]
+  const start = [LAUNCH, 'start', root]
   const whole = (text: string): boolean => text.includes('</html>') && text.includes(`<li>Item ${count - 1}</li>`)
   console.log(`\n${count} fragments + ${count} data services (${2 * count} files)`)
-  for (const built of [false, true]) {
+  for (const built of [false, true].filter((b) => MODES.includes(b ? 'build' : 'plain'))) {
     rmSync(join(root, '.nanoweb'), { recursive: true, force: true })
     if (built) {
       const t = performance.now()
-      const out = spawnSync(NODE, ['--input-type=module', '-e', LAUNCH, 'build', root], { encoding: 'utf8' })
+      const out = spawnSync(NODE, [LAUNCH, 'build', root], { encoding: 'utf8' })
       if (out.status !== 0) throw new Error(`nanoweb build failed: ${out.stderr}`)
       console.log(`  nanoweb build: ${((performance.now() - t) / 1000).toFixed(1)} s (${out.stdout.trim()})`)
     }

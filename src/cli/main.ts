@@ -1,21 +1,25 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { workerCount } from '../cluster/workers/supervisor.ts'
 import { addClusterOptions } from './cluster-flags.ts'
-import { buildCommand } from './commands/build.ts'
-import { callCommand } from './commands/call.ts'
-import { checkCommand } from './commands/check.ts'
-import { graphCommand } from './commands/graph.ts'
-import { initCommand } from './commands/init.ts'
-import { lsCommand } from './commands/ls.ts'
-import { newCommand } from './commands/new.ts'
-import { devCommand, startCommand } from './commands/serve.ts'
-import { typesCommand } from './commands/types.ts'
 import { EXIT } from './output.ts'
 import { ownVersion } from './own-package.ts'
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
 const PRECEDENCE =
   'Settings: a flag wins over its environment variable (PORT, HOST, LOG_LEVEL, LOG_FORMAT), which wins over nanoweb.config.ts at the project root (if there is one), which wins over the defaults.'
+
+/**
+ * A command's action, imported when the command runs: `nanoweb start` does not load the modules
+ * of `check`, `graph`, `init`, … (nor they those of the server), which shortens every start.
+ *
+ * @example
+ * program.command('ls').action(lazy(async () => (await import('./commands/ls.ts')).lsCommand))
+ */
+export function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    await (await load())(...args)
+  }
+}
 
 /**
  * The `nanoweb` command line: one commander program, `--help` on every command. A command line
@@ -36,20 +40,20 @@ export function buildProgram(): Command {
     .description('Create a new app: package.json, tsconfig.json, a service with its test, a fragment and a page')
     .argument('[dir]', 'folder to create it in (made if missing; must be empty)', '.')
     .option('-f, --force', 'write into a folder that is not empty (files of the same name are replaced)')
-    .action(initCommand)
+    .action(lazy(async () => (await import('./commands/init.ts')).initCommand))
 
   for (const [name, description, action, level, format] of [
     [
       'start',
       'Serve the project: /api/<name> for every public service, pages, /_nano/* for tools',
-      startCommand,
+      lazy(async () => (await import('./commands/serve.ts')).startCommand),
       'info',
       'json',
     ],
     [
       'dev',
       'Serve and watch: changed or new services and pages are live on the next request',
-      devCommand,
+      lazy(async () => (await import('./commands/serve.ts')).devCommand),
       'debug',
       'pretty',
     ],
@@ -90,14 +94,14 @@ export function buildProgram(): Command {
       'Bundle the trusted services into .nanoweb/, which nanoweb start then loads them from (a faster cold start)',
     )
     .argument('[root]', 'project folder', '.')
-    .action(buildCommand)
+    .action(lazy(async () => (await import('./commands/build.ts')).buildCommand))
 
   program
     .command('new')
     .description('Scaffold services/<name>.ts and its test')
     .argument('<name>', 'service name, e.g. weather/current')
     .option('-r, --root <root>', 'project folder', '.')
-    .action(newCommand)
+    .action(lazy(async () => (await import('./commands/new.ts')).newCommand))
 
   program
     .command('ls')
@@ -105,7 +109,7 @@ export function buildProgram(): Command {
     .argument('[root]', 'project folder', '.')
     .option('--json', 'print the catalog as JSON')
     .option('-u, --url <url>', 'list the catalog of a running server (a whole cluster), e.g. http://localhost:3000')
-    .action(lsCommand)
+    .action(lazy(async () => (await import('./commands/ls.ts')).lsCommand))
 
   program
     .command('call')
@@ -114,7 +118,7 @@ export function buildProgram(): Command {
     .argument('[json]', 'input as JSON', '{}')
     .option('-u, --url <url>', 'base URL of a running nanoweb server, e.g. http://localhost:3000')
     .option('-r, --root <root>', 'project folder (in-process calls)', '.')
-    .action(callCommand)
+    .action(lazy(async () => (await import('./commands/call.ts')).callCommand))
 
   program
     .command('check')
@@ -129,7 +133,7 @@ export function buildProgram(): Command {
       'a catalog saved from GET /_nano/catalog or `nanoweb ls --json`: report contract changes since',
     )
     .option('--strict', 'fail on warnings too')
-    .action(checkCommand)
+    .action(lazy(async () => (await import('./commands/check.ts')).checkCommand))
 
   program
     .command('graph')
@@ -140,13 +144,13 @@ export function buildProgram(): Command {
       '-u, --url <url>',
       'read the graph of a running server, with the calls it has seen, e.g. http://localhost:3000',
     )
-    .action(graphCommand)
+    .action(lazy(async () => (await import('./commands/graph.ts')).graphCommand))
 
   program
     .command('types')
     .description('Write nanoweb-env.d.ts so ctx.call is typed by your services')
     .argument('[root]', 'project folder', '.')
-    .action(typesCommand)
+    .action(lazy(async () => (await import('./commands/types.ts')).typesCommand))
 
   return program
 }

@@ -36,8 +36,8 @@ const EXIT_GRACE_MS = 1000
 
 const data = workerData as WatchData
 const names: string[] = [...data.names]
-parentPort?.on('message', (message: { id: number; name: string }) => {
-  names[message.id] = message.name
+parentPort?.on('message', (message: readonly { id: number; name: string }[]) => {
+  for (const { id, name } of message) names[id] = name
 })
 
 let beat = Atomics.load(data.state, BEAT)

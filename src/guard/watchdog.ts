@@ -70,7 +70,17 @@ export class Watchdog {
     this.#worker.on('error', (error) =>
       this.#log({ level: 'error', message: 'the stall watchdog thread failed', time: Date.now(), error }),
     )
-    this.#stopNames = RUNNING.watchNames((id, name) => this.#worker.postMessage({ id, name }))
+    // New names go to the thread in one message per turn: a start that loads 2,000 services
+    // posted 2,000 messages (some 50 ms of its main thread). Flushed in a microtask, before the
+    // loaded service can run.
+    let pending: { id: number; name: string }[] = []
+    this.#stopNames = RUNNING.watchNames((id, name) => {
+      if (pending.push({ id, name }) > 1) return
+      queueMicrotask(() => {
+        this.#worker.postMessage(pending)
+        pending = []
+      })
+    })
     this.#beat = setInterval(() => this.#tick(), Math.max(10, Math.min(500, Math.floor(this.#limitMs / 4))))
     this.#beat.unref()
   }

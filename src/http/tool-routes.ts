@@ -4,7 +4,8 @@ import { LIVE_CLIENT_JS } from '../compose/live-client.ts'
 import type { PageIndex } from '../compose/pages.ts'
 import type { RuntimeApi } from '../runtime/ports.ts'
 import { BuiltDocument } from './built-document.ts'
-import { type AddRoute, addDashboardRoutes } from './dashboard/routes.ts'
+import type { AddRoute } from './dashboard/routes.ts'
+import type { Exchange, Reply } from './exchange.ts'
 import type { FileServer } from './files.ts'
 import { metricsRoute } from './metrics-route.ts'
 import { openApiDocument } from './openapi.ts'
@@ -58,5 +59,48 @@ export function addToolRoutes(add: AddRoute, from: ToolSources): { close(): void
   })
   const staticDir = { dir: resolve(runtime.root, 'pages', '_assets'), prefix: NANO_URLS.staticFiles }
   add(`${NANO_URLS.staticFiles}*`, (ex, headers) => serveDir(files, staticDir, ex, headers))
-  return addDashboardRoutes(add, { runtime, pages: from.pages, security: from.security })
+  const dashboard = { runtime, pages: from.pages, security: from.security }
+  return addLazily(add, [NANO_URLS.graph, NANO_URLS.dashboardEvents, NANO_URLS.dashboard], async (inner) =>
+    (await import('./dashboard/routes.ts')).addDashboardRoutes(inner, dashboard),
+  )
+}
+
+type Route = (ex: Exchange, headers: Record<string, string>) => Reply | Promise<Reply>
+
+/**
+ * Adds `paths` as routes whose handlers are made on the first request to one of them, by `install`
+ * (which adds them): the dashboard and the graph are imported by the first visit, not by every start.
+ * Returns what closes the installed routes (nothing while none was requested).
+ *
+ * @example
+ * const tools = addLazily(add, ['/_nano/graph'], async (inner) => (await import('./dashboard/routes.ts')).addDashboardRoutes(inner, from))
+ */
+export function addLazily(
+  add: AddRoute,
+  paths: readonly string[],
+  install: (add: AddRoute) => Promise<{ close(): void }>,
+): { close(): void } {
+  let routes: Promise<Map<string, Route>> | undefined
+  let installed: { close(): void } | undefined
+  let closed = false
+  const load = async (): Promise<Map<string, Route>> => {
+    const byPath = new Map<string, Route>()
+    installed = await install((path, route) => void byPath.set(path, route))
+    if (closed) installed.close()
+    return byPath
+  }
+  for (const path of paths) {
+    add(path, async (ex, headers) => {
+      routes ??= load()
+      const route = (await routes).get(path)
+      if (route === undefined) throw new TypeError(`no route was installed for ${path}`)
+      return route(ex, headers)
+    })
+  }
+  return {
+    close() {
+      closed = true
+      installed?.close()
+    },
+  }
 }

@@ -1,7 +1,11 @@
+import { createRequire } from 'node:module'
 import type { Observer } from '../runtime/ports.ts'
 import { combineObservers } from './combine.ts'
 import { MetricsObserver } from './metrics/index.ts'
-import { tracingFor } from './tracing/index.ts'
+
+const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
+/** Where `@opentelemetry/api` 1.x keeps what is registered globally; `trace` once a tracer provider (an SDK) is. */
+const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1')
 
 export { combineObservers } from './combine.ts'
 
@@ -29,5 +33,23 @@ export interface ObserveOptions {
  */
 export function observerFor(options: ObserveOptions): Observer | undefined {
   const metrics = options.metrics ? new MetricsObserver({ labels: options.labels }) : undefined
-  return combineObservers([metrics, options.observer, tracingFor(options.tracing)])
+  return combineObservers([metrics, options.observer, tracingObserver(options.tracing)])
+}
+
+/**
+ * `tracingFor(setting)` of ./tracing, whose modules (and `@opentelemetry/api`'s some 40) are
+ * loaded only when they can be used: `tracing: true`, or unset while a tracer provider is
+ * registered with the API. Without one, a start does not load them.
+ *
+ * @example
+ * tracingObserver(undefined) // undefined when no OpenTelemetry SDK is registered
+ */
+export function tracingObserver(setting: boolean | undefined): Observer | undefined {
+  if (setting === false) return undefined
+  const registered = (globalThis as { [OTEL_API_GLOBAL]?: { trace?: unknown } })[OTEL_API_GLOBAL]?.trace
+  if (setting === undefined && registered === undefined) return undefined
+  const tracing = createRequire(import.meta.url)(
+    `./tracing/index${OWN_EXTENSION}`,
+  ) as typeof import('./tracing/index.ts')
+  return tracing.tracingFor(setting)
 }

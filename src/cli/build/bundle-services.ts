@@ -8,6 +8,7 @@ import { scanServices } from '../../registry/scan.ts'
 import { BUILD_DIR, type BundledFile, type BundledService } from '../../runtime/bundled-executor.ts'
 import { contentVersion } from '../../runtime/executor.ts'
 import { bundleOptions, COMPUTED_IMPORT_REASON } from './bundle-plugin.ts'
+import { withEagerHints } from './eager-hints.ts'
 import { groupServices } from './groups.ts'
 
 /**
@@ -94,12 +95,21 @@ export async function bundleServices(options: {
       const members = files.map((file) => byFile.get(file) as Candidate)
       const built = await bundleOf(root, members, chunk)
       if ('errors' in built) throw new NanoError('NANO_E_BAD_DEFINITION', describe(root, built.errors))
-      outputs.push(...built.outputs)
+      outputs.push(...(await Promise.all(built.outputs.map(hinted))))
       for (const { name, file, version } of members) services.push({ name, file, version, chunk })
     }),
   )
   services.sort((a, b) => (a.name < b.name ? -1 : 1))
   return { outputs, services, shared: sharedFiles(root, result.metafile), skipped }
+}
+
+/** A bundle file with {@link withEagerHints}; its source map as it is. */
+async function hinted(output: OutputFile): Promise<OutputFile> {
+  if (!output.path.endsWith('.js')) return output
+  const text = await withEagerHints(output.text)
+  if (text === output.text) return output
+  const contents = new TextEncoder().encode(text)
+  return { path: output.path, contents, hash: output.hash, text }
 }
 
 type Outcome = { readonly outputs: OutputFile[]; readonly metafile: Metafile } | { readonly errors: readonly Message[] }

@@ -1,17 +1,22 @@
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  type JSONWebKeySet,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from 'jose'
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose'
 import { NanoError } from '../../define/errors.ts'
 import type { User } from '../../define/policy.ts'
 import { invalidCredentials } from './challenge.ts'
 import type { JwtOptions } from './options.ts'
+
+/**
+ * `jose` (some 50 modules), loaded when a JWT verifier is first made: a server without JWT auth
+ * never loads it, which shortens its start. Loaded synchronously (`require` of the ES module), so
+ * that bad options still throw as the server is made.
+ */
+let jose: typeof import('jose') | undefined
+function joseModule(): typeof import('jose') {
+  jose ??= createRequire(import.meta.url)('jose') as typeof import('jose')
+  return jose
+}
 
 const ASYMMETRIC = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const
 const HMAC = /^HS(256|384|512)$/
@@ -35,6 +40,7 @@ export type JwtVerifier = (token: string) => Promise<User>
  * const verify = jwtVerifier({ jwks: './jwks.json', issuer: 'https://id.example.com/', audience: 'news' }, '/app')
  */
 export function jwtVerifier(options: JwtOptions, root: string): JwtVerifier {
+  const { jwtVerify } = joseModule()
   const key = keyOf(options, root)
   const algorithms = [...(options.algorithms ?? (options.secret === undefined ? ASYMMETRIC : ['HS256']))]
   checkAlgorithms(algorithms, options.secret !== undefined)
@@ -77,13 +83,13 @@ function keyOf(options: JwtOptions, root: string): Uint8Array | JWTVerifyGetKey 
     const url = new URL(where)
     if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname))
       throw new TypeError(`auth.jwt.jwks must be an https:// URL (got ${where})`)
-    return createRemoteJWKSet(url)
+    return joseModule().createRemoteJWKSet(url)
   }
   const file = resolve(root, where)
   let set: JSONWebKeySet
   try {
     set = JSON.parse(readFileSync(file, 'utf8')) as JSONWebKeySet
-    return createLocalJWKSet(set)
+    return joseModule().createLocalJWKSet(set)
   } catch (error) {
     throw new TypeError(`auth.jwt.jwks: ${file} is not a readable JWKS file (${(error as Error).message})`)
   }
