@@ -1,5 +1,9 @@
-import { Ajv2020 } from 'ajv/dist/2020.js'
+import { createRequire } from 'node:module'
+import type { Ajv2020 } from 'ajv/dist/2020.js'
 import type { JsonSchema } from '../../define/schema.ts'
+
+/** ajv is CommonJS: required when the first check is compiled, so a start that compiles none never loads it. */
+const require = createRequire(import.meta.url)
 
 /** `JSON.stringify` as it was when nanoweb loaded: a service that replaces it changes no reply. */
 const toJson = JSON.stringify
@@ -24,32 +28,8 @@ export type Checker = (value: unknown) => boolean
  * compiler.compile({ type: 'object', properties: { city: { type: 'string' } } })({ city: 'x' }) // true
  */
 export class JsonCheckerCompiler {
-  #ajv = new Ajv2020({
-    strict: false,
-    unicode: false,
-    validateSchema: false,
-    addUsedSchema: false,
-    allErrors: false,
-    logger: false,
-  })
+  #ajv: Ajv2020 | undefined
   #byText = new Map<string, Checker>()
-
-  constructor() {
-    this.#ajv.addKeyword({
-      keyword: 'x-finite',
-      type: 'number',
-      schemaType: 'boolean',
-      validate: (_schema: boolean, data: number) => Number.isFinite(data),
-      errors: false,
-    })
-    this.#ajv.addKeyword({
-      keyword: 'x-no-astral',
-      type: 'string',
-      schemaType: 'boolean',
-      validate: (_schema: boolean, data: string) => !ASTRAL.test(data),
-      errors: false,
-    })
-  }
 
   /** A checker for `schema`; compiled once per distinct schema text. */
   compile(schema: JsonSchema): Checker {
@@ -57,11 +37,39 @@ export class JsonCheckerCompiler {
     const text = toJson(adapted)
     const known = this.#byText.get(text)
     if (known !== undefined) return known
+    this.#ajv ??= newAjv()
     const validate = this.#ajv.compile(adapted)
     const checker: Checker = (value) => validate(value) as boolean
     this.#byText.set(text, checker)
     return checker
   }
+}
+
+function newAjv(): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+  const ajv = new Ajv({
+    strict: false,
+    unicode: false,
+    validateSchema: false,
+    addUsedSchema: false,
+    allErrors: false,
+    logger: false,
+  })
+  ajv.addKeyword({
+    keyword: 'x-finite',
+    type: 'number',
+    schemaType: 'boolean',
+    validate: (_schema: boolean, data: number) => Number.isFinite(data),
+    errors: false,
+  })
+  ajv.addKeyword({
+    keyword: 'x-no-astral',
+    type: 'string',
+    schemaType: 'boolean',
+    validate: (_schema: boolean, data: string) => !ASTRAL.test(data),
+    errors: false,
+  })
+  return ajv
 }
 
 const ASTRAL = /[\uD800-\uDFFF]/
