@@ -7,7 +7,7 @@ import { superviseWorkers, workerPorts } from '../../cluster/workers/index.ts'
 import type { NanoError } from '../../define/errors.ts'
 import type { NanoServer } from '../../http/server.ts'
 import { generateTypes } from '../../registry/types-file.ts'
-import { atLeast, batchedWriter, foldRepeats, jsonLineSink, type LogSink } from '../../runtime/logger.ts'
+import { atLeast, batchedWriter, foldRepeats, jsonLineSink, type LogSink, levelRank } from '../../runtime/logger.ts'
 import { systemClock } from '../../runtime/ports.ts'
 import { prettyLineSink } from '../../runtime/pretty-log.ts'
 import type { LogFormat } from '../config.ts'
@@ -134,7 +134,8 @@ function serverOptions(root: string, settings: ServeSettings, dev: boolean): App
     root,
     logLevel,
     logger: foldRepeats(lines, { clock: systemClock }),
-    accessLog: accessLog ? atLeast(logLevel, lines) : false,
+    // access lines are `info`: under a quieter level none would be written, so none are made
+    accessLog: accessLog && levelRank(logLevel) <= levelRank('info') ? atLeast(logLevel, lines) : false,
     ...(dev
       ? { bundle: false, onInvalidFile: (error: NanoError) => process.stderr.write(`✗ ${error.message}\n`) }
       : {}),
