@@ -6,7 +6,7 @@ import type { CatalogEntry } from '../registry/catalog.ts'
 import type { ServiceIndex } from '../registry/index-of-services.ts'
 import { scanServices } from '../registry/scan.ts'
 import { BreakerBoard } from './breaker.ts'
-import { MISS, ResultCache } from './cache/result-cache.ts'
+import { loggedResultCache, MISS } from './cache/result-cache.ts'
 import { type CacheStore, MemoryCacheStore } from './cache/store.ts'
 import { type CallLimits, refusal } from './capability.ts'
 import type { CallContext, CallHost, CallOrigin } from './context.ts'
@@ -93,27 +93,16 @@ export class Runtime implements RuntimeApi {
     }
     this.#observer = options.observer
     this.#index = serviceIndexFor(options, this.root, this.log, logs.levelOf)
-    this.topics =
-      options.topics ??
-      new LocalTopicBus((error, topic) =>
-        this.log({ level: 'error', message: `a listener of topic '${topic}' failed`, time: this.clock.now(), error }),
-      )
+    const listenerFailed = (error: unknown, topic: string): void =>
+      this.log({ level: 'error', message: `a listener of topic '${topic}' failed`, time: this.clock.now(), error })
+    this.topics = options.topics ?? new LocalTopicBus(listenerFailed)
     this.#ownsStore = options.cacheStore === undefined
     this.#store = options.cacheStore ?? new MemoryCacheStore(options.cacheLimits)
-    const cache = new ResultCache({
+    const cache = loggedResultCache({
       store: this.#store,
       shared: options.sharedCache,
       clock: this.clock,
-      onRefreshError: (key, error) =>
-        this.log({ level: 'warn', message: 'background cache refresh failed', time: this.clock.now(), key, error }),
-      onStoreError: (key, error) =>
-        this.log({
-          level: 'warn',
-          message: 'the cache store failed to keep a result',
-          time: this.clock.now(),
-          key,
-          error,
-        }),
+      log: this.log,
     })
     this.#pipeline = new CallPipeline({
       index: this.#index,
@@ -180,9 +169,8 @@ export class Runtime implements RuntimeApi {
   }
 
   /**
-   * The output of a call a fresh cache entry answers at once, reported to the observer as a hit
-   * (when it counts hits; an observer that must see every call, a tracer, turns this off), or
-   * undefined: then `invoke` the call.
+   * The output of a call a fresh cache entry answers at once, reported to the observer as a hit,
+   * or undefined: then `invoke` it. Off under an observer without `hit` (a tracer).
    *
    * @example
    * const html = rt.peek('fragments/weather', input, options) ?? (await rt.invoke('fragments/weather', input, options))

@@ -1,3 +1,4 @@
+import type { LogSink } from '../logger.ts'
 import type { CacheResult } from '../observer.ts'
 import type { Clock } from '../ports.ts'
 import type { CacheEntry, CacheStore } from './store.ts'
@@ -163,4 +164,29 @@ function makeEntry(value: unknown, policy: CachePolicyMs, storedAt: number): Cac
 
 function keepFor(policy: CachePolicyMs): number {
   return policy.ttl + Math.max(policy.staleWhileRevalidate, policy.staleIfError)
+}
+
+/**
+ * A {@link ResultCache} whose store failures are logged as warnings on `log`: a background
+ * refresh that failed, and a store that could not keep a result.
+ *
+ * @example
+ * const cache = loggedResultCache({ store: new MemoryCacheStore(), clock: systemClock, log: rt.log })
+ */
+export function loggedResultCache(options: {
+  readonly store: CacheStore
+  readonly shared?: CacheStore | undefined
+  readonly clock: Clock
+  readonly log: LogSink
+}): ResultCache {
+  const { clock, log } = options
+  const warn = (message: string) => (key: string, error: unknown) =>
+    log({ level: 'warn', message, time: clock.now(), key, error })
+  return new ResultCache({
+    store: options.store,
+    shared: options.shared,
+    clock,
+    onRefreshError: warn('background cache refresh failed'),
+    onStoreError: warn('the cache store failed to keep a result'),
+  })
 }
