@@ -50,16 +50,6 @@ if (kind === 'bare') {
     properties: { id: { type: 'integer' }, name: { type: 'string', minLength: 1 } },
     required: ['id', 'name'],
   }
-  app.post(
-    '/api/bench/echo',
-    {
-      schema: {
-        body: echo,
-        response: { 200: { ...echo, properties: { ...echo.properties, n: { type: 'number' } } } },
-      },
-    },
-    async (req) => ({ ...(req.body as object), n: 1 }),
-  )
   const line = {
     type: 'object',
     properties: {
@@ -79,16 +69,16 @@ if (kind === 'bare') {
     },
     required: ['id', 'customer', 'lines'],
   }
-  app.post(
-    '/api/bench/order',
-    {
-      schema: {
-        body: order,
-        response: { 200: { ...order, properties: { ...order.properties, n: { type: 'number' } } } },
-      },
-    },
-    async (req) => ({ ...(req.body as object), n: 1 }),
-  )
+  /** A route answering its validated body with `n: 1` added, as the nanoweb services do. */
+  const echoRoute = (path: string, body: { properties: object }): void => {
+    const response = { ...body, properties: { ...body.properties, n: { type: 'number' } } }
+    app.post(path, { schema: { body, response: { 200: response } } }, async (req) => ({
+      ...(req.body as object),
+      n: 1,
+    }))
+  }
+  echoRoute('/api/bench/echo', echo)
+  echoRoute('/api/bench/order', order)
   await app.listen({ port: 0, host: '127.0.0.1' })
   ready((app.server.address() as AddressInfo).port)
 } else {

@@ -10,7 +10,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { generateProject, REPO } from './lib/project.ts'
+import { ECHO_SERVICE, generateProject, REPO } from './lib/project.ts'
 import { median, requireNode24, requireWrk, row } from './lib/stats.ts'
 
 requireNode24()
@@ -22,14 +22,7 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50)
 await requireWrk('bench:http')
 
 const root = await generateProject('http', {
-  'services/bench/echo.ts': `import { service } from '@nanoweb/core'
-import { z } from 'zod'
-export default service({
-  input: z.object({ id: z.number().int(), name: z.string().min(1) }),
-  output: z.object({ id: z.number().int(), name: z.string(), n: z.number() }),
-  run: ({ id, name }) => ({ id, name, n: 1 }),
-})
-`,
+  'services/bench/echo.ts': ECHO_SERVICE,
   'services/bench/order.ts': `import { service } from '@nanoweb/core'
 import { z } from 'zod'
 const Line = z.object({ sku: z.string().min(1), qty: z.number().int().min(1), price: z.number(), note: z.string().optional() })

@@ -61,3 +61,19 @@ export default service({
   },
 })
 `
+
+/**
+ * The JSON echo service of the HTTP benchmarks (`POST /api/bench/echo`): a small flat body,
+ * validated in and out.
+ *
+ * @example
+ * files['services/bench/echo.ts'] = ECHO_SERVICE
+ */
+export const ECHO_SERVICE = `import { service } from '@nanoweb/core'
+import { z } from 'zod'
+export default service({
+  input: z.object({ id: z.number().int(), name: z.string().min(1) }),
+  output: z.object({ id: z.number().int(), name: z.string(), n: z.number() }),
+  run: ({ id, name }) => ({ id, name, n: 1 }),
+})
+`

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { freePort } from '../cluster/nats-server.ts'
-import { generateProject, REPO } from '../lib/project.ts'
+import { ECHO_SERVICE, generateProject, REPO } from '../lib/project.ts'
 import { median } from '../lib/stats.ts'
 import { firstAnswer, launch, readyLine, stop } from './lib/children.ts'
 import { WORKERD } from './scale.ts'
@@ -46,14 +46,7 @@ export async function measureJson(opts: {
   connections: number
 }): Promise<JsonFigures> {
   const root = await generateProject('peers-http', {
-    'services/bench/echo.ts': `import { service } from '@nanoweb/core'
-import { z } from 'zod'
-export default service({
-  input: z.object({ id: z.number().int(), name: z.string().min(1) }),
-  output: z.object({ id: z.number().int(), name: z.string(), n: z.number() }),
-  run: ({ id, name }) => ({ id, name, n: 1 }),
-})
-`,
+    'services/bench/echo.ts': ECHO_SERVICE,
     'post.lua': `wrk.method = "POST"\nwrk.body = '${BODY}'\nwrk.headers["Content-Type"] = "application/json"\n`,
   })
   const workerdDir = join(GENERATED, 'workerd-json')
