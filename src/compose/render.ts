@@ -230,8 +230,7 @@ export class PageRender {
     }
     while (this.#part < parts.length) {
       const part = parts[this.#part] as (typeof parts)[number]
-      if (part.kind === 'text') out.template(encoded.parts[this.#part] as readonly TemplatePiece[], vars)
-      else if (part.kind === 'head-end') out.push(encoded.headTags)
+      if (part.kind === 'text' || part.kind === 'head-end') this.#writeFixed(out, this.#part)
       else if (part.kind === 'slot') {
         const i = part.index
         const state = this.#state[i]
@@ -271,20 +270,25 @@ export class PageRender {
     }
     const kept = snapshot.bytesFor(markups, liveIds)
     if (kept !== undefined) return kept
-    const encoded = this.#plan.encoded
     const out = new PageBytes()
     for (let p = 0; p < snapshot.end; p++) {
       const part = parts[p] as (typeof parts)[number]
-      if (part.kind === 'text') out.template(encoded.parts[p] as readonly TemplatePiece[], this.#init.vars)
-      else if (part.kind === 'head-end') out.push(encoded.headTags)
-      else if (part.kind === 'slot') {
+      if (part.kind !== 'slot') this.#writeFixed(out, p)
+      else {
         const i = part.index
-        ;(encoded.markup[i] as MarkupBytes).append(out, markups[i] as string, liveIds[i])
+        ;(this.#plan.encoded.markup[i] as MarkupBytes).append(out, markups[i] as string, liveIds[i])
       }
     }
     const bytes = out.bytes()
     snapshot.keep(markups, liveIds, bytes)
     return bytes
+  }
+
+  /** Writes part `p` when it is the page's own text or the end of its head (the stylesheets). */
+  #writeFixed(out: PageBytes, p: number): void {
+    const part = this.#plan.parts[p] as PagePlan['parts'][number]
+    if (part.kind === 'text') out.template(this.#plan.encoded.parts[p] as readonly TemplatePiece[], this.#init.vars)
+    else if (part.kind === 'head-end') out.push(this.#plan.encoded.headTags)
   }
 
   /** Slot `i`'s markup as written: its own, or its fallback. */
