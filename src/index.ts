@@ -80,6 +80,7 @@ export {
   type Clock,
   type Executor,
   type InvokeOptions,
+  type KeptHit,
   type ObservedCall,
   type RuntimeApi,
   type ServiceSource,

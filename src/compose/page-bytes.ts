@@ -52,21 +52,17 @@ export class PageBytes {
     }
   }
 
-  /**
-   * Everything appended, as one buffer: the start of what `allocate` gives (a pooled buffer, say),
-   * or a fresh one (no copy when there is a single chunk).
-   */
-  bytes(allocate: (size: number) => Uint8Array = Buffer.allocUnsafe): Uint8Array {
+  /** Everything appended, as one buffer (no copy when there is a single chunk). */
+  bytes(): Uint8Array {
+    const chunks = this.parts()
+    if (chunks.length === 1) return chunks[0] as Uint8Array
+    return Buffer.concat(chunks, this.#length)
+  }
+
+  /** Everything appended, as the pieces it was appended in (each byte array as given, text encoded). */
+  parts(): readonly Uint8Array[] {
     this.#encodePending()
-    const chunks = this.#chunks
-    if (chunks.length === 1 && allocate === Buffer.allocUnsafe) return chunks[0] as Uint8Array
-    const out = allocate(this.#length).subarray(0, this.#length)
-    let at = 0
-    for (const chunk of chunks) {
-      out.set(chunk, at)
-      at += chunk.byteLength
-    }
-    return out
+    return this.#chunks
   }
 }
 

@@ -9,6 +9,10 @@ import type { TemplatePart } from './template.ts'
  * request but its values have one (no CSP nonce on the page's own tags): see
  * {@link PageSnapshot.of}.
  *
+ * When every slot of that render was a cache hit ({@link KeptHits}), the snapshot can also be
+ * reused whole until the first of those entries goes stale ({@link PageSnapshot.reusable}): the
+ * next render then runs no slot at all and only counts the hits again.
+ *
  * @example
  * const snapshot = PageSnapshot.of(parts, encodedParts)
  * const bytes = snapshot?.bytesFor(markups, liveIds) ?? build()
@@ -16,12 +20,16 @@ import type { TemplatePart } from './template.ts'
 export class PageSnapshot {
   /** Index of the page's `</body>` part: the snapshot holds every part before it. */
   readonly end: number
+  /** Whether every slot of the page comes before `</body>` (so the snapshot holds them all). */
+  readonly holdsAllSlots: boolean
   #markups: readonly string[] = []
   #liveIds: readonly (string | undefined)[] = []
   #bytes: Uint8Array | undefined
+  #hits: KeptHits | undefined
 
-  private constructor(end: number) {
+  private constructor(end: number, holdsAllSlots: boolean) {
     this.end = end
+    this.holdsAllSlots = holdsAllSlots
   }
 
   /**
@@ -36,11 +44,18 @@ export class PageSnapshot {
         if (typeof piece === 'object' && piece !== null && 'nonce' in piece) return undefined
       }
     }
-    return new PageSnapshot(end)
+    return new PageSnapshot(end, !parts.slice(end).some((part) => part.kind === 'slot'))
   }
 
-  /** The kept bytes when they were made of the same markup and live ids, else undefined. */
-  bytesFor(markups: readonly string[], liveIds: readonly (string | undefined)[]): Uint8Array | undefined {
+  /**
+   * The kept bytes when they were made of the same markup and live ids, else undefined. `hits`
+   * are the cache hits this render's slots were answered with, if all were (else undefined).
+   */
+  bytesFor(
+    markups: readonly string[],
+    liveIds: readonly (string | undefined)[],
+    hits: KeptHits | undefined,
+  ): Uint8Array | undefined {
     const bytes = this.#bytes
     if (bytes === undefined) return undefined
     const known = this.#markups
@@ -48,13 +63,42 @@ export class PageSnapshot {
     for (let i = 0; i < markups.length; i++) {
       if (markups[i] !== known[i] || liveIds[i] !== ids[i]) return undefined
     }
+    this.#hits = hits
     return bytes
   }
 
-  /** Keeps `bytes` as the page made of `markups` and `liveIds`. */
-  keep(markups: readonly string[], liveIds: readonly (string | undefined)[], bytes: Uint8Array): void {
+  /** Keeps `bytes` as the page made of `markups` and `liveIds` (and of `hits`, when every slot was one). */
+  keep(
+    markups: readonly string[],
+    liveIds: readonly (string | undefined)[],
+    bytes: Uint8Array,
+    hits: KeptHits | undefined,
+  ): void {
     this.#markups = markups
     this.#liveIds = liveIds
     this.#bytes = bytes
+    this.#hits = hits
   }
+
+  /**
+   * What the last render was made of, when every slot was a cache hit still fresh at `now`: its
+   * markups (by slot), and the hits to count again. Undefined otherwise.
+   */
+  reusable(now: number): { readonly markups: readonly string[]; readonly hits: KeptHits } | undefined {
+    const hits = this.#hits
+    if (hits === undefined || now >= hits.until) return undefined
+    return { markups: this.#markups, hits }
+  }
+}
+
+/**
+ * The cache hits that answered every slot of one render: each slot's call (its service, the
+ * token of the service that answered, its input), and until when all of them stay fresh.
+ *
+ * @example
+ * const hits: KeptHits = { until: 1_700_000_060_000, calls: [{ name: 'fragments/weather', token, input }] }
+ */
+export interface KeptHits {
+  readonly until: number
+  readonly calls: readonly { readonly name: string; readonly token: unknown; readonly input: unknown }[]
 }

@@ -13,8 +13,8 @@ import type { PagePlan } from './plan.ts'
 export interface PageSink {
   write(chunk: Uint8Array): void
   end(): void
-  /** Where written bytes are joined (a pooled buffer); a fresh buffer when absent. */
-  readonly allocate?: ((size: number) => Uint8Array) | undefined
+  /** When present, what is ready at once is handed over as its pieces, unjoined (instead of `write`). */
+  readonly writeParts?: ((parts: readonly Uint8Array[]) => void) | undefined
 }
 
 /**
@@ -52,7 +52,7 @@ export interface LiveUrls {
 export interface PageRenderInit {
   readonly plan: PagePlan
   readonly vars: PageVars
-  readonly caller: Pick<Caller, 'invoke' | 'peek' | 'scope' | 'clock'>
+  readonly caller: Pick<Caller, 'invoke' | 'peekKept' | 'hitAgain' | 'scope' | 'clock'>
   readonly traceId: string
   readonly request: RequestContext
   readonly onFallback: (fallback: Fallback) => void

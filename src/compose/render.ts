@@ -1,8 +1,8 @@
 import { isNanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
-import type { CallScope, InvokeOptions } from '../runtime/ports.ts'
+import type { CallScope, InvokeOptions, KeptHit } from '../runtime/ports.ts'
 import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
-import type { PageSnapshot } from './page-snapshot.ts'
+import type { KeptHits, PageSnapshot } from './page-snapshot.ts'
 import type { PagePlan } from './plan.ts'
 import type { LiveUrls, PageRenderInit, PageSink } from './render-types.ts'
 
@@ -37,7 +37,12 @@ export class PageRender {
   readonly #state: Uint8Array
   readonly #errors: unknown[]
   readonly #inputs: unknown[]
-  readonly #controller = new AbortController()
+  #controller: AbortController | undefined
+  /** The cache hits that answered the slots so far, by slot; undefined once a slot was not one. */
+  #hits: { name: string; token: unknown; input: unknown }[] | undefined = []
+  #hitsUntil = Number.POSITIVE_INFINITY
+  /** The kept hits this render reused instead of running its slots. */
+  #reused: KeptHits | undefined
   #scope: CallScope | undefined
   #budgetAt = Number.POSITIVE_INFINITY
   #pending = 0
@@ -65,12 +70,14 @@ export class PageRender {
     this.#inputs = new Array<unknown>(n)
   }
 
-  /** Starts every slot now. */
+  /** Starts every slot now, or takes them all from the page's kept render when it still holds. */
   start(): void {
+    if (this.#reuseKept()) return
     const { caller, traceId, request } = this.#init
     const plan = this.#plan
     const now = caller.clock.now()
     if (plan.budgetMs !== undefined) this.#budgetAt = now + plan.budgetMs
+    this.#controller = new AbortController()
     const scope = caller.scope({
       deadline: this.#budgetAt,
       signal: this.#controller.signal,
@@ -91,8 +98,12 @@ export class PageRender {
       try {
         const input = slot.input(this.#init.vars)
         this.#inputs[i] = input
-        output = caller.peek?.(slot.spec.src, input, base)
-        if (output === undefined) {
+        const hit = caller.peekKept?.(slot.spec.src, input, base)
+        if (hit !== undefined) {
+          output = hit.value
+          this.#keepHit(i, slot.spec.src, hit, input)
+        } else {
+          this.#hits = undefined
           const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
           output = caller.invoke(slot.spec.src, input, options)
         }
@@ -110,13 +121,40 @@ export class PageRender {
     if (this.#pending === 0) scope.dispose()
   }
 
+  #keepHit(i: number, name: string, hit: KeptHit, input: unknown): void {
+    if (this.#hits === undefined) return
+    this.#hits[i] = { name, token: hit.token, input }
+    if (hit.until < this.#hitsUntil) this.#hitsUntil = hit.until
+  }
+
+  /**
+   * Answers every slot from the page's kept render when each slot was a cache hit that is still
+   * fresh and its service was not reloaded since ({@link PageSnapshot.reusable}): nothing runs,
+   * the hits are counted again.
+   */
+  #reuseKept(): boolean {
+    const snapshot = this.#plan.encoded.snapshot
+    const caller = this.#init.caller
+    if (snapshot === undefined || this.#init.vars.key !== '' || caller.hitAgain === undefined) return false
+    const kept = snapshot.reusable(caller.clock.now())
+    if (kept === undefined || !caller.hitAgain(kept.hits.calls, 'page')) return false
+    const calls = kept.hits.calls
+    for (let i = 0; i < calls.length; i++) {
+      this.#state[i] = DONE
+      this.#html[i] = kept.markups[i] as string
+      this.#inputs[i] = calls[i]?.input
+    }
+    this.#reused = kept.hits
+    return true
+  }
+
   /**
    * Stops waiting for every unfinished slot (the client went away): their `ctx.signal` aborts and
    * nothing more is written.
    */
   abort(): void {
     this.#ended = true
-    if (this.#pending > 0) this.#controller.abort()
+    if (this.#pending > 0) this.#controller?.abort()
   }
 
   /** True when every slot has settled: the whole page can be written at once. */
@@ -143,15 +181,17 @@ export class PageRender {
   }
 
   /**
-   * The whole page as bytes; only when {@link PageRender.complete}. `allocate` gives the buffer
-   * it is joined into (a pooled one); by default a fresh one.
+   * The whole page as the pieces it is made of (kept bytes, encoded text), in order; only when
+   * {@link PageRender.complete}. Written one after the other without being joined.
    */
-  drain(allocate?: (size: number) => Uint8Array): Uint8Array {
-    let out: Uint8Array = new Uint8Array(0)
+  drain(): readonly Uint8Array[] {
+    let out: readonly Uint8Array[] = []
     this.pipe({
-      allocate,
+      writeParts: (parts) => {
+        out = out.length === 0 ? parts : [...out, ...parts]
+      },
       write: (chunk) => {
-        out = out.byteLength === 0 ? chunk : Buffer.concat([out, chunk])
+        out = [...out, chunk]
       },
       end: () => {},
     })
@@ -169,6 +209,7 @@ export class PageRender {
     if (this.#state[i] !== PENDING) return
     this.#state[i] = FELL_BACK
     this.#errors[i] = error
+    this.#hits = undefined
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
     const reason = this.#reasonOf(error)
     if (reason !== 'aborted') {
@@ -179,7 +220,7 @@ export class PageRender {
 
   #reasonOf(error: unknown): string {
     if (!isNanoError(error)) return (error as { reason?: string } | undefined)?.reason ?? 'error'
-    if (error.code === 'NANO_E_ABORTED' && this.#controller.signal.aborted) return 'aborted'
+    if (error.code === 'NANO_E_ABORTED' && this.#controller?.signal.aborted === true) return 'aborted'
     if (error.code !== 'NANO_E_TIMEOUT') return error.code
     return this.#init.caller.clock.now() >= this.#budgetAt ? 'budget' : 'timeout'
   }
@@ -246,7 +287,10 @@ export class PageRender {
       }
       this.#part += 1
     }
-    if (!out.empty) sink.write(sink.allocate === undefined ? out.bytes() : out.bytes(sink.allocate))
+    if (!out.empty) {
+      if (sink.writeParts === undefined) sink.write(out.bytes())
+      else sink.writeParts(out.parts())
+    }
     if (this.#part === parts.length) {
       this.#ended = true
       sink.end()
@@ -268,7 +312,8 @@ export class PageRender {
       markups[part.index] = this.#markup(part.index)
       liveIds[part.index] = this.#liveIdOf(part.index)
     }
-    const kept = snapshot.bytesFor(markups, liveIds)
+    const hits = this.#keptHits(snapshot)
+    const kept = snapshot.bytesFor(markups, liveIds, hits)
     if (kept !== undefined) return kept
     const out = new PageBytes()
     for (let p = 0; p < snapshot.end; p++) {
@@ -280,8 +325,16 @@ export class PageRender {
       }
     }
     const bytes = out.bytes()
-    snapshot.keep(markups, liveIds, bytes)
+    snapshot.keep(markups, liveIds, bytes, hits)
     return bytes
+  }
+
+  /** The hits every slot was answered with, if all were (and the snapshot holds every slot). */
+  #keptHits(snapshot: PageSnapshot): KeptHits | undefined {
+    if (this.#reused !== undefined) return this.#reused
+    const calls = this.#hits
+    if (calls === undefined || !snapshot.holdsAllSlots || calls.length !== this.#plan.slots.length) return undefined
+    return { until: this.#hitsUntil, calls }
   }
 
   /** Writes part `p` when it is the page's own text or the end of its head (the stylesheets). */

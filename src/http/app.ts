@@ -14,7 +14,6 @@ import type { AppOptions, WarmMode } from './app-options.ts'
 import { adminGuard, isAdminRoute } from './auth/admin.ts'
 import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
-import { BytePool } from './byte-pool.ts'
 import { CorsPolicy } from './cors.ts'
 import { type Exchange, errorReply, json, type MaybeReply, type Reply } from './exchange.ts'
 import { FileServer } from './files.ts'
@@ -71,7 +70,6 @@ export class GatewayApp {
   readonly #cors: CorsPolicy | undefined
   readonly #observer: Observer | undefined
   /** Buffers that pages rendered at once are joined into, reused once written. */
-  readonly #pagePool = new BytePool()
   /** The tool routes (their dashboard streams end at shutdown). */
   readonly #tools: { close(): void }
   #warming: Promise<void> | undefined
@@ -271,7 +269,6 @@ export class GatewayApp {
       headers,
       live: this.live,
       nonce: csp?.nonce,
-      pool: this.#pagePool,
     }
     const observer = this.#observer
     const answer = (): MaybeReply => handlePage(ex, page.entry, page.params, call)

@@ -53,6 +53,7 @@ export function notModified(reply: Reply): Reply {
   delete headers['content-encoding']
   reply.status = 304
   reply.body = ''
+  reply.parts = undefined
   reply.stream = undefined
   reply.file = undefined
   return reply

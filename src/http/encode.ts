@@ -1,6 +1,6 @@
 import { compress, compressedStream } from './compress.ts'
 import { addVary, weaken } from './conditional.ts'
-import type { Exchange, MaybeReply, Reply } from './exchange.ts'
+import { bodyLength, type Exchange, joinParts, type MaybeReply, type Reply } from './exchange.ts'
 import { isCompressible } from './mime.ts'
 import { preferredCoding } from './negotiate.ts'
 
@@ -40,7 +40,9 @@ export function atLeastBytes(body: string | Uint8Array, bytes: number): boolean 
  */
 export function encodeReply(ex: Exchange, reply: Reply): MaybeReply {
   const stream = reply.stream
-  if (stream === undefined && !atLeastBytes(reply.body, COMPRESS_MIN_BYTES)) return reply
+  const small =
+    reply.parts === undefined ? !atLeastBytes(reply.body, COMPRESS_MIN_BYTES) : bodyLength(reply) < COMPRESS_MIN_BYTES
+  if (stream === undefined && small) return reply
   const headers = reply.headers
   if (reply.file !== undefined || headers['content-encoding'] !== undefined) return reply
   if (!isCompressible(headers['content-type'])) return reply
@@ -54,6 +56,7 @@ export function encodeReply(ex: Exchange, reply: Reply): MaybeReply {
     return reply
   }
   delete headers['content-length']
+  joinParts(reply)
   return compress(reply.body, coding, 'dynamic').then((bytes) => {
     reply.body = bytes
     return reply

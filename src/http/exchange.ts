@@ -46,10 +46,39 @@ export interface Reply {
   /** The `HEAD` of a streamed answer: its length is not known, so no `content-length` is sent. */
   lengthUnknown?: boolean | undefined
   /**
-   * Called by the node adapter once `body` is written and nobody reads it any more (a pooled
-   * buffer goes back to its pool). Others may drop the body without calling it.
+   * The body as byte pieces, written in order without being joined (a page from its kept bytes);
+   * `body` is '' then. Whoever needs one body joins them with {@link joinParts}.
    */
-  release?: (() => void) | undefined
+  parts?: readonly Uint8Array[] | undefined
+}
+
+/**
+ * The reply with its {@link Reply.parts} joined into `body` (the reply itself, changed), for
+ * whoever needs the body in one piece: compression, a Web `Response`.
+ *
+ * @example
+ * joinParts({ status: 200, headers: {}, body: '', parts: [a, b] }).body // a and b in one buffer
+ */
+export function joinParts(reply: Reply): Reply {
+  const parts = reply.parts
+  if (parts === undefined) return reply
+  reply.body = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts)
+  reply.parts = undefined
+  return reply
+}
+
+/**
+ * The byte length of a reply's body, its {@link Reply.parts} counted.
+ *
+ * @example
+ * bodyLength({ status: 200, headers: {}, body: 'hé' }) // 3
+ */
+export function bodyLength(reply: Reply): number {
+  const parts = reply.parts
+  if (parts === undefined) return Buffer.byteLength(reply.body)
+  let length = 0
+  for (const part of parts) length += part.byteLength
+  return length
 }
 
 /**

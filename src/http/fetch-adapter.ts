@@ -1,6 +1,6 @@
 import { openAsBlob } from 'node:fs'
 import type { GatewayApp } from './app.ts'
-import { type Exchange, type Reply, tooLarge } from './exchange.ts'
+import { type Exchange, joinParts, type Reply, tooLarge } from './exchange.ts'
 
 const NO_BODY = new Set([204, 304])
 
@@ -53,7 +53,7 @@ export function fetchHandler(app: GatewayApp): (request: Request) => Promise<Res
       log(blob.size)
       return new Response(blob, init)
     }
-    const body = reply.body
+    const body = joinParts(reply).body
     const empty = NO_BODY.has(reply.status) || (body.length === 0 && request.method === 'HEAD')
     log(empty ? 0 : Buffer.byteLength(body))
     return new Response(empty ? null : (body as ConstructorParameters<typeof Response>[0]), init)

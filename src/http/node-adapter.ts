@@ -3,7 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream'
 import { NanoError } from '../define/errors.ts'
 import type { GatewayApp } from './app.ts'
-import { type Exchange, errorReply, type FileSpan, type MaybeReply, type Reply, tooLarge } from './exchange.ts'
+import {
+  bodyLength,
+  type Exchange,
+  errorReply,
+  type FileSpan,
+  type MaybeReply,
+  type Reply,
+  tooLarge,
+} from './exchange.ts'
 import { headersTooLarge, missingHost, tooManyHeaders } from './limits/connections.ts'
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -115,15 +123,20 @@ function write(at: Pending, reply: MaybeReply): void {
     headers.connection = 'close'
     lingerAfter(req, res)
   }
-  const body = reply.body
-  if (status !== 304 && status !== 204 && reply.lengthUnknown !== true) {
-    headers['content-length'] ??= String(Buffer.byteLength(body))
-  }
+  const parts = reply.parts
+  const length = parts === undefined ? Buffer.byteLength(reply.body) : bodyLength(reply)
+  if (status !== 304 && status !== 204 && reply.lengthUnknown !== true) headers['content-length'] ??= String(length)
   res.writeHead(status, headers)
-  const release = reply.release
-  if (release === undefined) res.end(body)
-  else res.end(body, release)
-  if (app.accessLog !== undefined) logged(at, status, headers, Buffer.byteLength(body))
+  if (parts === undefined) res.end(reply.body)
+  else writeParts(res, parts)
+  if (app.accessLog !== undefined) logged(at, status, headers, length)
+}
+
+/** Writes the pieces of a body in one go: node:http corks the socket for the writes of one tick. */
+function writeParts(res: ServerResponse, parts: readonly Uint8Array[]): void {
+  const last = parts.length - 1
+  for (let i = 0; i < last; i++) res.write(parts[i])
+  res.end(last === -1 ? undefined : parts[last])
 }
 
 function logged(at: Pending, status: number, headers: Record<string, string>, bytes: number | undefined): void {

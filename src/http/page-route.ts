@@ -10,7 +10,6 @@ import type { RequestContext } from '../define/types.ts'
 import { type AccessCheck, accessCheckOf, whenAllowed } from '../runtime/access.ts'
 import type { Caller } from '../runtime/ports.ts'
 import { SIGN_IN_CHALLENGE } from './auth/challenge.ts'
-import type { BytePool } from './byte-pool.ts'
 import type { Exchange, MaybeReply, Reply } from './exchange.ts'
 import { NANO_URLS } from './urls.ts'
 
@@ -29,8 +28,6 @@ export interface PageCall {
   readonly live?: LiveHub | undefined
   /** This response's CSP nonce (its policy is already in `headers`). */
   readonly nonce?: string | undefined
-  /** Where a page rendered at once is joined (given back when written). */
-  readonly pool?: BytePool | undefined
 }
 
 /**
@@ -127,7 +124,7 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
   const reply = (code: number): Reply => {
     if (code === 401) headers['www-authenticate'] = SIGN_IN_CHALLENGE
     return pageRender.complete
-      ? whole(code, headers, pageRender, call.pool)
+      ? { status: code, headers, body: '', parts: pageRender.drain() }
       : {
           status: code,
           headers,
@@ -141,18 +138,6 @@ function render(plan: PagePlan, vars: PageVars, call: PageCall): MaybeReply {
   const soon = (code: number): Reply | Promise<Reply> =>
     pageRender.complete ? reply(code) : new Promise((resolve) => setImmediate(() => resolve(reply(code))))
   return status instanceof Promise ? status.then(soon) : soon(status)
-}
-
-/** The reply of a page rendered at once, joined into a pooled buffer when there is a pool. */
-function whole(status: number, headers: Record<string, string>, render: PageRender, pool: BytePool | undefined): Reply {
-  if (pool === undefined) return { status, headers, body: render.drain() }
-  let taken: Buffer | undefined
-  const body = render.drain((size) => {
-    taken = pool.take(size)
-    return taken
-  })
-  const slab = taken
-  return { status, headers, body, release: slab === undefined ? undefined : () => pool.give(slab) }
 }
 
 /** The key of a page's values when it has no `data()`: its params and its query string. */

@@ -1,5 +1,5 @@
 import { encodeReply } from './encode.ts'
-import type { Exchange, MaybeReply, Reply } from './exchange.ts'
+import { bodyLength, type Exchange, type MaybeReply, type Reply } from './exchange.ts'
 
 /**
  * The last step of every answer: compressed when worth it ({@link encodeReply}); then, for
@@ -21,8 +21,9 @@ function withoutBody(reply: Reply): Reply {
     reply.lengthUnknown = true
   } else if (reply.file !== undefined) reply.file = undefined
   else if (reply.status !== 304 && reply.status !== 204) {
-    reply.headers['content-length'] ??= String(Buffer.byteLength(reply.body))
+    reply.headers['content-length'] ??= String(bodyLength(reply))
   }
   reply.body = ''
+  reply.parts = undefined
   return reply
 }

@@ -2,6 +2,7 @@ import { stringify } from 'safe-stable-stringify'
 import type { IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
 import type { BreakerBoard } from './breaker.ts'
 import { MISS, type ResultCache } from './cache/result-cache.ts'
+import type { CacheEntry } from './cache/store.ts'
 import { CallContext, type CallHost, type CallOrigin, NO_REQUEST } from './context.ts'
 import { type Deadline, deadlineFor } from './deadline.ts'
 import { toServiceFailure } from './failure.ts'
@@ -82,10 +83,26 @@ export class CallPipeline {
    * on a miss.
    */
   peek(name: string, input: unknown, options: InvokeOptions | undefined): unknown {
+    const hit = this.peekEntry(name, input, options)
+    return hit === MISS ? MISS : hit.entry.value
+  }
+
+  /**
+   * As {@link CallPipeline.peek}, with the cache entry and the loaded service that answered (whoever
+   * keeps what it made of the value checks with {@link CallPipeline.loadedAs} that the service was
+   * not replaced since).
+   */
+  peekEntry(name: string, input: unknown, options: InvokeOptions | undefined): PeekedEntry | typeof MISS {
     const svc = this.#index.get(name)?.loaded
     if (svc?.cache === undefined || svc.access !== undefined || options?.refresh === true) return MISS
     if (!svc.input.tryFast(input)) return MISS
-    return this.#cache.fresh(cacheKey(svc, input, options?.request))
+    const entry = this.#cache.freshEntry(cacheKey(svc, input, options?.request))
+    return entry === MISS ? MISS : { entry, service: svc }
+  }
+
+  /** Whether `service` (from {@link CallPipeline.peekEntry}) is still what `name` runs. */
+  loadedAs(name: string, service: unknown): boolean {
+    return this.#index.get(name)?.loaded === service
   }
 
   #elsewhere(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
@@ -315,6 +332,17 @@ export class CallPipeline {
 }
 
 const NO_TIMEOUT = Object.freeze({ name: 'caller', timeoutMs: undefined })
+
+/**
+ * A fresh cache entry that answers a call at once, and the loaded service it belongs to.
+ *
+ * @example
+ * const hit = pipeline.peekEntry('fragments/weather', input, options) // { entry, service } or MISS
+ */
+export interface PeekedEntry {
+  readonly entry: CacheEntry
+  readonly service: PreparedService
+}
 
 interface CachedCall {
   readonly svc: PreparedService

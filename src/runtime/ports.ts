@@ -250,10 +250,16 @@ export interface Caller {
   invoke(name: string, input: unknown, options?: InvokeOptions): unknown
   /**
    * The output of the call `invoke` would answer from a fresh cache entry at once, counted as
-   * that call; undefined when it would do anything more (then `invoke` it). A cheaper way to the
-   * same answer for callers that make many calls, most of them hits (a page's slots).
+   * that call, with until when the same call answers the same and a token for `hitAgain`;
+   * undefined when it would do anything more (then `invoke` it). A cheaper way to the same
+   * answer for callers that make many calls, most of them hits (a page's slots).
    */
-  peek?(name: string, input: unknown, options?: InvokeOptions): unknown
+  peekKept?(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined
+  /**
+   * Counts calls the caller answered from what it kept of earlier `peekKept` hits (before their
+   * `until`) as those calls; false, counting nothing, when a service was reloaded since.
+   */
+  hitAgain?(hits: readonly { readonly name: string; readonly token: unknown }[], caller?: string): boolean
   /** The definition of a service whose code is loaded, or undefined: a synchronous look-up. */
   loaded(name: string): ServiceDefinition | undefined
   /** The definition of a service, loading it and everything it uses first. */
@@ -269,6 +275,21 @@ export interface Caller {
   readonly clock: Clock
   /** What watches this runtime (metrics, traces), if anything: compose and http report pages and requests to it. */
   readonly observer?: Observer | undefined
+}
+
+/**
+ * A call answered by a fresh cache entry, with what a caller needs to keep what it made of the
+ * value: `until` when the same call answers the same (the entry's fresh-until time, or 0 when the
+ * service's cache varies by request: user, locale…), and `token`, the loaded service that
+ * answered (see `Caller.hitAgain`).
+ *
+ * @example
+ * const hit: KeptHit = { value: '<p>Sunny</p>', until: 1_700_000_060_000, token: service }
+ */
+export interface KeptHit {
+  readonly value: unknown
+  readonly until: number
+  readonly token: unknown
 }
 
 /**

@@ -6,8 +6,9 @@ import type { CatalogEntry } from '../registry/catalog.ts'
 import type { ServiceIndex } from '../registry/index-of-services.ts'
 import { scanServices } from '../registry/scan.ts'
 import { BreakerBoard } from './breaker.ts'
-import { loggedResultCache, MISS } from './cache/result-cache.ts'
+import { loggedResultCache } from './cache/result-cache.ts'
 import { type CacheStore, MemoryCacheStore } from './cache/store.ts'
+import { CachePeeks } from './cache-peek.ts'
 import { type CallLimits, refusal } from './capability.ts'
 import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
@@ -24,6 +25,7 @@ import {
   type CallScope,
   type Clock,
   type InvokeOptions,
+  type KeptHit,
   type RuntimeApi,
   type ServiceDescription,
   systemClock,
@@ -69,6 +71,7 @@ export class Runtime implements RuntimeApi {
   readonly #limits: CallLimits
   readonly #pipeline: CallPipeline
   readonly #observer: Observer | undefined
+  readonly #peeks: CachePeeks
   /** The pipeline as {@link observed} dispatches through it. */
   readonly #through: Dispatcher = {
     dispatch: (name, input, origin, options) => this.#pipeline.dispatch(name, input, origin, options),
@@ -120,6 +123,7 @@ export class Runtime implements RuntimeApi {
       breakers: new BreakerBoard(options.breaker, this.clock, this.log),
       observer: options.observer,
     })
+    this.#peeks = new CachePeeks(this.#pipeline, options.observer, () => this.#closed)
     const transport = options.transport
     let defined: Set<string> | undefined
     this.#remote = new RemoteServices(transport, this.root, (name) => {
@@ -176,12 +180,29 @@ export class Runtime implements RuntimeApi {
    * const html = rt.peek('fragments/weather', input, options) ?? (await rt.invoke('fragments/weather', input, options))
    */
   peek(name: string, input: unknown, options?: InvokeOptions): unknown {
-    const observer = this.#observer
-    if (this.#closed || (observer !== undefined && observer.hit === undefined)) return undefined
-    const out = this.#pipeline.peek(name, input, options)
-    if (out === MISS) return undefined
-    observer?.hit?.(name, options?.caller)
-    return out
+    return this.#peeks.peek(name, input, options)
+  }
+
+  /**
+   * As {@link Runtime.peek}, with until when the same call answers the same and a token to count
+   * it again with {@link Runtime.hitAgain} (for a caller that keeps what it made of the value).
+   *
+   * @example
+   * const hit = rt.peekKept('fragments/weather', input, { caller: 'page' }) // { value, until, token }
+   */
+  peekKept(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined {
+    return this.#peeks.peekKept(name, input, options)
+  }
+
+  /**
+   * Counts calls answered from what the caller kept of earlier {@link Runtime.peekKept} hits as
+   * hits again; false (nothing counted) when one of their services was reloaded since.
+   *
+   * @example
+   * if (!rt.hitAgain([{ name: 'fragments/weather', token: hit.token }], 'page')) rerender()
+   */
+  hitAgain(hits: readonly { readonly name: string; readonly token: unknown }[], caller?: string): boolean {
+    return this.#peeks.hitAgain(hits, caller)
   }
 
   /**

@@ -77,7 +77,7 @@ test('an observer without hit() sees every slot call through start/end: the fast
   t.after(() => server.close())
   for (let i = 0; i < 3; i++) assert.equal((await fetch(`${server.url}/`)).status, 200)
   assert.equal(started.filter((s) => s === 'frag/cached').length, 3)
-  assert.equal(server.runtime.peek?.('frag/cached', { city: 'Leeds' }), undefined)
+  assert.equal(server.runtime.peekKept?.('frag/cached', { city: 'Leeds' }), undefined)
 })
 
 test('an observer with hit() hears each cached slot of a repeated page as a hit, not as start/end', async (t) => {

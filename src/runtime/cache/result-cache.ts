@@ -110,9 +110,15 @@ export class ResultCache {
    * {@link MISS}: lets a cache hit from memory skip every promise.
    */
   fresh(key: string): unknown {
+    const entry = this.freshEntry(key)
+    return entry === MISS ? MISS : entry.value
+  }
+
+  /** The fresh entry for `key` (its value and until when it is fresh), as {@link ResultCache.fresh} finds it. */
+  freshEntry(key: string): CacheEntry | typeof MISS {
     const entry = this.#store.get(key)
     if (entry === undefined || entry instanceof Promise || this.#clock.now() >= entry.freshUntil) return MISS
-    return entry.value
+    return entry
   }
 
   /** Computes afresh (sharing a computation already running) and stores the result; `seen` hears `miss`. */
