@@ -9,9 +9,9 @@ import type { TemplatePart } from './template.ts'
  * request but its values have one (no CSP nonce on the page's own tags): see
  * {@link PageSnapshot.of}.
  *
- * When every slot of that render was a cache hit ({@link KeptHits}), the snapshot can also be
- * reused whole until the first of those entries goes stale ({@link PageSnapshot.reusable}): the
- * next render then runs no slot at all and only counts the hits again.
+ * The slots of that render that were cache hits ({@link KeptCall}) are reused by later renders
+ * until their entries go stale ({@link PageSnapshot.reusable}): such a slot is not called again,
+ * only counted as a hit; a page of cache hits then runs nothing at all.
  *
  * @example
  * const snapshot = PageSnapshot.of(parts, encodedParts)
@@ -25,7 +25,7 @@ export class PageSnapshot {
   #markups: readonly string[] = []
   #liveIds: readonly (string | undefined)[] = []
   #bytes: Uint8Array | undefined
-  #hits: KeptHits | undefined
+  #calls: readonly (KeptCall | undefined)[] = []
 
   private constructor(end: number, holdsAllSlots: boolean) {
     this.end = end
@@ -48,13 +48,13 @@ export class PageSnapshot {
   }
 
   /**
-   * The kept bytes when they were made of the same markup and live ids, else undefined. `hits`
-   * are the cache hits this render's slots were answered with, if all were (else undefined).
+   * The kept bytes when they were made of the same markup and live ids, else undefined. `calls`
+   * are the cache hits this render's slots were answered with (by slot), kept for reuse.
    */
   bytesFor(
     markups: readonly string[],
     liveIds: readonly (string | undefined)[],
-    hits: KeptHits | undefined,
+    calls: readonly (KeptCall | undefined)[],
   ): Uint8Array | undefined {
     const bytes = this.#bytes
     if (bytes === undefined) return undefined
@@ -63,42 +63,44 @@ export class PageSnapshot {
     for (let i = 0; i < markups.length; i++) {
       if (markups[i] !== known[i] || liveIds[i] !== ids[i]) return undefined
     }
-    this.#hits = hits
+    this.#calls = calls
     return bytes
   }
 
-  /** Keeps `bytes` as the page made of `markups` and `liveIds` (and of `hits`, when every slot was one). */
+  /** Keeps `bytes` as the page made of `markups` and `liveIds`, and the slots' cache hits `calls`. */
   keep(
     markups: readonly string[],
     liveIds: readonly (string | undefined)[],
     bytes: Uint8Array,
-    hits: KeptHits | undefined,
+    calls: readonly (KeptCall | undefined)[],
   ): void {
     this.#markups = markups
     this.#liveIds = liveIds
     this.#bytes = bytes
-    this.#hits = hits
+    this.#calls = calls
   }
 
   /**
-   * What the last render was made of, when every slot was a cache hit still fresh at `now`: its
-   * markups (by slot), and the hits to count again. Undefined otherwise.
+   * The markups (by slot) of the last render kept, and the cache hits (by slot) that answered it,
+   * for a render to take those still fresh instead of calling them; undefined when the snapshot
+   * does not hold every slot.
    */
-  reusable(now: number): { readonly markups: readonly string[]; readonly hits: KeptHits } | undefined {
-    const hits = this.#hits
-    if (hits === undefined || now >= hits.until) return undefined
-    return { markups: this.#markups, hits }
+  reusable(): { readonly markups: readonly string[]; readonly calls: readonly (KeptCall | undefined)[] } | undefined {
+    if (!this.holdsAllSlots || this.#bytes === undefined) return undefined
+    return { markups: this.#markups, calls: this.#calls }
   }
 }
 
 /**
- * The cache hits that answered every slot of one render: each slot's call (its service, the
- * token of the service that answered, its input), and until when all of them stay fresh.
+ * A slot's call answered by a cache hit: the service, the token of the service that answered (see
+ * `Caller.hitAgain`), the input, and until when the same call answers the same.
  *
  * @example
- * const hits: KeptHits = { until: 1_700_000_060_000, calls: [{ name: 'fragments/weather', token, input }] }
+ * const call: KeptCall = { name: 'fragments/weather', token, input: { city: 'Leeds' }, until: 1_700_000_060_000 }
  */
-export interface KeptHits {
+export interface KeptCall {
+  readonly name: string
+  readonly token: unknown
+  readonly input: unknown
   readonly until: number
-  readonly calls: readonly { readonly name: string; readonly token: unknown; readonly input: unknown }[]
 }

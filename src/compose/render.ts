@@ -1,8 +1,8 @@
 import { isNanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
-import type { CallScope, InvokeOptions, KeptHit } from '../runtime/ports.ts'
+import type { CallScope, InvokeOptions } from '../runtime/ports.ts'
 import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
-import type { KeptHits, PageSnapshot } from './page-snapshot.ts'
+import type { KeptCall, PageSnapshot } from './page-snapshot.ts'
 import type { PagePlan } from './plan.ts'
 import type { LiveUrls, PageRenderInit, PageSink } from './render-types.ts'
 
@@ -38,11 +38,8 @@ export class PageRender {
   readonly #errors: unknown[]
   readonly #inputs: unknown[]
   #controller: AbortController | undefined
-  /** The cache hits that answered the slots so far, by slot; undefined once a slot was not one. */
-  #hits: { name: string; token: unknown; input: unknown }[] | undefined = []
-  #hitsUntil = Number.POSITIVE_INFINITY
-  /** The kept hits this render reused instead of running its slots. */
-  #reused: KeptHits | undefined
+  /** The cache hits that answered slots, by slot (a slot answered otherwise has none). */
+  readonly #calls: (KeptCall | undefined)[]
   #scope: CallScope | undefined
   #budgetAt = Number.POSITIVE_INFINITY
   #pending = 0
@@ -68,23 +65,21 @@ export class PageRender {
     this.#state = new Uint8Array(n)
     this.#errors = new Array<unknown>(n)
     this.#inputs = new Array<unknown>(n)
+    this.#calls = new Array<KeptCall | undefined>(n)
   }
 
-  /** Starts every slot now, or takes them all from the page's kept render when it still holds. */
+  /**
+   * Starts every slot now. A slot that was a cache hit when the page was last kept, still fresh
+   * and of the same service ({@link PageSnapshot.reusable}), takes its kept markup and is counted
+   * as a hit again; when every slot does, nothing runs at all.
+   */
   start(): void {
-    if (this.#reuseKept()) return
     const { caller, traceId, request } = this.#init
     const plan = this.#plan
     const now = caller.clock.now()
     if (plan.budgetMs !== undefined) this.#budgetAt = now + plan.budgetMs
-    this.#controller = new AbortController()
-    const scope = caller.scope({
-      deadline: this.#budgetAt,
-      signal: this.#controller.signal,
-      label: `budget of ${plan.file}`,
-    })
-    this.#scope = scope
-    const base: InvokeOptions = { caller: 'page', traceId, request, within: scope }
+    const kept = this.#init.vars.key === '' ? plan.encoded.snapshot?.reusable() : undefined
+    let base: InvokeOptions | undefined
     const slots = plan.slots
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as (typeof slots)[number]
@@ -94,58 +89,56 @@ export class PageRender {
         this.#fallBack(i, slot.problem)
         continue
       }
-      let output: unknown
-      try {
-        const input = slot.input(this.#init.vars)
-        this.#inputs[i] = input
-        const hit = caller.peekKept?.(slot.spec.src, input, base)
-        if (hit !== undefined) {
-          output = hit.value
-          this.#keepHit(i, slot.spec.src, hit, input)
-        } else {
-          this.#hits = undefined
-          const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
-          output = caller.invoke(slot.spec.src, input, options)
-        }
-      } catch (error) {
-        output = Promise.reject(error)
+      const call = kept?.calls[i]
+      if (call !== undefined && call.until > now && caller.hitAgain?.(call.name, call.token, 'page') === true) {
+        this.#inputs[i] = call.input
+        this.#calls[i] = call
+        this.#settle(i, kept?.markups[i] as string)
+        continue
       }
-      if (typeof output === 'string') this.#settle(i, output)
-      else if (output instanceof Promise) {
-        output.then(
-          (html) => this.#settle(i, html as string),
-          (error: unknown) => this.#fallBack(i, error),
-        )
-      } else this.#fallBack(i, new TypeError(`'${slot.spec.src}' did not render HTML`))
+      base ??= this.#callOptions(traceId, request)
+      this.#run(i, slot, base, now)
     }
-    if (this.#pending === 0) scope.dispose()
+    if (this.#pending === 0) this.#scope?.dispose()
   }
 
-  #keepHit(i: number, name: string, hit: KeptHit, input: unknown): void {
-    if (this.#hits === undefined) return
-    this.#hits[i] = { name, token: hit.token, input }
-    if (hit.until < this.#hitsUntil) this.#hitsUntil = hit.until
+  /** The options of this page's slot calls, under one new page scope (budget and abort signal). */
+  #callOptions(traceId: string, request: PageRenderInit['request']): InvokeOptions {
+    this.#controller = new AbortController()
+    const scope = this.#init.caller.scope({
+      deadline: this.#budgetAt,
+      signal: this.#controller.signal,
+      label: `budget of ${this.#plan.file}`,
+    })
+    this.#scope = scope
+    return { caller: 'page', traceId, request, within: scope }
   }
 
-  /**
-   * Answers every slot from the page's kept render when each slot was a cache hit that is still
-   * fresh and its service was not reloaded since ({@link PageSnapshot.reusable}): nothing runs,
-   * the hits are counted again.
-   */
-  #reuseKept(): boolean {
-    const snapshot = this.#plan.encoded.snapshot
+  /** Calls slot `i`'s service: a fresh cache hit at once when it is one (and kept as such), else invoked. */
+  #run(i: number, slot: PagePlan['slots'][number], base: InvokeOptions, now: number): void {
     const caller = this.#init.caller
-    if (snapshot === undefined || this.#init.vars.key !== '' || caller.hitAgain === undefined) return false
-    const kept = snapshot.reusable(caller.clock.now())
-    if (kept === undefined || !caller.hitAgain(kept.hits.calls, 'page')) return false
-    const calls = kept.hits.calls
-    for (let i = 0; i < calls.length; i++) {
-      this.#state[i] = DONE
-      this.#html[i] = kept.markups[i] as string
-      this.#inputs[i] = calls[i]?.input
+    let output: unknown
+    try {
+      const input = slot.input(this.#init.vars)
+      this.#inputs[i] = input
+      const hit = caller.peekKept?.(slot.spec.src, input, base)
+      if (hit !== undefined) {
+        output = hit.value
+        this.#calls[i] = { name: slot.spec.src, token: hit.token, input, until: hit.until }
+      } else {
+        const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
+        output = caller.invoke(slot.spec.src, input, options)
+      }
+    } catch (error) {
+      output = Promise.reject(error)
     }
-    this.#reused = kept.hits
-    return true
+    if (typeof output === 'string') this.#settle(i, output)
+    else if (output instanceof Promise) {
+      output.then(
+        (html) => this.#settle(i, html as string),
+        (error: unknown) => this.#fallBack(i, error),
+      )
+    } else this.#fallBack(i, new TypeError(`'${slot.spec.src}' did not render HTML`))
   }
 
   /**
@@ -209,7 +202,7 @@ export class PageRender {
     if (this.#state[i] !== PENDING) return
     this.#state[i] = FELL_BACK
     this.#errors[i] = error
-    this.#hits = undefined
+    this.#calls[i] = undefined
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
     const reason = this.#reasonOf(error)
     if (reason !== 'aborted') {
@@ -312,8 +305,8 @@ export class PageRender {
       markups[part.index] = this.#markup(part.index)
       liveIds[part.index] = this.#liveIdOf(part.index)
     }
-    const hits = this.#keptHits(snapshot)
-    const kept = snapshot.bytesFor(markups, liveIds, hits)
+    const calls = this.#calls
+    const kept = snapshot.bytesFor(markups, liveIds, calls)
     if (kept !== undefined) return kept
     const out = new PageBytes()
     for (let p = 0; p < snapshot.end; p++) {
@@ -325,16 +318,8 @@ export class PageRender {
       }
     }
     const bytes = out.bytes()
-    snapshot.keep(markups, liveIds, bytes, hits)
+    snapshot.keep(markups, liveIds, bytes, calls)
     return bytes
-  }
-
-  /** The hits every slot was answered with, if all were (and the snapshot holds every slot). */
-  #keptHits(snapshot: PageSnapshot): KeptHits | undefined {
-    if (this.#reused !== undefined) return this.#reused
-    const calls = this.#hits
-    if (calls === undefined || !snapshot.holdsAllSlots || calls.length !== this.#plan.slots.length) return undefined
-    return { until: this.#hitsUntil, calls }
   }
 
   /** Writes part `p` when it is the page's own text or the end of its head (the stylesheets). */

@@ -4,14 +4,14 @@ import type { CallPipeline } from './pipeline.ts'
 import type { InvokeOptions, KeptHit } from './ports.ts'
 
 /**
- * The runtime's cache-hit fast paths: `peek` and `peekKept` answer calls a fresh cache entry
- * answers at once; `hitAgain` counts calls answered from what a caller kept of earlier hits. The
+ * The runtime's cache-hit fast paths: `peekKept` answers calls a fresh cache entry answers at
+ * once; `hitAgain` counts calls answered from what a caller kept of earlier hits. The
  * observer hears each as `hit`; under an observer without `hit` (a tracer) every path is off and
  * each call goes through `invoke`.
  *
  * @example
  * const peeks = new CachePeeks(pipeline, observer, () => closed)
- * peeks.peek('fragments/weather', input, { caller: 'page' })
+ * peeks.peekKept('fragments/weather', input, { caller: 'page' })?.value
  */
 export class CachePeeks {
   readonly #pipeline: CallPipeline
@@ -24,12 +24,7 @@ export class CachePeeks {
     this.#closed = closed
   }
 
-  /** The output of a call a fresh cache entry answers at once, reported as a hit; else undefined. */
-  peek(name: string, input: unknown, options?: InvokeOptions): unknown {
-    return this.peekKept(name, input, options)?.value
-  }
-
-  /** As {@link CachePeeks.peek}, with until when the answer holds and the service's token. */
+  /** The answer of a call a fresh cache entry gives at once, reported as a hit, with until when it holds and the service's token; else undefined. */
   peekKept(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined {
     const observer = this.#observer
     if (this.#closed() || (observer !== undefined && observer.hit === undefined)) return undefined
@@ -41,15 +36,15 @@ export class CachePeeks {
   }
 
   /**
-   * Counts the calls of `hits` as cache hits again, for a caller that answers them from what it
-   * kept of earlier hits (before their `until`): true when every service is still the one whose
-   * token it kept, else false and nothing is counted (a service was reloaded: call afresh).
+   * Counts a call as a cache hit again, for a caller that answers it from what it kept of an
+   * earlier hit (before its `until`): true when `name` still runs the service whose `token` it
+   * kept, else false and nothing is counted (the service was reloaded: call afresh).
    */
-  hitAgain(hits: readonly { readonly name: string; readonly token: unknown }[], caller?: string): boolean {
+  hitAgain(name: string, token: unknown, caller?: string): boolean {
     const observer = this.#observer
     if (this.#closed() || (observer !== undefined && observer.hit === undefined)) return false
-    for (const hit of hits) if (!this.#pipeline.loadedAs(hit.name, hit.token)) return false
-    if (observer?.hit !== undefined) for (const hit of hits) observer.hit(hit.name, caller)
+    if (!this.#pipeline.loadedAs(name, token)) return false
+    observer?.hit?.(name, caller)
     return true
   }
 }

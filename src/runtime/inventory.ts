@@ -1,8 +1,9 @@
 import { relative } from 'node:path'
 import { type CatalogEntry, catalogEntry } from '../registry/catalog.ts'
 import type { IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
-import type { BrokenService } from './ports.ts'
+import type { BrokenService, ServiceDescription } from './ports.ts'
 import type { PreparedService } from './prepare.ts'
+import { describeService } from './remote-definition.ts'
 
 type Index = ServiceIndex<PreparedService>
 
@@ -71,6 +72,22 @@ export async function warmUp(
         failed(entry.name, error)
       }
     }),
+  )
+}
+
+/**
+ * What another node needs to call service `name` (see {@link describeService}), loading it
+ * first; undefined when it is not known here or does not load.
+ *
+ * @example
+ * const description = await describeOf(index, 'weather/current')
+ */
+export function describeOf(index: Index, name: string): Promise<ServiceDescription | undefined> {
+  const entry = index.get(name)
+  if (entry === undefined) return Promise.resolve(undefined)
+  return index.ready(entry).then(
+    (svc) => describeService(svc, relative(index.root, svc.file)),
+    () => undefined,
   )
 }
 

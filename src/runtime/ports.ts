@@ -256,10 +256,10 @@ export interface Caller {
    */
   peekKept?(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined
   /**
-   * Counts calls the caller answered from what it kept of earlier `peekKept` hits (before their
-   * `until`) as those calls; false, counting nothing, when a service was reloaded since.
+   * Counts a call the caller answered from what it kept of an earlier `peekKept` hit (before its
+   * `until`) as that call; false, counting nothing, when the service was reloaded since.
    */
-  hitAgain?(hits: readonly { readonly name: string; readonly token: unknown }[], caller?: string): boolean
+  hitAgain?(name: string, token: unknown, caller?: string): boolean
   /** The definition of a service whose code is loaded, or undefined: a synchronous look-up. */
   loaded(name: string): ServiceDefinition | undefined
   /** The definition of a service, loading it and everything it uses first. */

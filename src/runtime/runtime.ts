@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { NanoError } from '../define/errors.ts'
 import type { ServiceDefinition } from '../define/service.ts'
 import type { CallInput, CallOptions, CallOutput } from '../define/types.ts'
@@ -12,7 +12,7 @@ import { CachePeeks } from './cache-peek.ts'
 import { type CallLimits, refusal } from './capability.ts'
 import type { CallContext, CallHost, CallOrigin } from './context.ts'
 import { Deadline } from './deadline.ts'
-import { brokenOf, catalogOf, warmUp } from './inventory.ts'
+import { brokenOf, catalogOf, describeOf, warmUp } from './inventory.ts'
 import type { LogSink } from './logger.ts'
 import { notFound } from './not-found.ts'
 import { type Dispatcher, observed } from './observed.ts'
@@ -27,11 +27,9 @@ import {
   type InvokeOptions,
   type KeptHit,
   type RuntimeApi,
-  type ServiceDescription,
   systemClock,
 } from './ports.ts'
 import type { PreparedService } from './prepare.ts'
-import { describeService } from './remote-definition.ts'
 import { RemoteServices } from './remote-services.ts'
 import { LocalTopicBus, type TopicBus } from './topics.ts'
 
@@ -135,17 +133,8 @@ export class Runtime implements RuntimeApi {
     this.#withdraw = transport?.serve?.({
       names: () => this.names(),
       serve: (descriptor, input) => this.serve(descriptor, input),
-      describe: (name) => this.#describe(name),
+      describe: (name) => describeOf(this.#index, name),
     })
-  }
-
-  #describe(name: string): Promise<ServiceDescription | undefined> {
-    const entry = this.#index.get(name)
-    if (entry === undefined) return Promise.resolve(undefined)
-    return this.#index.ready(entry).then(
-      (svc) => describeService(svc, relative(this.root, svc.file)),
-      () => undefined,
-    )
   }
 
   /**
@@ -173,36 +162,26 @@ export class Runtime implements RuntimeApi {
   }
 
   /**
-   * The output of a call a fresh cache entry answers at once, reported to the observer as a hit,
-   * or undefined: then `invoke` it. Off under an observer without `hit` (a tracer).
+   * The answer of a call a fresh cache entry gives at once, counted as a hit, with until when the
+   * same call answers the same and a token for {@link Runtime.hitAgain}; or undefined: then
+   * `invoke` it. Off under an observer without `hit` (a tracer).
    *
    * @example
-   * const html = rt.peek('fragments/weather', input, options) ?? (await rt.invoke('fragments/weather', input, options))
-   */
-  peek(name: string, input: unknown, options?: InvokeOptions): unknown {
-    return this.#peeks.peek(name, input, options)
-  }
-
-  /**
-   * As {@link Runtime.peek}, with until when the same call answers the same and a token to count
-   * it again with {@link Runtime.hitAgain} (for a caller that keeps what it made of the value).
-   *
-   * @example
-   * const hit = rt.peekKept('fragments/weather', input, { caller: 'page' }) // { value, until, token }
+   * const html = rt.peekKept('fragments/weather', input)?.value ?? (await rt.invoke('fragments/weather', input))
    */
   peekKept(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined {
     return this.#peeks.peekKept(name, input, options)
   }
 
   /**
-   * Counts calls answered from what the caller kept of earlier {@link Runtime.peekKept} hits as
-   * hits again; false (nothing counted) when one of their services was reloaded since.
+   * Counts a call answered from what the caller kept of an earlier {@link Runtime.peekKept} hit
+   * as a hit again; false (nothing counted) when its service was reloaded since.
    *
    * @example
-   * if (!rt.hitAgain([{ name: 'fragments/weather', token: hit.token }], 'page')) rerender()
+   * if (!rt.hitAgain('fragments/weather', hit.token, 'page')) rerender()
    */
-  hitAgain(hits: readonly { readonly name: string; readonly token: unknown }[], caller?: string): boolean {
-    return this.#peeks.hitAgain(hits, caller)
+  hitAgain(name: string, token: unknown, caller?: string): boolean {
+    return this.#peeks.hitAgain(name, token, caller)
   }
 
   /**

@@ -42,11 +42,11 @@ test('a page of cache hits is written again from its kept render, counted as hit
   )
   const samples = parseSamples(await (await fetch(`${server.url}/_nano/metrics`)).text())
   assert.equal(sample(samples, 'nanoweb_calls_total', { service: 'frag/long', code: 'ok' }), 30)
+  assert.equal(sample(samples, 'nanoweb_cache_total', { service: 'frag/long', result: 'miss' }), 1)
   assert.equal(
-    sample(samples, 'nanoweb_cache_total', { service: 'frag/long', result: 'hit' }) +
-      sample(samples, 'nanoweb_cache_total', { service: 'frag/long', result: 'miss' }),
-    30,
-    'each page counts one call of each slot, hit or miss',
+    sample(samples, 'nanoweb_cache_total', { service: 'frag/long', result: 'hit' }),
+    29,
+    'every later page counts its slot as a hit, kept or peeked',
   )
   const before = short(pages.at(-1) as string)
   await sleep(700)
@@ -86,12 +86,13 @@ test('rt.peekKept gives until when the hit holds and a token; rt.hitAgain counts
   assert.ok(hit)
   assert.deepEqual(hit.value, { n: 5 })
   assert.ok(hit.until > now && hit.until <= now + 60_000, 'until is the entry fresh-until time')
-  const hits = () => sample(parseSamples(rt.metrics()), 'nanoweb_cache_total', { service: 'geo', result: 'hit' })
+  const hits = (): number =>
+    sample(parseSamples(rt.metrics()), 'nanoweb_cache_total', { service: 'geo', result: 'hit' }) ?? 0
   const counted = hits()
-  assert.equal(rt.hitAgain([{ name: 'geo', token: hit.token }], 'page'), true)
+  assert.equal(rt.hitAgain('geo', hit.token, 'page'), true)
   assert.equal(hits(), counted + 1)
   await rt.reload('geo')
-  assert.equal(rt.hitAgain([{ name: 'geo', token: hit.token }], 'page'), false, 'reloaded: not the same service')
+  assert.equal(rt.hitAgain('geo', hit.token, 'page'), false, 'reloaded: not the same service')
   assert.equal(hits(), counted + 1, 'nothing counted')
 
   for (let i = 0; i < 100 && rt.peekKept('greeting', {}) === undefined; i++) {

@@ -46,27 +46,27 @@ test('a page slot answered from the cache counts as a call and a hit, exactly as
   assert.equal(sample(samples, 'nanoweb_calls_in_flight', { service: 'frag/cached' }), 0)
 })
 
-test('rt.peek answers only a fresh hit of a loaded, cached service without access rules', async (t) => {
+test('rt.peekKept answers only a fresh hit of a loaded, cached service without access rules', async (t) => {
   const root = await tempProject(t, FILES)
   const rt = createRuntime({ root, metrics: false })
   t.after(() => rt.close())
-  assert.equal(rt.peek('geo', { city: 'Leeds' }), undefined, 'not loaded yet')
+  assert.equal(rt.peekKept('geo', { city: 'Leeds' }), undefined, 'not loaded yet')
   assert.deepEqual(await rt.call('geo', { city: 'Leeds' }), { n: 5 })
   // a plain input is peeked once its schema's compiled check exists (after a few calls)
-  for (let i = 0; i < 100 && rt.peek('geo', { city: 'Leeds' }) === undefined; i++) {
+  for (let i = 0; i < 100 && rt.peekKept('geo', { city: 'Leeds' })?.value === undefined; i++) {
     await rt.call('geo', { city: 'Leeds' })
     await new Promise((resolve) => setImmediate(resolve))
   }
-  assert.deepEqual(rt.peek('geo', { city: 'Leeds' }), { n: 5 })
-  assert.equal(rt.peek('geo', { city: 'York' }), undefined, 'another input is a miss')
-  assert.equal(rt.peek('geo', { city: 7 }), undefined, 'an input the check refuses is left to invoke')
-  assert.equal(rt.peek('geo', { city: 'Leeds' }, { refresh: true }), undefined)
+  assert.deepEqual(rt.peekKept('geo', { city: 'Leeds' })?.value, { n: 5 })
+  assert.equal(rt.peekKept('geo', { city: 'York' }), undefined, 'another input is a miss')
+  assert.equal(rt.peekKept('geo', { city: 7 }), undefined, 'an input the check refuses is left to invoke')
+  assert.equal(rt.peekKept('geo', { city: 'Leeds' }, { refresh: true }), undefined)
   await rt.call('frag/plain', {})
-  assert.equal(rt.peek('frag/plain', {}), undefined, 'not cached')
+  assert.equal(rt.peekKept('frag/plain', {}), undefined, 'not cached')
   for (let i = 0; i < 20; i++) await rt.call('frag/guarded', {})
   await new Promise((resolve) => setImmediate(resolve))
-  assert.equal(rt.peek('frag/guarded', {}), undefined, 'access rules are checked by invoke')
-  assert.equal(rt.peek('nope', {}), undefined)
+  assert.equal(rt.peekKept('frag/guarded', {}), undefined, 'access rules are checked by invoke')
+  assert.equal(rt.peekKept('nope', {}), undefined)
 })
 
 test('an observer without hit() sees every slot call through start/end: the fast path is not taken', async (t) => {
