@@ -7,7 +7,6 @@ import { ConcurrencyGate } from './concurrency.ts'
 import type { LogLevel, LogSink } from './logger.ts'
 import { isAsyncFunction, RUNNING } from './running.ts'
 import type { JsonCheckerCompiler } from './validate/json-checker.ts'
-import { primeSchema } from './validate/prime.ts'
 import { SealedMemo } from './validate/sealed.ts'
 import { Validator } from './validate/validator.ts'
 
@@ -94,8 +93,22 @@ export function prepareService(source: PrepareSource): PreparedService {
   const { compiler, fastAfter, log } = settings
   const concurrency = definition.policy?.concurrency
   const gate = concurrency === undefined ? undefined : new ConcurrencyGate(name, concurrency)
-  primeSchema(definition.input)
-  primeSchema(definition.output)
+  const input = new Validator(definition.input, {
+    compiler,
+    code: 'NANO_E_INVALID_INPUT',
+    service: name,
+    fastAfter,
+    log,
+  })
+  const output = new Validator(definition.output, {
+    compiler,
+    code: 'NANO_E_INVALID_OUTPUT',
+    service: name,
+    fastAfter,
+    log,
+  })
+  input.prime()
+  output.prime()
   return {
     name,
     file: source.file,
@@ -119,14 +132,8 @@ export function prepareService(source: PrepareSource): PreparedService {
     cacheKeyPrefix: `${version}\u0000`,
     sealedKeys: new SealedMemo(),
     vary: definition.cache?.vary ?? [],
-    input: new Validator(definition.input, { compiler, code: 'NANO_E_INVALID_INPUT', service: name, fastAfter, log }),
-    output: new Validator(definition.output, {
-      compiler,
-      code: 'NANO_E_INVALID_OUTPUT',
-      service: name,
-      fastAfter,
-      log,
-    }),
+    input,
+    output,
     access: accessCheckOf(`'${name}'`, definition.policy?.access),
     logLevel: source.logLevel ?? 'debug',
   }

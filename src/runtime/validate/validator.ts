@@ -4,6 +4,7 @@ import { exactJsonSchema, ownCheckOf, toIssues } from '../../define/schema.ts'
 import type { LogSink } from '../logger.ts'
 import type { Checker, JsonCheckerCompiler } from './json-checker.ts'
 import { letsAnyDepthThrough, MAX_NESTING, nestedDeeperThan } from './nesting.ts'
+import { primeSchema } from './prime.ts'
 import { isSealed, SealedMemo } from './sealed.ts'
 import { isPlainZodSchema } from './zod-plain.ts'
 
@@ -43,6 +44,8 @@ export class Validator {
   readonly #options: ValidatorOptions
   readonly #anyDepth: boolean
   #fast: Checker | undefined
+  /** zod's parse without its generated code, for a plain schema whose compiled check takes over after a few calls. */
+  readonly #jitless: ((value: unknown) => StandardSchemaV1.Result<unknown>) | undefined
   #seen = 0
   /** Sealed values the compiled check accepted: they cannot have changed since. */
   readonly #passed = new SealedMemo<true>()
@@ -51,7 +54,18 @@ export class Validator {
     this.#schema = schema
     this.#options = options
     this.#anyDepth = letsAnyDepthThrough(schema)
-    this.#fast = ownCheckOf(schema) ?? (options.compiler === undefined || !isPlainZodSchema(schema) ? NEVER : undefined)
+    const plain = isPlainZodSchema(schema)
+    this.#fast = ownCheckOf(schema) ?? (options.compiler === undefined || !plain ? NEVER : undefined)
+    this.#jitless = plain && this.#fast !== NEVER ? jitlessZod(schema) : undefined
+  }
+
+  /**
+   * Runs the schema once now, while its service loads, when its first call would compile code
+   * (see {@link primeSchema}); a plain zod schema validated jitless until its own compiled check
+   * takes over is left alone.
+   */
+  prime(): void {
+    if (this.#jitless === undefined) primeSchema(this.#schema)
   }
 
   /** True when the compiled check accepts `value` as it is; false means "ask `check`". */
@@ -77,7 +91,7 @@ export class Validator {
     if (this.#anyDepth && nestedDeeperThan(value, MAX_NESTING)) throw this.#tooDeep()
     let result: StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>
     try {
-      result = this.#schema['~standard'].validate(value)
+      result = this.#jitless === undefined ? this.#schema['~standard'].validate(value) : this.#jitless(value)
     } catch (error) {
       throw this.#unexpected(error)
     }
@@ -148,5 +162,28 @@ export class Validator {
       return NEVER
     }
     return this.#anyDepth ? (value) => !nestedDeeperThan(value, MAX_NESTING) && checker(value) : checker
+  }
+}
+
+const JITLESS = Object.freeze({ jitless: true })
+
+interface SafeParsing {
+  safeParse(
+    value: unknown,
+    context: typeof JITLESS,
+  ): { success: boolean; data?: unknown; error?: { issues: StandardSchemaV1.Issue[] } }
+}
+
+/**
+ * zod's `safeParse` with `jitless`, as a standard result: the first calls of a plain schema skip
+ * generating (and compiling) zod's code for it, which thousands of services loading at start
+ * would each pay for a handful of calls. Undefined for a zod flavour without `safeParse` (mini).
+ */
+function jitlessZod(schema: StandardSchemaV1): ((value: unknown) => StandardSchemaV1.Result<unknown>) | undefined {
+  const parsing = schema as unknown as Partial<SafeParsing>
+  if (typeof parsing.safeParse !== 'function') return undefined
+  return (value) => {
+    const result = (parsing as SafeParsing).safeParse(value, JITLESS)
+    return result.success ? { value: result.data } : { issues: result.error?.issues ?? [] }
   }
 }
