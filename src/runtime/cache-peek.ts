@@ -1,6 +1,6 @@
 import { MISS } from './cache/result-cache.ts'
 import type { Observer } from './observer.ts'
-import type { CallPipeline } from './pipeline.ts'
+import type { CallPipeline, PeekedEntry } from './pipeline.ts'
 import type { InvokeOptions, KeptHit } from './ports.ts'
 
 /**
@@ -32,19 +32,24 @@ export class CachePeeks {
     if (hit === MISS) return undefined
     observer?.hit?.(name, options?.caller)
     const until = hit.service.vary.length === 0 ? hit.entry.freshUntil : 0
-    return { value: hit.entry.value, until, token: hit.service }
+    return { value: hit.entry.value, until, token: hit }
   }
 
   /**
    * Counts a call as a cache hit again, for a caller that answers it from what it kept of an
-   * earlier hit (before its `until`): true when `name` still runs the service whose `token` it
-   * kept, else false and nothing is counted (the service was reloaded: call afresh).
+   * earlier hit: true when the cache still holds the very entry of that hit, fresh, for the same
+   * service; else false and nothing is counted (the entry was refreshed, dropped or went stale, or
+   * the service was reloaded: call afresh).
    */
   hitAgain(name: string, token: unknown, caller?: string): boolean {
     const observer = this.#observer
     if (this.#closed() || (observer !== undefined && observer.hit === undefined)) return false
-    if (!this.#pipeline.loadedAs(name, token)) return false
+    if (!isPeeked(token) || !this.#pipeline.stillAnswers(name, token)) return false
     observer?.hit?.(name, caller)
     return true
   }
+}
+
+function isPeeked(token: unknown): token is PeekedEntry {
+  return typeof token === 'object' && token !== null && 'entry' in token && 'key' in token
 }

@@ -88,21 +88,26 @@ export class CallPipeline {
   }
 
   /**
-   * As {@link CallPipeline.peek}, with the cache entry and the loaded service that answered (whoever
-   * keeps what it made of the value checks with {@link CallPipeline.loadedAs} that the service was
-   * not replaced since).
+   * As {@link CallPipeline.peek}, with the cache entry, its key and the loaded service that answered
+   * (whoever keeps what it made of the value checks with {@link CallPipeline.stillAnswers} that
+   * nothing changed since).
    */
   peekEntry(name: string, input: unknown, options: InvokeOptions | undefined): PeekedEntry | typeof MISS {
     const svc = this.#index.get(name)?.loaded
     if (svc?.cache === undefined || svc.access !== undefined || options?.refresh === true) return MISS
     if (!svc.input.tryFast(input)) return MISS
-    const entry = this.#cache.freshEntry(cacheKey(svc, input, options?.request))
-    return entry === MISS ? MISS : { entry, service: svc }
+    const key = cacheKey(svc, input, options?.request)
+    const entry = this.#cache.freshEntry(key)
+    return entry === MISS ? MISS : { entry, service: svc, key }
   }
 
-  /** Whether `service` (from {@link CallPipeline.peekEntry}) is still what `name` runs. */
-  loadedAs(name: string, service: unknown): boolean {
-    return this.#index.get(name)?.loaded === service
+  /**
+   * Whether a call answered by `peeked` (from {@link CallPipeline.peekEntry}) would be answered
+   * the same now: `name` still runs that service and the cache still holds that very entry,
+   * fresh (not refreshed, dropped or gone stale since).
+   */
+  stillAnswers(name: string, peeked: PeekedEntry): boolean {
+    return this.#index.get(name)?.loaded === peeked.service && this.#cache.freshEntry(peeked.key) === peeked.entry
   }
 
   #elsewhere(name: string, input: unknown, origin: CallOrigin | undefined, options: InvokeOptions | undefined) {
@@ -337,11 +342,12 @@ const NO_TIMEOUT = Object.freeze({ name: 'caller', timeoutMs: undefined })
  * A fresh cache entry that answers a call at once, and the loaded service it belongs to.
  *
  * @example
- * const hit = pipeline.peekEntry('fragments/weather', input, options) // { entry, service } or MISS
+ * const hit = pipeline.peekEntry('fragments/weather', input, options) // { entry, service, key } or MISS
  */
 export interface PeekedEntry {
   readonly entry: CacheEntry
   readonly service: PreparedService
+  readonly key: string
 }
 
 interface CachedCall {

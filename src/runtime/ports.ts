@@ -256,8 +256,9 @@ export interface Caller {
    */
   peekKept?(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined
   /**
-   * Counts a call the caller answered from what it kept of an earlier `peekKept` hit (before its
-   * `until`) as that call; false, counting nothing, when the service was reloaded since.
+   * Counts a call the caller answered from what it kept of an earlier `peekKept` hit as that
+   * call; false, counting nothing, when the cache no longer holds that very entry fresh (it was
+   * refreshed, dropped or went stale) or the service was reloaded since.
    */
   hitAgain?(name: string, token: unknown, caller?: string): boolean
   /** The definition of a service whose code is loaded, or undefined: a synchronous look-up. */
@@ -280,11 +281,11 @@ export interface Caller {
 /**
  * A call answered by a fresh cache entry, with what a caller needs to keep what it made of the
  * value: `until` when the same call answers the same (the entry's fresh-until time, or 0 when the
- * service's cache varies by request: user, locale…), and `token`, the loaded service that
- * answered (see `Caller.hitAgain`).
+ * service's cache varies by request: user, locale…), and `token`, what identifies the entry and
+ * the loaded service that answered (opaque; see `Caller.hitAgain`).
  *
  * @example
- * const hit: KeptHit = { value: '<p>Sunny</p>', until: 1_700_000_060_000, token: service }
+ * const hit: KeptHit = { value: '<p>Sunny</p>', until: 1_700_000_060_000, token }
  */
 export interface KeptHit {
   readonly value: unknown

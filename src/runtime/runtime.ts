@@ -174,8 +174,8 @@ export class Runtime implements RuntimeApi {
   }
 
   /**
-   * Counts a call answered from what the caller kept of an earlier {@link Runtime.peekKept} hit
-   * as a hit again; false (nothing counted) when its service was reloaded since.
+   * Counts a call answered from what the caller kept of an earlier {@link Runtime.peekKept} hit as
+   * a hit again; false (nothing counted) when that entry or its service was replaced since.
    *
    * @example
    * if (!rt.hitAgain('fragments/weather', hit.token, 'page')) rerender()

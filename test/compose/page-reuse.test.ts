@@ -55,6 +55,18 @@ test('a page of cache hits is written again from its kept render, counted as hit
   assert.equal(long(later), long(first), 'the other slot is still its cache hit')
 })
 
+test('an entry refreshed before it goes stale (a live re-render, refresh: true) shows at once', async (t) => {
+  const root = await tempProject(t, FILES)
+  const server = await createServer({ root, port: 0, logger: false })
+  t.after(() => server.close())
+  let page = ''
+  for (let i = 0; i < 30; i++) page = await (await fetch(`${server.url}/`)).text()
+  assert.equal(long(await (await fetch(`${server.url}/`)).text()), long(page))
+  const refreshed = await server.runtime.invoke('frag/long', { city: 'Leeds' }, { refresh: true })
+  assert.notEqual(refreshed, long(page))
+  assert.equal(long(await (await fetch(`${server.url}/`)).text()), refreshed, 'the new entry, not the kept markup')
+})
+
 test('a service changed and reloaded since the page was kept is run afresh', async (t) => {
   const root = await tempProject(t, FILES)
   const server = await createServer({ root, port: 0, logger: false })
