@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { type TestContext, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createRuntime, createServer } from '../../src/index.ts'
+import { createRuntime, createServer, type NanoServer } from '../../src/index.ts'
 import { svc, tempProject } from '../helpers/project.ts'
 import { parseSamples, sample } from '../observe/prom-text.ts'
 
@@ -27,6 +27,16 @@ const FILES: Record<string, string> = {
 
 const long = (page: string): string | undefined => /<p>Leeds [\d.]+<\/p>/.exec(page)?.[0]
 const short = (page: string): string | undefined => /<i>[\d.]+<\/i>/.exec(page)?.[0]
+
+/** A server over {@link FILES} whose page was served 30 times (kept by then), and the last page. */
+async function keptPage(t: TestContext): Promise<{ root: string; server: NanoServer; page: string }> {
+  const root = await tempProject(t, FILES)
+  const server = await createServer({ root, port: 0, logger: false })
+  t.after(() => server.close())
+  let page = ''
+  for (let i = 0; i < 30; i++) page = await (await fetch(`${server.url}/`)).text()
+  return { root, server, page }
+}
 
 test('a page of cache hits is written again from its kept render, counted as hits, never past an entry going stale', async (t) => {
   const root = await tempProject(t, FILES)
@@ -56,11 +66,7 @@ test('a page of cache hits is written again from its kept render, counted as hit
 })
 
 test('an entry refreshed before it goes stale (a live re-render, refresh: true) shows at once', async (t) => {
-  const root = await tempProject(t, FILES)
-  const server = await createServer({ root, port: 0, logger: false })
-  t.after(() => server.close())
-  let page = ''
-  for (let i = 0; i < 30; i++) page = await (await fetch(`${server.url}/`)).text()
+  const { server, page } = await keptPage(t)
   assert.equal(long(await (await fetch(`${server.url}/`)).text()), long(page))
   const refreshed = await server.runtime.invoke('frag/long', { city: 'Leeds' }, { refresh: true })
   assert.notEqual(refreshed, long(page))
@@ -68,11 +74,7 @@ test('an entry refreshed before it goes stale (a live re-render, refresh: true) 
 })
 
 test('a service changed and reloaded since the page was kept is run afresh', async (t) => {
-  const root = await tempProject(t, FILES)
-  const server = await createServer({ root, port: 0, logger: false })
-  t.after(() => server.close())
-  let page = ''
-  for (let i = 0; i < 30; i++) page = await (await fetch(`${server.url}/`)).text()
+  const { root, server, page } = await keptPage(t)
   const kept = long(page)
   assert.equal(long(await (await fetch(`${server.url}/`)).text()), kept)
   await writeFile(
