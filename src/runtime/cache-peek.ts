@@ -17,11 +17,14 @@ export class CachePeeks {
   readonly #pipeline: CallPipeline
   readonly #observer: Observer | undefined
   readonly #closed: () => boolean
+  readonly #reloads: () => number
 
-  constructor(pipeline: CallPipeline, observer: Observer | undefined, closed: () => boolean) {
+  /** `reloads`: a count that grows with every reload of a service (see `Runtime.changes`). */
+  constructor(pipeline: CallPipeline, observer: Observer | undefined, closed: () => boolean, reloads: () => number) {
     this.#pipeline = pipeline
     this.#observer = observer
     this.#closed = closed
+    this.#reloads = reloads
   }
 
   /** The answer of a call a fresh cache entry gives at once, reported as a hit, with until when it holds and the service's token; else undefined. */
@@ -32,7 +35,7 @@ export class CachePeeks {
     if (hit === MISS) return undefined
     observer?.hit?.(name, options?.caller)
     const until = hit.service.vary.length === 0 ? hit.entry.freshUntil : 0
-    return { value: hit.entry.value, until, token: hit }
+    return { value: hit.entry.value, until, token: new KeptToken(hit, this.#stamp()) }
   }
 
   /**
@@ -44,12 +47,34 @@ export class CachePeeks {
   hitAgain(name: string, token: unknown, caller?: string): boolean {
     const observer = this.#observer
     if (this.#closed() || (observer !== undefined && observer.hit === undefined)) return false
-    if (!isPeeked(token) || !this.#pipeline.stillAnswers(name, token)) return false
+    if (!(token instanceof KeptToken) || token.peeked.service.name !== name) return false
+    const stamp = this.#stamp()
+    if (stamp === undefined || stamp !== token.stamp) {
+      if (!this.#pipeline.stillAnswers(name, token.peeked)) return false
+      token.stamp = stamp
+    }
     observer?.hit?.(name, caller)
     return true
   }
+
+  /** Reloads plus cache writes so far, or undefined when the cache store does not count its writes. */
+  #stamp(): number | undefined {
+    const writes = this.#pipeline.cacheWrites()
+    return writes === undefined ? undefined : writes + this.#reloads()
+  }
 }
 
-function isPeeked(token: unknown): token is PeekedEntry {
-  return typeof token === 'object' && token !== null && 'entry' in token && 'key' in token
+/**
+ * The token of a `peekKept` hit: the entry, its key and its service, and the stamp (reloads and
+ * cache writes so far) at which they were last found unchanged. While nothing was reloaded or
+ * written to the cache since, `hitAgain` needs no look-up at all.
+ */
+class KeptToken {
+  readonly peeked: PeekedEntry
+  stamp: number | undefined
+
+  constructor(peeked: PeekedEntry, stamp: number | undefined) {
+    this.peeked = peeked
+    this.stamp = stamp
+  }
 }

@@ -101,11 +101,17 @@ export class CallPipeline {
     return entry === MISS ? MISS : { entry, service: svc, key }
   }
 
+  /** How many times the cache store was written to so far (see `CacheStore.writes`), if it counts. */
+  cacheWrites(): number | undefined {
+    return this.#cache.writes
+  }
+
   /**
    * Whether a call answered by `peeked` (from {@link CallPipeline.peekEntry}) would be answered
    * the same now: `name` still runs that service and the cache still holds that very entry,
    * fresh (not refreshed, dropped or gone stale since).
    */
+
   stillAnswers(name: string, peeked: PeekedEntry): boolean {
     return this.#index.get(name)?.loaded === peeked.service && this.#cache.freshEntry(peeked.key) === peeked.entry
   }

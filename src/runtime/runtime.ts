@@ -121,7 +121,12 @@ export class Runtime implements RuntimeApi {
       breakers: new BreakerBoard(options.breaker, this.clock, this.log),
       observer: options.observer,
     })
-    this.#peeks = new CachePeeks(this.#pipeline, options.observer, () => this.#closed)
+    this.#peeks = new CachePeeks(
+      this.#pipeline,
+      options.observer,
+      () => this.#closed,
+      () => this.#reloads,
+    )
     const transport = options.transport
     let defined: Set<string> | undefined
     this.#remote = new RemoteServices(transport, this.root, (name) => {

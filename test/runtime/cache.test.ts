@@ -133,3 +133,23 @@ test('a store that fails to keep a result does not fail the call; the failure is
   assert.equal(((await rt.call('w', { city: 'a' })) as { run: number }).run, 1)
   assert.ok(records.some((r) => r.message === 'the cache store failed to keep a result'))
 })
+
+test('MemoryCacheStore counts its writes: set, delete, clear and each entry evicted', () => {
+  const store = new MemoryCacheStore({ maxEntries: 2 })
+  const entry = { value: 1, storedAt: 0, freshUntil: 1, staleUntil: 1, errorUntil: 1, size: 1 }
+  assert.equal(store.writes, 0)
+  store.set('a', entry, 1000)
+  store.set('b', entry, 1000)
+  assert.equal(store.writes, 2)
+  store.get('a')
+  assert.equal(store.writes, 2, 'reading writes nothing')
+  store.set('c', entry, 1000)
+  assert.equal(store.get('b'), undefined, 'b was evicted')
+  assert.ok(store.writes >= 4, 'the set and the eviction both count')
+  const before = store.writes
+  store.delete('a')
+  assert.ok(store.writes > before)
+  const cleared = store.writes
+  store.clear()
+  assert.ok(store.writes > cleared)
+})

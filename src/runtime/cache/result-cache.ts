@@ -105,6 +105,11 @@ export class ResultCache {
     }
   }
 
+  /** How many times the local store was written to so far, when it counts (see `CacheStore.writes`). */
+  get writes(): number | undefined {
+    return this.#store.writes
+  }
+
   /**
    * The fresh value for `key` when the store answers synchronously and holds one, else
    * {@link MISS}: lets a cache hit from memory skip every promise.

@@ -32,6 +32,12 @@ export interface CacheStore {
   set(key: string, entry: CacheEntry, keepMs: number): void | Promise<void>
   delete(key: string): void | Promise<void>
   clear(): void | Promise<void>
+  /**
+   * Optional: a count that grows with every change of what the store holds (an entry set,
+   * deleted, evicted, or everything cleared). A store that counts lets the runtime know a kept
+   * cache hit still stands without looking it up again; one that does not is looked up each time.
+   */
+  readonly writes?: number
 }
 
 /**
@@ -55,12 +61,16 @@ export interface MemoryCacheLimits {
  */
 export class MemoryCacheStore implements CacheStore {
   readonly #lru: LRUCache<string, CacheEntry>
+  #writes = 0
 
   constructor(limits: MemoryCacheLimits = {}) {
     this.#lru = new LRUCache<string, CacheEntry>({
       max: limits.maxEntries ?? 10_000,
       maxSize: limits.maxBytes ?? 64 * 1024 * 1024,
       sizeCalculation: (entry, key) => Math.max(1, entry.size + key.length),
+      dispose: () => {
+        this.#writes += 1
+      },
     })
   }
 
@@ -69,15 +79,23 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   set(key: string, entry: CacheEntry, keepMs: number): void {
+    this.#writes += 1
     this.#lru.set(key, entry, { ttl: Math.max(1, Math.ceil(keepMs)) })
   }
 
   delete(key: string): void {
+    this.#writes += 1
     this.#lru.delete(key)
   }
 
   clear(): void {
+    this.#writes += 1
     this.#lru.clear()
+  }
+
+  /** Changes so far: every set, delete and clear, and every entry evicted or expired. */
+  get writes(): number {
+    return this.#writes
   }
 
   /** Number of entries held now. */
