@@ -37,7 +37,8 @@ export class PageRender {
   readonly #state: Uint8Array
   readonly #errors: unknown[]
   readonly #inputs: unknown[]
-  #controller: AbortController | undefined
+  /** Set by {@link PageRender.abort}: the page stopped waiting. */
+  #aborted = false
   /** The cache hits that answered slots, by slot (a slot answered otherwise has none). */
   readonly #calls: (KeptCall | undefined)[]
   #scope: CallScope | undefined
@@ -104,12 +105,7 @@ export class PageRender {
 
   /** The options of this page's slot calls, under one new page scope (budget and abort signal). */
   #callOptions(traceId: string, request: PageRenderInit['request']): InvokeOptions {
-    this.#controller = new AbortController()
-    const scope = this.#init.caller.scope({
-      deadline: this.#budgetAt,
-      signal: this.#controller.signal,
-      label: `budget of ${this.#plan.file}`,
-    })
+    const scope = this.#init.caller.scope({ deadline: this.#budgetAt, label: `budget of ${this.#plan.file}` })
     this.#scope = scope
     return { caller: 'page', traceId, request, within: scope }
   }
@@ -147,7 +143,8 @@ export class PageRender {
    */
   abort(): void {
     this.#ended = true
-    if (this.#pending > 0) this.#controller?.abort()
+    this.#aborted = true
+    if (this.#pending > 0) this.#scope?.abort()
   }
 
   /** True when every slot has settled: the whole page can be written at once. */
@@ -213,7 +210,7 @@ export class PageRender {
 
   #reasonOf(error: unknown): string {
     if (!isNanoError(error)) return (error as { reason?: string } | undefined)?.reason ?? 'error'
-    if (error.code === 'NANO_E_ABORTED' && this.#controller?.signal.aborted === true) return 'aborted'
+    if (error.code === 'NANO_E_ABORTED' && this.#aborted) return 'aborted'
     if (error.code !== 'NANO_E_TIMEOUT') return error.code
     return this.#init.caller.clock.now() >= this.#budgetAt ? 'budget' : 'timeout'
   }

@@ -38,6 +38,10 @@ export class Deadline implements CallScope {
   #controller: AbortController | undefined
   #expired: Promise<never> | undefined
   #timer: unknown
+  /** Why it was ended by {@link Deadline.abort}, if it was. */
+  #abortedWith: unknown
+  /** Ends an armed deadline (rejects `expired`, aborts `signal`). */
+  #end: ((reason: unknown) => void) | undefined
 
   constructor(options: DeadlineOptions) {
     this.at = options.at
@@ -58,10 +62,21 @@ export class Deadline implements CallScope {
     return this.#expired as Promise<never>
   }
 
-  /** True once the time has passed (whether or not anyone waited). */
+  /** True once the time has passed or it was aborted (whether or not anyone waited). */
   get passed(): boolean {
-    if (this.#outer?.aborted === true) return true
+    if (this.#abortedWith !== undefined || this.#outer?.aborted === true) return true
     return this.at !== Number.POSITIVE_INFINITY && this.#clock.now() >= this.at
+  }
+
+  /**
+   * Ends it now, as its outer signal aborting would: calls under it fail with `reason` (by
+   * default `NANO_E_ABORTED`) and its signal aborts. Cheaper than an outer signal for a scope
+   * whose owner aborts it itself (a page whose client went away).
+   */
+  abort(reason: unknown = new NanoError('NANO_E_ABORTED', 'The caller aborted the call')): void {
+    if (this.#abortedWith !== undefined) return
+    this.#abortedWith = reason
+    this.#end?.(reason)
   }
 
   /** Stops the timer; call it when the call that set the deadline is over. */
@@ -80,6 +95,8 @@ export class Deadline implements CallScope {
         if (!controller.signal.aborted) controller.abort(reason)
         reject(reason)
       }
+      this.#end = end
+      if (this.#abortedWith !== undefined) return end(this.#abortedWith)
       const outer = this.#outer
       if (outer !== undefined) {
         if (outer.aborted) return end(abortReason(outer))

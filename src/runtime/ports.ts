@@ -221,6 +221,8 @@ export interface CallObserver {
 export interface CallScope {
   readonly at: number
   readonly signal: AbortSignal
+  /** Ends the scope now: calls under it fail with `reason` (default `NANO_E_ABORTED`), its signal aborts. */
+  abort(reason?: unknown): void
   dispose(): void
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createRuntime } from '../../src/index.ts'
+import { createRuntime, isNanoError, systemClock } from '../../src/index.ts'
+import { Deadline } from '../../src/runtime/deadline.ts'
 import { svc, tempProject } from '../helpers/project.ts'
 
 const probe =
@@ -81,4 +82,21 @@ test('a deadline already passed fails at once without running the service', asyn
   const rt = createRuntime({ root, logger: false })
   await assert.rejects(rt.call('count', {}, { deadline: Date.now() - 1 }), { code: 'NANO_E_TIMEOUT' })
   assert.equal((globalThis as { counted?: number }).counted, undefined)
+})
+
+test('Deadline.abort ends it now, before or after anyone waits, with NANO_E_ABORTED or the reason given', async () => {
+  const early = new Deadline({ at: Date.now() + 60_000, setBy: 'page', clock: systemClock })
+  early.abort()
+  assert.equal(early.passed, true)
+  assert.equal(early.signal.aborted, true)
+  await assert.rejects(early.expired(), (error: unknown) => isNanoError(error) && error.code === 'NANO_E_ABORTED')
+
+  const armed = new Deadline({ at: Date.now() + 60_000, setBy: 'page', clock: systemClock })
+  const signal = armed.signal
+  const waiting = assert.rejects(armed.expired(), /client left/)
+  armed.abort(new Error('client left'))
+  assert.equal(signal.aborted, true)
+  await waiting
+  armed.abort(new Error('again'))
+  assert.match(String(signal.reason), /client left/, 'the first reason stands')
 })
