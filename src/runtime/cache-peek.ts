@@ -10,27 +10,25 @@ import type { InvokeOptions, KeptHit } from './ports.ts'
  * each call goes through `invoke`.
  *
  * @example
- * const peeks = new CachePeeks(pipeline, observer, () => closed)
+ * const peeks = new CachePeeks(pipeline, observer, () => reloads)
  * peeks.peekKept('fragments/weather', input, { caller: 'page' })?.value
  */
 export class CachePeeks {
   readonly #pipeline: CallPipeline
   readonly #observer: Observer | undefined
-  readonly #closed: () => boolean
   readonly #reloads: () => number
 
   /** `reloads`: a count that grows with every reload of a service (see `Runtime.changes`). */
-  constructor(pipeline: CallPipeline, observer: Observer | undefined, closed: () => boolean, reloads: () => number) {
+  constructor(pipeline: CallPipeline, observer: Observer | undefined, reloads: () => number) {
     this.#pipeline = pipeline
     this.#observer = observer
-    this.#closed = closed
     this.#reloads = reloads
   }
 
   /** The answer of a call a fresh cache entry gives at once, reported as a hit, with until when it holds and the service's token; else undefined. */
   peekKept(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined {
     const observer = this.#observer
-    if (this.#closed() || (observer !== undefined && observer.hit === undefined)) return undefined
+    if (observer !== undefined && observer.hit === undefined) return undefined
     const hit = this.#pipeline.peekEntry(name, input, options)
     if (hit === MISS) return undefined
     observer?.hit?.(name, options?.caller)
@@ -46,7 +44,7 @@ export class CachePeeks {
    */
   hitAgain(name: string, token: unknown, caller?: string): boolean {
     const observer = this.#observer
-    if (this.#closed() || (observer !== undefined && observer.hit === undefined)) return false
+    if (observer !== undefined && observer.hit === undefined) return false
     if (!(token instanceof KeptToken) || token.peeked.service.name !== name) return false
     const stamp = this.#stamp()
     if (stamp === undefined || stamp !== token.stamp) {

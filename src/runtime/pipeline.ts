@@ -77,20 +77,11 @@ export class CallPipeline {
   }
 
   /**
-   * The output of a call that a fresh cache entry answers at once with nothing else to check (a
-   * loaded, cached service without `access`, an input its compiled check accepts as it is), else
-   * {@link MISS}. Nothing is run, counted or reported: the caller makes the call the usual way
-   * on a miss.
-   */
-  peek(name: string, input: unknown, options: InvokeOptions | undefined): unknown {
-    const hit = this.peekEntry(name, input, options)
-    return hit === MISS ? MISS : hit.entry.value
-  }
-
-  /**
-   * As {@link CallPipeline.peek}, with the cache entry, its key and the loaded service that answered
-   * (whoever keeps what it made of the value checks with {@link CallPipeline.stillAnswers} that
-   * nothing changed since).
+   * The fresh cache entry that answers a call at once with nothing else to check (a loaded, cached
+   * service without `access`, an input its compiled check accepts as it is), with its key and
+   * service, else {@link MISS}. Nothing is run, counted or reported: the caller makes the call the
+   * usual way on a miss; whoever keeps what it made of the value checks with
+   * {@link CallPipeline.stillAnswers} that nothing changed since.
    */
   peekEntry(name: string, input: unknown, options: InvokeOptions | undefined): PeekedEntry | typeof MISS {
     const svc = this.#index.get(name)?.loaded

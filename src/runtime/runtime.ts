@@ -121,12 +121,7 @@ export class Runtime implements RuntimeApi {
       breakers: new BreakerBoard(options.breaker, this.clock, this.log),
       observer: options.observer,
     })
-    this.#peeks = new CachePeeks(
-      this.#pipeline,
-      options.observer,
-      () => this.#closed,
-      () => this.#reloads,
-    )
+    this.#peeks = new CachePeeks(this.#pipeline, options.observer, () => this.#reloads)
     const transport = options.transport
     let defined: Set<string> | undefined
     this.#remote = new RemoteServices(transport, this.root, (name) => {
@@ -175,7 +170,7 @@ export class Runtime implements RuntimeApi {
    * const html = rt.peekKept('fragments/weather', input)?.value ?? (await rt.invoke('fragments/weather', input))
    */
   peekKept(name: string, input: unknown, options?: InvokeOptions): KeptHit | undefined {
-    return this.#peeks.peekKept(name, input, options)
+    return this.#closed ? undefined : this.#peeks.peekKept(name, input, options)
   }
 
   /**
@@ -186,7 +181,7 @@ export class Runtime implements RuntimeApi {
    * if (!rt.hitAgain('fragments/weather', hit.token, 'page')) rerender()
    */
   hitAgain(name: string, token: unknown, caller?: string): boolean {
-    return this.#peeks.hitAgain(name, token, caller)
+    return !this.#closed && this.#peeks.hitAgain(name, token, caller)
   }
 
   /**
