@@ -79,7 +79,8 @@ export class PageRender {
     const plan = this.#plan
     const now = caller.clock.now()
     if (plan.budgetMs !== undefined) this.#budgetAt = now + plan.budgetMs
-    const kept = this.#init.vars.key === '' ? plan.encoded.snapshot?.reusable() : undefined
+    const keepable = this.#init.vars.key === '' && plan.encoded.snapshot?.holdsAllSlots === true
+    const kept = keepable ? plan.encoded.snapshot?.reusable() : undefined
     let base: InvokeOptions | undefined
     const slots = plan.slots
     for (let i = 0; i < slots.length; i++) {
@@ -98,7 +99,7 @@ export class PageRender {
         continue
       }
       base ??= this.#callOptions(traceId, request)
-      this.#run(i, slot, base, now)
+      this.#run(i, slot, base, now, keepable)
     }
     if (this.#pending === 0) this.#scope?.dispose()
   }
@@ -110,8 +111,11 @@ export class PageRender {
     return { caller: 'page', traceId, request, within: scope }
   }
 
-  /** Calls slot `i`'s service: a fresh cache hit at once when it is one (and kept as such), else invoked. */
-  #run(i: number, slot: PagePlan['slots'][number], base: InvokeOptions, now: number): void {
+  /**
+   * Calls slot `i`'s service: a fresh cache hit at once when it is one (remembered for reuse when
+   * the page is `keepable`), else invoked.
+   */
+  #run(i: number, slot: PagePlan['slots'][number], base: InvokeOptions, now: number, keepable: boolean): void {
     const caller = this.#init.caller
     let output: unknown
     try {
@@ -120,7 +124,7 @@ export class PageRender {
       const hit = caller.peekKept?.(slot.spec.src, input, base)
       if (hit !== undefined) {
         output = hit.value
-        this.#calls[i] = { name: slot.spec.src, token: hit.token, input, until: hit.until }
+        if (keepable) this.#calls[i] = { name: slot.spec.src, token: hit.token, input, until: hit.until }
       } else {
         const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
         output = caller.invoke(slot.spec.src, input, options)

@@ -124,7 +124,7 @@ function write(at: Pending, reply: MaybeReply): void {
     lingerAfter(req, res)
   }
   const parts = reply.parts
-  const length = parts === undefined ? Buffer.byteLength(reply.body) : bodyLength(reply)
+  const length = bodyLength(reply)
   if (status !== 304 && status !== 204 && reply.lengthUnknown !== true) headers['content-length'] ??= String(length)
   res.writeHead(status, headers)
   if (parts === undefined) res.end(reply.body)

@@ -1,7 +1,9 @@
 import { MISS } from './cache/result-cache.ts'
+import type { CacheEntry } from './cache/store.ts'
 import type { Observer } from './observer.ts'
-import type { CallPipeline, PeekedEntry } from './pipeline.ts'
+import type { CallPipeline } from './pipeline.ts'
 import type { InvokeOptions, KeptHit } from './ports.ts'
+import type { PreparedService } from './prepare.ts'
 
 /**
  * The runtime's cache-hit fast paths: `peekKept` answers calls a fresh cache entry answers at
@@ -33,7 +35,8 @@ export class CachePeeks {
     if (hit === MISS) return undefined
     observer?.hit?.(name, options?.caller)
     const until = hit.service.vary.length === 0 ? hit.entry.freshUntil : 0
-    return { value: hit.entry.value, until, token: new KeptToken(hit, this.#stamp()) }
+    hit.stamp = this.#stamp()
+    return { value: hit.entry.value, until, token: hit }
   }
 
   /**
@@ -45,10 +48,10 @@ export class CachePeeks {
   hitAgain(name: string, token: unknown, caller?: string): boolean {
     const observer = this.#observer
     if (observer !== undefined && observer.hit === undefined) return false
-    if (!(token instanceof KeptToken) || token.peeked.service.name !== name) return false
+    if (!(token instanceof PeekedEntry) || token.service.name !== name) return false
     const stamp = this.#stamp()
     if (stamp === undefined || stamp !== token.stamp) {
-      if (!this.#pipeline.stillAnswers(name, token.peeked)) return false
+      if (!this.#pipeline.stillAnswers(name, token)) return false
       token.stamp = stamp
     }
     observer?.hit?.(name, caller)
@@ -63,16 +66,21 @@ export class CachePeeks {
 }
 
 /**
- * The token of a `peekKept` hit: the entry, its key and its service, and the stamp (reloads and
- * cache writes so far) at which they were last found unchanged. While nothing was reloaded or
- * written to the cache since, `hitAgain` needs no look-up at all.
+ * A fresh cache entry that answers a call at once, and the loaded service it belongs to.
+ *
+ * @example
+ * const hit = pipeline.peekEntry('fragments/weather', input, options) // { entry, service, key } or MISS
  */
-class KeptToken {
-  readonly peeked: PeekedEntry
+export class PeekedEntry {
+  readonly entry: CacheEntry
+  readonly service: PreparedService
+  readonly key: string
+  /** Set by whoever keeps it: the stamp at which it was last found unchanged (see `CachePeeks`). */
   stamp: number | undefined
 
-  constructor(peeked: PeekedEntry, stamp: number | undefined) {
-    this.peeked = peeked
-    this.stamp = stamp
+  constructor(entry: CacheEntry, service: PreparedService, key: string) {
+    this.entry = entry
+    this.service = service
+    this.key = key
   }
 }

@@ -2,7 +2,7 @@ import { stringify } from 'safe-stable-stringify'
 import type { IndexEntry, ServiceIndex } from '../registry/index-of-services.ts'
 import type { BreakerBoard } from './breaker.ts'
 import { MISS, type ResultCache } from './cache/result-cache.ts'
-import type { CacheEntry } from './cache/store.ts'
+import { PeekedEntry } from './cache-peek.ts'
 import { CallContext, type CallHost, type CallOrigin, NO_REQUEST } from './context.ts'
 import { type Deadline, deadlineFor } from './deadline.ts'
 import { toServiceFailure } from './failure.ts'
@@ -89,7 +89,7 @@ export class CallPipeline {
     if (!svc.input.tryFast(input)) return MISS
     const key = cacheKey(svc, input, options?.request)
     const entry = this.#cache.freshEntry(key)
-    return entry === MISS ? MISS : { entry, service: svc, key }
+    return entry === MISS ? MISS : new PeekedEntry(entry, svc, key)
   }
 
   /** How many times the cache store was written to so far (see `CacheStore.writes`), if it counts. */
@@ -334,18 +334,6 @@ export class CallPipeline {
 }
 
 const NO_TIMEOUT = Object.freeze({ name: 'caller', timeoutMs: undefined })
-
-/**
- * A fresh cache entry that answers a call at once, and the loaded service it belongs to.
- *
- * @example
- * const hit = pipeline.peekEntry('fragments/weather', input, options) // { entry, service, key } or MISS
- */
-export interface PeekedEntry {
-  readonly entry: CacheEntry
-  readonly service: PreparedService
-  readonly key: string
-}
 
 interface CachedCall {
   readonly svc: PreparedService
