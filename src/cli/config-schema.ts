@@ -101,7 +101,7 @@ const OPTIONS: { readonly [K in keyof Required<NanowebConfig>]: DescribedSchema 
     },
     'an object of live stream limits: { bufferLimit, renderTimeout, maxInstances, idleGrace, streamsPerAddress, heartbeatMs }',
   ),
-  warm: { enum: ['pages', 'all', false], description: "'pages', 'all' or false" },
+  warm: { enum: ['pages', 'render', 'all', false], description: "'pages', 'render', 'all' or false" },
   securityHeaders: {
     anyOf: [
       { const: false },

@@ -1,22 +1,23 @@
-import { isNanoError } from '../define/errors.ts'
+import { NanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
 import type { CallScope, InvokeOptions } from '../runtime/ports.ts'
+import { deferPlaceholder, lateSlot, swapScript } from './late-slot.ts'
+import { liveQueryOf } from './live-query.ts'
 import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
 import type { KeptCall, PageSnapshot } from './page-snapshot.ts'
 import type { PagePlan } from './plan.ts'
-import type { LiveUrls, PageRenderInit, PageSink } from './render-types.ts'
+import type { PageRenderInit, PageSink } from './render-types.ts'
+import { fallbackReason, primaryFailureStatus } from './slot-outcome.ts'
 
 export type { Fallback, LiveUrls, PageRenderInit, PageSink } from './render-types.ts'
 
 const PENDING = 0
 const DONE = 1
 const FELL_BACK = 2
-const SWAP_SCRIPT_BODY =
-  '>function nanoSwap(i){var d=document.getElementById("nano-d"+i),t=document.getElementById("nano-t"+i);if(d&&t){d.replaceChildren.apply(d,Array.from(t.childNodes));t.remove()}}</script>'
 
 /**
- * One page being rendered. `start()` runs every slot at once under one page scope: the page
- * `budget` as a deadline, and a signal that aborts when the page stops waiting (see
+ * One page being rendered. `start()` runs its slots (primary slots first) under one page scope:
+ * the page `budget` as a deadline, and a signal that aborts when the page stops waiting (see
  * {@link PageRender.abort}); a slot `timeout` gives that slot an earlier deadline. So a fragment's
  * `ctx.deadline` is the earlier of the two and its `ctx.signal` aborts when its fallback is
  * shown. The page status is known when the primary slots have settled; `pipe()` then streams:
@@ -42,6 +43,12 @@ export class PageRender {
   /** The cache hits that answered slots, by slot (a slot answered otherwise has none). */
   readonly #calls: (KeptCall | undefined)[]
   #scope: CallScope | undefined
+  /** The options of every slot call, made with the page scope by the first slot that runs. */
+  #base: InvokeOptions | undefined
+  /** Slots waiting for the primaries to settle or wait (see {@link PageRender.start}). */
+  #rest: readonly number[] | undefined
+  /** True when the page can be kept whole, so its slots' cache hits are remembered. */
+  #keepable = false
   #budgetAt = Number.POSITIVE_INFINITY
   #pending = 0
   #primaryPending = 0
@@ -70,52 +77,76 @@ export class PageRender {
   }
 
   /**
-   * Starts every slot now. A slot that was a cache hit when the page was last kept, still fresh
-   * and of the same service ({@link PageSnapshot.reusable}), takes its kept markup and is counted
-   * as a hit again; when every slot does, nothing runs at all.
+   * Starts the slots. A slot that was a cache hit when the page was last kept, still fresh and of
+   * the same service ({@link PageSnapshot.reusable}), takes its kept markup and is counted as a
+   * hit again; when every slot does, nothing runs at all. Primary slots run first: the others
+   * start once the primaries have settled or wait on I/O (the next turn of the event loop), so
+   * a primary's deadline is not spent on the rest of a cold page's work.
    */
   start(): void {
-    const { caller, traceId, request } = this.#init
     const plan = this.#plan
-    const now = caller.clock.now()
+    const now = this.#init.caller.clock.now()
     if (plan.budgetMs !== undefined) this.#budgetAt = now + plan.budgetMs
-    const keepable = this.#init.vars.key === '' && plan.encoded.snapshot?.holdsAllSlots === true
-    const kept = keepable ? plan.encoded.snapshot?.reusable() : undefined
-    let base: InvokeOptions | undefined
+    this.#keepable = this.#init.vars.key === '' && plan.encoded.snapshot?.holdsAllSlots === true
+    const kept = this.#keepable ? plan.encoded.snapshot?.reusable() : undefined
     const slots = plan.slots
+    this.#pending = slots.length
+    for (const slot of slots) if (slot.spec.primary) this.#primaryPending += 1
+    let rest: number[] | undefined
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as (typeof slots)[number]
-      if (slot.spec.primary) this.#primaryPending += 1
-      this.#pending += 1
-      if (slot.problem !== undefined) {
-        this.#fallBack(i, slot.problem)
-        continue
+      if (slot.problem !== undefined) this.#fallBack(i, slot.problem)
+      else if (kept !== undefined && this.#reused(i, kept.calls[i], kept.markups[i], now)) continue
+      else if (slot.spec.primary || this.#primaryPending === 0) this.#run(i, now)
+      else {
+        rest ??= []
+        rest.push(i)
       }
-      const call = kept?.calls[i]
-      if (call !== undefined && call.until > now && caller.hitAgain?.(call.name, call.token, 'page') === true) {
-        this.#inputs[i] = call.input
-        this.#calls[i] = call
-        this.#settle(i, kept?.markups[i] as string)
-        continue
-      }
-      base ??= this.#callOptions(traceId, request)
-      this.#run(i, slot, base, now, keepable)
     }
-    if (this.#pending === 0) this.#scope?.dispose()
+    if (rest === undefined) return
+    this.#rest = rest
+    if (this.#primaryPending === 0) this.#startRest()
+    else setImmediate(() => this.#startRest())
+  }
+
+  /** Answers slot `i` from the kept render when its cache hit still stands; false otherwise. */
+  #reused(i: number, call: KeptCall | undefined, markup: string | undefined, now: number): boolean {
+    if (call === undefined || call.until <= now) return false
+    if (this.#init.caller.hitAgain?.(call.name, call.token, 'page') !== true) return false
+    this.#inputs[i] = call.input
+    this.#calls[i] = call
+    this.#settle(i, markup as string)
+    return true
+  }
+
+  /** Starts the slots held back behind the primaries (once: when they settle or on the next turn). */
+  #startRest(): void {
+    const rest = this.#rest
+    if (rest === undefined) return
+    this.#rest = undefined
+    const now = this.#init.caller.clock.now()
+    for (const i of rest) {
+      if (this.#aborted) this.#fallBack(i, new NanoError('NANO_E_ABORTED', 'The page stopped waiting'))
+      else this.#run(i, now)
+    }
   }
 
   /** The options of this page's slot calls, under one new page scope (budget and abort signal). */
-  #callOptions(traceId: string, request: PageRenderInit['request']): InvokeOptions {
+  #callOptions(): InvokeOptions {
+    const { traceId, request } = this.#init
     const scope = this.#init.caller.scope({ deadline: this.#budgetAt, label: `budget of ${this.#plan.file}` })
     this.#scope = scope
-    return { caller: 'page', traceId, request, within: scope }
+    this.#base = { caller: 'page', traceId, request, within: scope }
+    return this.#base
   }
 
   /**
-   * Calls slot `i`'s service: a fresh cache hit at once when it is one (remembered for reuse when
-   * the page is `keepable`), else invoked.
+   * Calls slot `i`'s service under the page scope: a fresh cache hit at once when it is one
+   * (remembered for reuse when the page can be kept), else invoked.
    */
-  #run(i: number, slot: PagePlan['slots'][number], base: InvokeOptions, now: number, keepable: boolean): void {
+  #run(i: number, now: number): void {
+    const slot = this.#plan.slots[i] as PagePlan['slots'][number]
+    const base = this.#base ?? this.#callOptions()
     const caller = this.#init.caller
     let output: unknown
     try {
@@ -124,7 +155,7 @@ export class PageRender {
       const hit = caller.peekKept?.(slot.spec.src, input, base)
       if (hit !== undefined) {
         output = hit.value
-        if (keepable) this.#calls[i] = { name: slot.spec.src, token: hit.token, input, until: hit.until }
+        if (this.#keepable) this.#calls[i] = { name: slot.spec.src, token: hit.token, input, until: hit.until }
       } else {
         const options = slot.timeoutMs === undefined ? base : { ...base, deadline: now + slot.timeoutMs }
         output = caller.invoke(slot.spec.src, input, options)
@@ -205,18 +236,12 @@ export class PageRender {
     this.#errors[i] = error
     this.#calls[i] = undefined
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
-    const reason = this.#reasonOf(error)
+    const budgetPassed = this.#init.caller.clock.now() >= this.#budgetAt
+    const reason = fallbackReason(error, { aborted: this.#aborted, budgetPassed })
     if (reason !== 'aborted') {
       this.#init.onFallback({ fragment: slot.spec.src, page: this.#plan.file, reason, error })
     }
     this.#settled(i)
-  }
-
-  #reasonOf(error: unknown): string {
-    if (!isNanoError(error)) return (error as { reason?: string } | undefined)?.reason ?? 'error'
-    if (error.code === 'NANO_E_ABORTED' && this.#aborted) return 'aborted'
-    if (error.code !== 'NANO_E_TIMEOUT') return error.code
-    return this.#init.caller.clock.now() >= this.#budgetAt ? 'budget' : 'timeout'
   }
 
   #settled(i: number): void {
@@ -224,7 +249,10 @@ export class PageRender {
     if (this.#pending === 0) this.#scope?.dispose()
     if (this.#plan.slots[i]?.spec.primary === true) {
       this.#primaryPending -= 1
-      if (this.#primaryPending === 0) this.#primaryDone?.(this.#primaryStatus())
+      if (this.#primaryPending === 0) {
+        this.#startRest()
+        this.#primaryDone?.(this.#primaryStatus())
+      }
     }
     if (this.#sink !== undefined && !this.#flushQueued) {
       this.#flushQueued = true
@@ -240,13 +268,7 @@ export class PageRender {
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as (typeof slots)[number]
       if (!slot.spec.primary || this.#state[i] !== FELL_BACK) continue
-      const error = this.#errors[i]
-      if (slot.problem !== undefined) return 500
-      if (isNanoError(error)) {
-        if (error.status >= 400 && error.status < 500) return error.status
-        return error.code === 'NANO_E_TIMEOUT' ? 504 : 500
-      }
-      return 500
+      return primaryFailureStatus(this.#errors[i], slot.problem !== undefined)
     }
     return 200
   }
@@ -270,7 +292,7 @@ export class PageRender {
         const i = part.index
         const state = this.#state[i]
         if (part.slot.defer && state === PENDING) {
-          out.text(`<div id="nano-d${i}" data-nano-defer>${part.slot.fallback}</div>`)
+          out.text(deferPlaceholder(i, part.slot.fallback))
           this.#late.push(i)
         } else if (state === PENDING) break
         else (encoded.markup[i] as MarkupBytes).append(out, this.#markup(i), this.#liveIdOf(i))
@@ -371,29 +393,12 @@ export class PageRender {
       else if (state === DONE) {
         if (!this.#swapScriptSent) {
           this.#swapScriptSent = true
-          out += this.#script + SWAP_SCRIPT_BODY
+          out += swapScript(this.#script)
         }
-        out += `<div id="nano-t${i}" data-nano-late>${this.#output(i)}</div>${this.#script}>nanoSwap(${i})</script>`
+        out += lateSlot(i, this.#output(i), this.#script)
       }
     }
     this.#late = waiting
     return out
   }
-}
-
-/** The last live stream URL (without `since`) made for each page, and the ids it names. */
-const liveQueries = new WeakMap<
-  PagePlan,
-  { readonly ids: readonly string[]; readonly stream: string; readonly url: string }
->()
-
-/** `<stream>?f=<id>&f=<id>…` for a render's live ids, made again only when they change. */
-function liveQueryOf(plan: PagePlan, ids: readonly string[], urls: LiveUrls): string {
-  const last = liveQueries.get(plan)
-  if (last?.stream === urls.stream && last.ids.length === ids.length && last.ids.every((id, i) => id === ids[i])) {
-    return last.url
-  }
-  const url = `${urls.stream}?${[...new Set(ids)].map((id) => `f=${encodeURIComponent(id)}`).join('&')}`
-  liveQueries.set(plan, { ids: [...ids], stream: urls.stream, url })
-  return url
 }

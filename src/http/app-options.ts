@@ -9,13 +9,16 @@ import type { UserSource } from './request-context.ts'
 import type { SecurityOptions } from './security-headers.ts'
 
 /**
- * What a server loads in the background after it starts listening, before `/_nano/ready`
- * answers 200: every page and all it reaches (`pages`), every service too (`all`), or nothing.
+ * What a server does in the background after it starts listening, before `/_nano/ready`
+ * answers 200: load every page and all it reaches (`pages`), every service too (`all`), or
+ * nothing (false). `render` loads as `pages` does, then renders each page without route params
+ * once (a `GET` with no query or cookies, its output dropped), so the first visitor after a
+ * deploy meets compiled code and filled caches, here and on the nodes the page calls.
  *
  * @example
- * const warm: WarmMode = 'pages'
+ * const warm: WarmMode = 'render'
  */
-export type WarmMode = 'pages' | 'all' | false
+export type WarmMode = 'pages' | 'render' | 'all' | false
 
 /**
  * Options of the gateway's request handling.

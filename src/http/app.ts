@@ -29,6 +29,7 @@ import { serveDir } from './static-route.ts'
 import { addToolRoutes } from './tool-routes.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 import { NANO_URLS } from './urls.ts'
+import { renderStaticPages } from './warm-render.ts'
 
 export type { AppOptions, WarmMode } from './app-options.ts'
 
@@ -73,6 +74,8 @@ export class GatewayApp {
   /** The tool routes (their dashboard streams end at shutdown). */
   readonly #tools: { close(): void }
   #warming: Promise<void> | undefined
+  /** The requests of warm-up's own renders (`warm: 'render'`): they do not wait for warm-up. */
+  readonly #warmRenders = new WeakSet<Exchange>()
   #ready = false
   #holdPages = true
 
@@ -145,6 +148,18 @@ export class GatewayApp {
     if (this.#warmMode === false) return
     if (this.#warmMode === 'all') await Promise.all([this.runtime.warm(), this.pages.compileAll()])
     else await Promise.all([this.runtime.warm([]), this.pages.compileAll()])
+    if (this.#warmMode !== 'render') return
+    const started = this.runtime.clock.now()
+    const rendered = await renderStaticPages(this.pages, (ex) => {
+      this.#warmRenders.add(ex)
+      return this.handle(ex)
+    })
+    const ms = this.runtime.clock.now() - started
+    this.runtime.log({
+      level: 'debug',
+      message: `warm-up rendered ${rendered} page(s) in ${ms} ms`,
+      time: started + ms,
+    })
   }
 
   /** Largest accepted request body in bytes. */
@@ -285,7 +300,7 @@ export class GatewayApp {
         return this.#pageError(error, headers, traceId)
       }
     }
-    return this.#warmPending() ? this.#afterWarm().then(render) : render()
+    return this.#warmPending() && !this.#warmRenders.has(ex) ? this.#afterWarm().then(render) : render()
   }
 
   /** A page asked for during warm-up waits for it (see {@link GatewayApp.#afterWarm}). */

@@ -32,8 +32,10 @@ interface FragmentParts {
  * A definition standing for a service another node runs, made from its description: enough for
  * the gateway and pages (kind, visibility, methods, schemas as JSON Schema, cache policy, a
  * fragment's assets and live policy). Its input schema checks with the JSON Schema (no
- * defaults or coercion: the node that runs the service validates for real); its `run` is never
- * called, since calls to it go over the transport.
+ * defaults or coercion: the node that runs the service validates for real), compiled in the
+ * background after its first use ({@link JsonCheckerCompiler.later}); until then it lets every
+ * value through, so no page pays for compiling it. Its `run` is never called, since calls to it
+ * go over the transport.
  *
  * @example
  * const def = remoteDefinition(description, new JsonCheckerCompiler())
@@ -73,9 +75,21 @@ function jsonSchemaType(
   name: string,
 ): StandardSchemaV1 & { '~standard': { jsonSchema: object } } {
   let check: Checker | undefined
+  let asked = false
+  const compile = (): void => {
+    try {
+      check = (compiler as JsonCheckerCompiler).compile(schema)
+    } catch {
+      check = () => true
+    }
+  }
   const validate = (value: unknown): StandardSchemaV1.Result<unknown> => {
     if (compiler === undefined) return { value }
-    check ??= compiler.compile(schema)
+    if (check === undefined) {
+      if (!asked) compiler.later(compile)
+      asked = true
+      return { value }
+    }
     return check(value) ? { value } : { issues: [{ message: `does not match the input schema of '${name}'` }] }
   }
   return {

@@ -129,7 +129,7 @@ test('configProblems names the option and what is wrong', () => {
   assert.deepEqual(configProblems({ logLevel: 'loud' }), [
     "logLevel must be one of 'debug', 'info', 'warn', 'error' (got \"loud\")",
   ])
-  assert.deepEqual(configProblems({ warm: true }), ["warm must be 'pages', 'all' or false (got true)"])
+  assert.deepEqual(configProblems({ warm: true }), ["warm must be 'pages', 'render', 'all' or false (got true)"])
   assert.match(configProblems({ user: 'uid' })[0] ?? '', /^user must be an object naming where the user id comes from/)
   assert.equal(configProblems({ port: 1.5, host: '', accessLog: 'yes' }).length, 3)
 })

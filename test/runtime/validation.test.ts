@@ -69,6 +69,18 @@ test('the compiled check agrees with zod on edge values', async () => {
   await agree(z.tuple([z.string(), z.number()]), [['a', 1], ['a'], ['a', 1, 2]])
 })
 
+test('compilations due together run one per turn of the event loop, in order, with other work between them', async () => {
+  const compiler = new JsonCheckerCompiler()
+  const log: string[] = []
+  for (const job of ['a', 'b', 'c']) compiler.later(() => log.push(job))
+  setImmediate(() => log.push('other'))
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  assert.deepEqual(log, ['a', 'other', 'b', 'c'])
+  compiler.later(() => log.push('d'))
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.deepEqual(log.at(-1), 'd', 'the queue starts again once empty')
+})
+
 test('through the runtime: extra keys are stripped, refinements and transforms still apply', async (t) => {
   const root = await tempProject(t, {
     'services/user.ts': svc(`input: z.object({ id: z.string() }),

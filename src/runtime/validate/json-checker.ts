@@ -30,6 +30,31 @@ export type Checker = (value: unknown) => boolean
 export class JsonCheckerCompiler {
   #ajv: Ajv2020 | undefined
   #byText = new Map<string, Checker>()
+  readonly #later: (() => void)[] = []
+  #next = 0
+
+  /**
+   * Runs `job` (a compilation) on a later turn of the event loop, one job per turn in the order
+   * given: many schemas crossing their threshold during one page do not compile in one long
+   * block, and the timers and I/O of the calls in flight run between them.
+   *
+   * @example
+   * compiler.later(() => validator.compileNow())
+   */
+  later(job: () => void): void {
+    this.#later.push(job)
+    if (this.#later.length - this.#next === 1) setImmediate(() => this.#runNext())
+  }
+
+  #runNext(): void {
+    const job = this.#later[this.#next] as () => void
+    this.#next += 1
+    if (this.#next === this.#later.length) {
+      this.#later.length = 0
+      this.#next = 0
+    } else setImmediate(() => this.#runNext())
+    job()
+  }
 
   /** A checker for `schema`; compiled once per distinct schema text. */
   compile(schema: JsonSchema): Checker {

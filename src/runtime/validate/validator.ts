@@ -78,7 +78,7 @@ export class Validator {
     }
     const seen = ++this.#seen
     const after = this.#options.fastAfter
-    if (seen === after) setImmediate(() => this.#compileNow())
+    if (seen === after) this.#options.compiler?.later(() => this.#compileNow())
     else if (seen >= after * 4) this.#compileNow()
     return false
   }
@@ -144,8 +144,8 @@ export class Validator {
 
   /**
    * Compiles the fast check once the schema has been used often enough, on a later turn of the
-   * event loop: the call that crossed the threshold (often one of a page's first, under its
-   * deadline) does not pay for the compilation. Calls that never yield to the event loop (a loop
+   * event loop ({@link JsonCheckerCompiler.later}): the call that crossed the threshold (often
+   * one of a page's first, under its deadline) does not pay for the compilation. Calls that never yield to the event loop (a loop
    * of awaited in-memory calls) compile it inline after four times the threshold.
    */
   #compileNow(): void {
