@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { type TestContext, test } from 'node:test'
 import { createServer } from '../../src/index.ts'
 import { request } from '../helpers/http.ts'
 import { tempProject } from '../helpers/project.ts'
@@ -56,34 +56,32 @@ const FILES: Record<string, string> = {
   'pages/none.html': `<html><body><nano-fragment src="f/side" n="1"></nano-fragment><nano-fragment src="f/lead" wait="chain">no lead</nano-fragment></body></html>`,
 }
 
-test('a primary slot runs first: the other slots start once its in-memory work is done', async (t) => {
+/** Serves the project, asks for `path` once and answers with the reply and the order the slots started and ended in. */
+async function orderOf(t: TestContext, path: string): Promise<{ status: number; text: string; order: string[] }> {
   const root = await tempProject(t, FILES)
   const server = await createServer({ root, port: 0, logger: false })
   t.after(() => server.close())
   order().length = 0
-  const r = await request(`${server.url}/cpu`)
+  const r = await request(`${server.url}${path}`)
+  return { status: r.status, text: r.text, order: [...order()] }
+}
+
+test('a primary slot runs first: the other slots start once its in-memory work is done', async (t) => {
+  const r = await orderOf(t, '/cpu')
   assert.equal(r.status, 200)
   assert.match(r.text, /<p>side 1<\/p><h1>lead<\/h1><p>side 2<\/p>/)
-  assert.deepEqual(order(), ['lead:start', 'lead:end', 'side1:start', 'side2:start'])
+  assert.deepEqual(r.order, ['lead:start', 'lead:end', 'side1:start', 'side2:start'])
 })
 
 test('a primary waiting on I/O does not hold the other slots back', async (t) => {
-  const root = await tempProject(t, FILES)
-  const server = await createServer({ root, port: 0, logger: false })
-  t.after(() => server.close())
-  order().length = 0
-  const r = await request(`${server.url}/timer`)
+  const r = await orderOf(t, '/timer')
   assert.equal(r.status, 200)
   assert.match(r.text, /<p>side 1<\/p><h1>lead<\/h1><p>side 2<\/p>/)
-  assert.deepEqual(order(), ['lead:start', 'side1:start', 'side2:start', 'lead:end'])
+  assert.deepEqual(r.order, ['lead:start', 'side1:start', 'side2:start', 'lead:end'])
 })
 
 test('a page without a primary starts its slots in document order', async (t) => {
-  const root = await tempProject(t, FILES)
-  const server = await createServer({ root, port: 0, logger: false })
-  t.after(() => server.close())
-  order().length = 0
-  const r = await request(`${server.url}/none`)
+  const r = await orderOf(t, '/none')
   assert.equal(r.status, 200)
-  assert.deepEqual(order().slice(0, 2), ['side1:start', 'lead:start'])
+  assert.deepEqual(r.order.slice(0, 2), ['side1:start', 'lead:start'])
 })

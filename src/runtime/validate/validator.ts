@@ -145,8 +145,9 @@ export class Validator {
   /**
    * Compiles the fast check once the schema has been used often enough, on a later turn of the
    * event loop ({@link JsonCheckerCompiler.later}): the call that crossed the threshold (often
-   * one of a page's first, under its deadline) does not pay for the compilation. Calls that never yield to the event loop (a loop
-   * of awaited in-memory calls) compile it inline after four times the threshold.
+   * one of a page's first, under its deadline) does not pay for the compilation. Calls that never
+   * yield to the event loop (a loop of awaited in-memory calls) compile it inline after four
+   * times the threshold.
    */
   #compileNow(): void {
     this.#fast ??= this.#compile()
