@@ -2,9 +2,10 @@
  * `npm run bench:front`: the demo's front page (examples/news `/`, 23 fragments, two of them live
  * and uncached) under load, against a bare node:http server sending the same bytes from memory
  * (the baseline); then the same page with every fragment cached (a copy of the demo where the two
- * uncached fragments get `cache: { ttl: '60s' }`), against its own bytes. wrk -c32 on each server
- * in turn, interleaved rounds; requests/s and the server's CPU time per request (steadier on a
- * busy machine), medians.
+ * uncached fragments get `cache: { ttl: '60s' }`), against its own bytes; and the demo again with
+ * one reader's live stream open (its two live fragments watched, as on a site with readers), against
+ * the demo's bytes. wrk -c32 on each server in turn, interleaved rounds; requests/s and the server's
+ * CPU time per request (steadier on a busy machine), medians.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { cp, readFile, writeFile } from 'node:fs/promises'
@@ -89,9 +90,32 @@ async function load(server: Server): Promise<{ rps: number; cpuUs: number }> {
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]), cpuUs: ((after - before) * 1e6) / requests }
 }
 
+/**
+ * nanoweb on `root` with one reader's live stream open on `/`, as on a site with readers: the
+ * page's live fragments are watched, so the live hub keeps their HTML current and pages show it.
+ */
+async function watched(root: string): Promise<Server> {
+  const server = await nanoweb(root)
+  const page = await (await fetch(server.url)).text()
+  const src = /src="\/_nano\/live\.js" data-src="([^"]+)"/.exec(page)?.[1]
+  if (src === undefined) throw new Error('the demo page opens no live stream')
+  const reader = new AbortController()
+  const stream = await fetch(new URL(src.replaceAll('&amp;', '&'), server.url), { signal: reader.signal })
+  if (stream.status !== 200) throw new Error(`the live stream answered ${stream.status}`)
+  stream.body?.pipeTo(new WritableStream()).catch(() => {})
+  return {
+    ...server,
+    stop: async () => {
+      reader.abort()
+      await server.stop()
+    },
+  }
+}
+
 const cases = {
   'bare node:http, the demo page from memory (baseline)': () => bare(demo),
   'nanoweb, examples/news /': () => nanoweb(demo),
+  'nanoweb, examples/news / with one reader watching its live fragments': () => watched(demo),
   'bare node:http, the all-cached page from memory (baseline)': () => bare(cached),
   'nanoweb, every fragment a cache hit': () => nanoweb(cached),
 }

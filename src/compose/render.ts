@@ -7,13 +7,9 @@ import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './
 import type { KeptCall, PageSnapshot } from './page-snapshot.ts'
 import type { PagePlan } from './plan.ts'
 import type { PageRenderInit, PageSink } from './render-types.ts'
-import { fallbackReason, primaryFailureStatus } from './slot-outcome.ts'
+import { DONE, FELL_BACK, fallbackReason, PENDING, pageStatus } from './slot-outcome.ts'
 
 export type { Fallback, LiveUrls, PageRenderInit, PageSink } from './render-types.ts'
-
-const PENDING = 0
-const DONE = 1
-const FELL_BACK = 2
 
 /**
  * One page being rendered. `start()` runs its slots (primary slots first) under one page scope:
@@ -141,8 +137,9 @@ export class PageRender {
   }
 
   /**
-   * Calls slot `i`'s service under the page scope: a fresh cache hit at once when it is one
-   * (remembered for reuse when the page can be kept), else invoked.
+   * Calls slot `i`'s service under the page scope: for a live slot whose instance someone watches,
+   * the HTML the live hub shows them (see `LiveHub.shown`); a fresh cache hit at once when it is
+   * one (remembered for reuse when the page can be kept); else invoked.
    */
   #run(i: number, now: number): void {
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
@@ -152,8 +149,10 @@ export class PageRender {
     try {
       const input = slot.input(this.#init.vars)
       this.#inputs[i] = input
-      const hit = caller.peekKept?.(slot.spec.src, input, base)
-      if (hit !== undefined) {
+      const shown = slot.live === undefined ? undefined : this.#init.live?.hub.shown(slot.spec.src, input)
+      const hit = shown === undefined ? caller.peekKept?.(slot.spec.src, input, base) : undefined
+      if (shown !== undefined) output = shown
+      else if (hit !== undefined) {
         output = hit.value
         if (this.#keepable) this.#calls[i] = { name: slot.spec.src, token: hit.token, input, until: hit.until }
       } else {
@@ -264,13 +263,7 @@ export class PageRender {
   }
 
   #primaryStatus(): number {
-    const slots = this.#plan.slots
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i] as (typeof slots)[number]
-      if (!slot.spec.primary || this.#state[i] !== FELL_BACK) continue
-      return primaryFailureStatus(this.#errors[i], slot.problem !== undefined)
-    }
-    return 200
+    return pageStatus(this.#plan.slots, this.#state, this.#errors)
   }
 
   #flush(): void {

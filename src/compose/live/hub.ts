@@ -72,6 +72,21 @@ export class LiveHub {
     return { id: claim.id, after: this.#seq }
   }
 
+  /**
+   * The HTML the viewers of an instance are shown now, when someone watches it (so the hub
+   * renders it again on each of its triggers and its `every` schedule) and it has been rendered:
+   * a page can show that instead of rendering the fragment again (a live fragment cannot `vary`,
+   * so it is the same for every reader). Undefined for an instance nobody watches or not rendered yet.
+   *
+   * @example
+   * const html = hub.shown('sport/score-box', { match: 'r7' }) ?? render()
+   */
+  shown(name: string, input: unknown): string | undefined {
+    const claim = claimShown(this.#caller, name, input)
+    const instance = claim === undefined ? undefined : this.#instances.get(claim.id)
+    return instance !== undefined && instance.viewers.size > 0 ? instance.html : undefined
+  }
+
   /** The event id for a sequence number of this process. */
   eventId(seq: number): string {
     return `${this.boot}-${seq}`
