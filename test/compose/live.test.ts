@@ -252,3 +252,42 @@ test('streams per client address are limited; unknown instances are 404; junk is
   const junk = idOf('live/score', { match: 'r7', junk: 1 })
   assert.equal(await code(`?f=${encodeURIComponent(junk)}`), '400 NANO_E_BAD_REQUEST')
 })
+
+test('a live fragment nobody watches renders for every page that shows it', async (t) => {
+  const server = await start(t)
+  await request(`${server.url}/match`)
+  const before = hooks.scoreRenders ?? 0
+  await request(`${server.url}/match`)
+  await request(`${server.url}/match`)
+  assert.equal((hooks.scoreRenders ?? 0) - before, 2)
+})
+
+test('a page shows a watched instance as its viewers see it, without rendering it again, and its next change at once', async (t) => {
+  const server = await start(t)
+  const sse = await openSse(await liveUrl(server))
+  t.after(() => sse.close())
+  await viewers(server, 1)
+  await quiet(server)
+  const before = hooks.scoreRenders ?? 0
+  for (let i = 0; i < 3; i++) assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
+  assert.equal(hooks.scoreRenders, before, 'the pages took the hub\u2019s HTML')
+  const changed = nextRender('score')
+  state().score = '1-0'
+  server.runtime.publish('scores')
+  await changed
+  await quiet(server)
+  assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 1-0<\/b>/)
+  assert.equal(hooks.scoreRenders, before + 1, 'one render for the change, however many pages')
+})
+
+test('once nobody watches an instance, pages render it again', async (t) => {
+  const server = await start(t)
+  const sse = await openSse(await liveUrl(server))
+  await until(() => (server.app.live.shown('live/score', { match: 'r7' }) !== undefined ? true : undefined), 'watched')
+  sse.close()
+  await viewers(server, 0)
+  assert.equal(server.app.live.shown('live/score', { match: 'r7' }), undefined)
+  const before = hooks.scoreRenders ?? 0
+  await request(`${server.url}/match`)
+  assert.equal(hooks.scoreRenders, before + 1)
+})
