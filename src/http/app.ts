@@ -150,10 +150,11 @@ export class GatewayApp {
     else await Promise.all([this.runtime.warm([]), this.pages.compileAll()])
     if (this.#warmMode !== 'render') return
     const started = this.runtime.clock.now()
-    const rendered = await renderStaticPages(this.pages, (ex) => {
+    const render = (ex: Exchange): MaybeReply => {
       this.#warmRenders.add(ex)
       return this.handle(ex)
-    })
+    }
+    const rendered = await renderStaticPages(this.pages, render, HOLD_PAGES_MS)
     const ms = this.runtime.clock.now() - started
     this.runtime.log({
       level: 'debug',

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { Exchange, Reply } from '../../src/http/exchange.ts'
+import { renderStaticPages } from '../../src/http/warm-render.ts'
 import { createServer } from '../../src/index.ts'
 import { request } from '../helpers/http.ts'
 import { tempProject } from '../helpers/project.ts'
@@ -83,4 +85,28 @@ test("the default warm-up ('pages') loads pages without rendering them", async (
   await until(async () => ((await request(`${server.url}/_nano/ready`)).status === 200 ? true : undefined), 'ready')
   assert.notEqual(server.runtime.loaded('f/counted'), undefined)
   assert.deepEqual(seen().calls, [])
+})
+
+test('a warm-up render that does not end in time is abandoned (its render aborted) and the next page goes on', async () => {
+  const entries = [
+    { route: '/hangs', file: 'pages/hangs.html', compiled: undefined, ready: {} },
+    { route: '/story/:id', file: 'pages/story/[id].html', compiled: undefined, ready: {} },
+    { route: '/ends', file: 'pages/ends.html', compiled: undefined, ready: {} },
+  ]
+  const asked: string[] = []
+  let aborted = 0
+  const handle = (ex: Exchange): Reply => {
+    asked.push(ex.path)
+    const reply: Reply = { status: 200, headers: {}, body: '' }
+    reply.stream = (sink) => {
+      sink.write('<html>')
+      if (ex.path === '/ends') sink.end()
+      else sink.onClose(() => (aborted += 1))
+    }
+    return reply
+  }
+  const rendered = await renderStaticPages({ entries: () => entries as never }, handle, 50)
+  assert.deepEqual(asked, ['/hangs', '/ends'], 'pages with route params are not rendered')
+  assert.equal(rendered, 1, 'only the page that ended counts')
+  assert.equal(aborted, 1, 'the render that did not end was told to stop')
 })
