@@ -143,14 +143,14 @@ export class PageRender {
    */
   #run(i: number, now: number): void {
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
-    const base = this.#base ?? this.#callOptions()
     const caller = this.#init.caller
     let output: unknown
     try {
       const input = slot.input(this.#init.vars)
       this.#inputs[i] = input
       const shown = slot.live === undefined ? undefined : this.#init.live?.hub.shown(slot.spec.src, input)
-      const hit = shown === undefined ? caller.peekKept?.(slot.spec.src, input, base) : undefined
+      const base = shown === undefined ? (this.#base ?? this.#callOptions()) : undefined
+      const hit = base === undefined ? undefined : caller.peekKept?.(slot.spec.src, input, base)
       if (shown !== undefined) output = shown
       else if (hit !== undefined) {
         output = hit.value
