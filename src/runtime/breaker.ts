@@ -38,8 +38,11 @@ const NEUTRAL = new Set([
 
 /**
  * A circuit breaker per called service (local or remote). A call that fails through the
- * service's fault (5xx: it threw, timed out, or no node could run it) counts; a success or a 4xx
- * answer (bad input, not found, forbidden: the service answered) clears the count. After `failures` in a row the circuit opens: calls fail at once with
+ * service's fault (5xx: it threw, passed its own deadline, or no node could run it) counts; a
+ * success or a 4xx answer (bad input, not found, forbidden: the service answered) clears the
+ * count. A call cut short by a deadline its caller set (its caller's `timeout`, a page budget)
+ * counts neither way: the many calls one late caller gives up on at once say nothing of the
+ * called service. After `failures` in a row the circuit opens: calls fail at once with
  * `NANO_E_UNAVAILABLE` (naming the service and when it is retried) without reaching the service.
  * After `coolDown` one trial call goes through (half-open): its success closes the circuit, its
  * failure opens it again. Nothing is kept, and next to nothing is paid, for services that do not
@@ -100,7 +103,7 @@ export class BreakerBoard {
   /** A call of `name` failed with `error`: counts it when it is the service's fault. */
   failed(name: string, error: unknown): void {
     const status = isNanoError(error) ? error.status : 500
-    if (isNanoError(error) && NEUTRAL.has(error.code)) {
+    if (isNanoError(error) && (NEUTRAL.has(error.code) || cutShortByCaller(name, error))) {
       const circuit = this.#circuits.get(name)
       if (circuit !== undefined) circuit.trialUntil = 0
       return
@@ -153,4 +156,12 @@ function unavailable(name: string, failures: number, waitMs: number): NanoError 
     ),
     waitMs,
   )
+}
+
+/**
+ * True for a timeout of a deadline set by another service than `name` (the error names the
+ * service whose deadline passed): the caller's budget ran out, not the called service's.
+ */
+function cutShortByCaller(name: string, error: NanoError): boolean {
+  return error.code === 'NANO_E_TIMEOUT' && error.service !== undefined && error.service !== name
 }

@@ -179,3 +179,38 @@ test('the breaker guards remote services too: calls over a transport fail fast o
   ])
   assert.equal(flaky.calls, 2)
 })
+
+test("calls cut short by their caller's deadline do not open the called service's circuit; its own deadline does", async (t) => {
+  const root = await tempProject(t, {
+    'services/slow/leaf.ts': svc(
+      `input: z.object({ n: z.number(), ms: z.number() }), output: z.number(),
+  async run({ n, ms }, ctx) {
+    await new Promise((resolve) => { const timer = setTimeout(resolve, ms); ctx.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(undefined) }) })
+    ctx.signal.throwIfAborted()
+    return n
+  },`,
+    ),
+    'services/slow/parent.ts': svc(
+      `input: z.object({}), output: z.array(z.number()), uses: ['slow/leaf'], timeout: '40ms',
+  run: (_input, ctx) => Promise.all([1, 2, 3, 4, 5, 6].map((n) => ctx.call('slow/leaf', { n, ms: 400 }))),`,
+    ),
+    'services/slow/own.ts': svc(
+      `input: z.object({}), output: z.string(), timeout: '20ms',
+  run: () => new Promise((resolve) => setTimeout(() => resolve('late'), 200)),`,
+    ),
+  })
+  const rt = createRuntime({ root, logger: false, breaker: { failures: 3 } })
+  t.after(() => rt.close())
+  for (let i = 0; i < 2; i++) {
+    const late = await rt.call('slow/parent', {}).catch((error: unknown) => error)
+    assert.ok(isNanoError(late) && late.code === 'NANO_E_TIMEOUT', 'the parent passed its own deadline')
+  }
+  assert.equal(
+    await rt.call('slow/leaf', { n: 9, ms: 1 }),
+    9,
+    '12 leaf calls were cut short by the parent: its circuit stays closed',
+  )
+  for (let i = 0; i < 3; i++) await rt.call('slow/own', {}).catch(() => undefined)
+  const refused = await rt.call('slow/own', {}).catch((error: unknown) => error)
+  assert.ok(isNanoError(refused) && refused.code === 'NANO_E_UNAVAILABLE', 'three of its own timeouts open its circuit')
+})
