@@ -95,6 +95,11 @@ export class ClusterLink implements Transport {
     return (await this.#parts).transport.services()
   }
 
+  /** What the other nodes run changed this many times (0 until joined): see `Transport.changes`. */
+  changes(): number {
+    return this.#joined?.transport.changes() ?? 0
+  }
+
   async close(): Promise<void> {
     this.#closed = true
     await this.#joined?.close()

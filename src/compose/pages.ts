@@ -24,8 +24,13 @@ export interface PageEntry {
   compiled: Promise<CompiledPage> | undefined
   /** The compiled page once ready, for synchronous use. */
   ready: CompiledPage | undefined
-  /** When a page with a missing fragment is linked again (ms since the epoch). */
+  /**
+   * When a page with a missing fragment is linked again (ms since the epoch), or sooner, as soon
+   * as the catalog has changed since it was linked (`Caller.changes`: a node joined).
+   */
   relinkAt?: number | undefined
+  /** The catalog's change count when the page was linked with a missing fragment. */
+  linkedAtChange?: number | undefined
 }
 
 const RELINK_MS = 1000
@@ -115,16 +120,18 @@ export class PageIndex {
     const found = this.#router.find('GET', path)
     if (found === null) return undefined
     const entry = found.store as PageEntry
-    if (entry.relinkAt !== undefined && this.#caller.clock.now() >= entry.relinkAt) this.#relink(entry)
+    if (entry.relinkAt !== undefined && this.#relinkDue(entry, entry.relinkAt)) this.#relink(entry)
     return { entry, params: found.params }
   }
 
   /** Parses and links the page (once). */
   compile(entry: PageEntry): Promise<CompiledPage> {
+    const change = this.#caller.changes?.() ?? 0
     entry.compiled ??= this.#compile(entry).then(
       (compiled) => {
         entry.ready = compiled
         entry.relinkAt = this.#relinkAt(compiled)
+        entry.linkedAtChange = change
         return compiled
       },
       (error: unknown) => {
@@ -136,21 +143,36 @@ export class PageIndex {
   }
 
   #relinkAt(compiled: CompiledPage): number | undefined {
-    const missing = compiled.plan.problems.some((problem) => problem.reason === 'not found')
+    const missing = compiled.plan.problems.some(
+      (problem) => problem.reason === 'not found' || problem.reason === 'unavailable',
+    )
     return missing ? this.#caller.clock.now() + RELINK_MS : undefined
   }
 
+  #relinkDue(entry: PageEntry, at: number): boolean {
+    return this.#caller.clock.now() >= at || (this.#caller.changes?.() ?? 0) !== entry.linkedAtChange
+  }
+
+  /**
+   * Links the page again; the requests that come meanwhile (this one included) wait for it, and
+   * get the page as it was when linking it again fails.
+   */
   #relink(entry: PageEntry): void {
+    const previous = entry.ready as CompiledPage
+    const change = this.#caller.changes?.() ?? 0
     entry.relinkAt = undefined
-    const relinked = this.#compile(entry)
-    relinked.then(
+    entry.ready = undefined
+    entry.compiled = this.#compile(entry).then(
       (compiled) => {
-        if (entry.compiled === undefined) return
-        entry.compiled = relinked
         entry.ready = compiled
         entry.relinkAt = this.#relinkAt(compiled)
+        entry.linkedAtChange = change
+        return compiled
       },
-      () => {},
+      () => {
+        entry.ready = previous
+        return previous
+      },
     )
   }
 

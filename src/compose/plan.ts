@@ -14,13 +14,14 @@ import { PageSnapshot } from './page-snapshot.ts'
 import type { ParsedPage, SlotSpec, TemplatePart } from './template.ts'
 
 /**
- * Why a slot can never render: its fragment does not exist, does not compile, or is not a fragment.
+ * Why a slot cannot render: its fragment does not exist, no node of the cluster runs it (yet), it
+ * does not compile, or it is not a fragment.
  *
  * @example
  * const why: SlotProblem = { reason: 'not found', message: "pages/index.html: no service named 'news/nope'" }
  */
 export interface SlotProblem {
-  readonly reason: 'not found' | 'does not compile' | 'not a fragment'
+  readonly reason: 'not found' | 'unavailable' | 'does not compile' | 'not a fragment'
   readonly message: string
 }
 
@@ -148,6 +149,9 @@ async function linkFragment(caller: LinkOptions['caller'], src: string, file: st
   } catch (error) {
     if (isNanoError(error) && error.code === 'NANO_E_NOT_FOUND') {
       return { problem: { reason: 'not found', message: `${file}: no service named '${src}'` } }
+    }
+    if (isNanoError(error) && error.code === 'NANO_E_UNAVAILABLE') {
+      return { problem: { reason: 'unavailable', message: `${file}: no node runs the fragment '${src}'` } }
     }
     const why = error instanceof Error ? error.message : String(error)
     return { problem: { reason: 'does not compile', message: `${file}: fragment '${src}' does not load: ${why}` } }

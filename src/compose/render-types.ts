@@ -19,7 +19,7 @@ export interface PageSink {
 
 /**
  * A slot that showed its fallback, and why: `timeout` (its own), `budget` (the page's),
- * `aborted` (the client went away), `not found` / `does not compile` / `not a fragment` (found
+ * `aborted` (the client went away), `not found` / `unavailable` / `does not compile` / `not a fragment` (found
  * when the page was linked), or the `NANO_E_*` code of the error it failed with.
  *
  * @example

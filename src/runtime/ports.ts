@@ -278,6 +278,11 @@ export interface Caller {
   readonly clock: Clock
   /** What watches this runtime (metrics, traces), if anything: compose and http report pages and requests to it. */
   readonly observer?: Observer | undefined
+  /**
+   * A count that grows whenever the catalog may have changed (a reload, a cluster node joining,
+   * leaving or describing its services): what is built from the catalog is rebuilt only then.
+   */
+  changes?(): number
 }
 
 /**
@@ -322,11 +327,6 @@ export interface RuntimeApi extends Caller {
   publish(topic: string, data?: unknown): void
   names(): string[]
   catalog(): Promise<CatalogEntry[]>
-  /**
-   * A count that grows whenever the catalog may have changed (a reload, a cluster node joining,
-   * leaving or describing its services): what is built from the catalog is rebuilt only then.
-   */
-  changes?(): number
   /** Services whose file does not load, with their error; empty when all load. */
   broken(): Promise<BrokenService[]>
   /** The Prometheus text of `GET /_nano/metrics` (empty when metrics are off). */
