@@ -128,18 +128,21 @@ export class PageIndex {
   compile(entry: PageEntry): Promise<CompiledPage> {
     const change = this.#caller.changes?.() ?? 0
     entry.compiled ??= this.#compile(entry).then(
-      (compiled) => {
-        entry.ready = compiled
-        entry.relinkAt = this.#relinkAt(compiled)
-        entry.linkedAtChange = change
-        return compiled
-      },
+      (compiled) => this.#linked(entry, compiled, change),
       (error: unknown) => {
         entry.compiled = undefined
         throw error
       },
     )
     return entry.compiled
+  }
+
+  /** Records `compiled` as the page's, linked when the catalog's change count was `change`. */
+  #linked(entry: PageEntry, compiled: CompiledPage, change: number): CompiledPage {
+    entry.ready = compiled
+    entry.relinkAt = this.#relinkAt(compiled)
+    entry.linkedAtChange = change
+    return compiled
   }
 
   #relinkAt(compiled: CompiledPage): number | undefined {
@@ -163,12 +166,7 @@ export class PageIndex {
     entry.relinkAt = undefined
     entry.ready = undefined
     entry.compiled = this.#compile(entry).then(
-      (compiled) => {
-        entry.ready = compiled
-        entry.relinkAt = this.#relinkAt(compiled)
-        entry.linkedAtChange = change
-        return compiled
-      },
+      (compiled) => this.#linked(entry, compiled, change),
       () => {
         entry.ready = previous
         return previous

@@ -54,6 +54,8 @@ export interface PagePlan {
   readonly file: string
   readonly parts: readonly TemplatePart[]
   readonly slots: readonly LinkedSlot[]
+  /** How many slots are `primary` (the page status waits for them; they start first). */
+  readonly primaries: number
   readonly budgetMs: number | undefined
   /** `<link>`/`<script>` tags for every distinct asset of the page's fragments. */
   readonly headTags: string
@@ -129,6 +131,7 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
     file,
     parts: parsed.parts,
     slots,
+    primaries: slots.filter((slot) => slot.spec.primary).length,
     budgetMs: parsed.budgetMs,
     headTags,
     assets: { css: [...css], js: [...js] },

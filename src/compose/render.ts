@@ -87,7 +87,7 @@ export class PageRender {
     const kept = this.#keepable ? plan.encoded.snapshot?.reusable() : undefined
     const slots = plan.slots
     this.#pending = slots.length
-    for (const slot of slots) if (slot.spec.primary) this.#primaryPending += 1
+    this.#primaryPending = plan.primaries
     let rest: number[] | undefined
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as (typeof slots)[number]

@@ -10,7 +10,7 @@ import { type AccessCheck, whenAllowed } from '../runtime/access.ts'
 import type { ObservedWork, Observer, RuntimeApi } from '../runtime/ports.ts'
 import { AccessLog } from './access-log.ts'
 import { handleApi } from './api.ts'
-import type { AppOptions, WarmMode } from './app-options.ts'
+import type { AppOptions } from './app-options.ts'
 import { adminGuard, isAdminRoute } from './auth/admin.ts'
 import { Authenticator } from './auth/authenticator.ts'
 import { challengeOf } from './auth/challenge.ts'
@@ -29,7 +29,7 @@ import { serveDir } from './static-route.ts'
 import { addToolRoutes } from './tool-routes.ts'
 import { IdSource, requestIdFrom, traceContext } from './trace.ts'
 import { NANO_URLS } from './urls.ts'
-import { renderStaticPages } from './warm-render.ts'
+import { WarmUp } from './warm-up.ts'
 
 export type { AppOptions, WarmMode } from './app-options.ts'
 
@@ -63,7 +63,7 @@ export class GatewayApp {
   readonly #auth: Authenticator | undefined
   readonly #admin: AccessCheck | undefined
   readonly #limits: ClientLimits
-  readonly #warmMode: WarmMode
+  readonly #warmUp: WarmUp
   readonly #files = new FileServer()
   readonly #public: { readonly dir: string; readonly prefix: string }
   /** The headers every response carries, and each page's CSP. */
@@ -73,11 +73,6 @@ export class GatewayApp {
   /** Buffers that pages rendered at once are joined into, reused once written. */
   /** The tool routes (their dashboard streams end at shutdown). */
   readonly #tools: { close(): void }
-  #warming: Promise<void> | undefined
-  /** The requests of warm-up's own renders (`warm: 'render'`): they do not wait for warm-up. */
-  readonly #warmRenders = new WeakSet<Exchange>()
-  #ready = false
-  #holdPages = true
 
   constructor(runtime: RuntimeApi, options: AppOptions) {
     this.runtime = runtime
@@ -85,8 +80,7 @@ export class GatewayApp {
     this.assets = new AssetRegistry({ servicesDir: join(runtime.root, 'services'), urlPrefix: NANO_URLS.assets })
     this.pages = new PageIndex({ root: runtime.root, caller: runtime, assets: this.assets })
     this.live = new LiveHub({ ...options.live, caller: runtime, format: fragmentEvent })
-    this.#warmMode = options.warm ?? 'pages'
-    this.#ready = this.#warmMode === false
+    this.#warmUp = new WarmUp(options.warm ?? 'pages', { runtime, pages: this.pages, handle: (ex) => this.handle(ex) })
     this.#liveEndpoint = new LiveEndpoint({
       ...options.live,
       hub: this.live,
@@ -115,7 +109,8 @@ export class GatewayApp {
     const stalled = options.stalled
     this.#route(NANO_URLS.ready, () => {
       if (stalled?.() === true) return json(503, { ready: false, stalled: true })
-      return json(this.#ready ? 200 : 503, { ready: this.#ready })
+      const ready = this.#warmUp.ready
+      return json(ready ? 200 : 503, { ready })
     })
     this.#route(NANO_URLS.live, (ex, headers) => this.#liveEndpoint.handle(ex, headers))
     this.#tools = addToolRoutes((path, route) => this.#route(path, route), {
@@ -130,37 +125,15 @@ export class GatewayApp {
 
   /** True once warm-up is done (`/_nano/ready` answers 200). */
   get ready(): boolean {
-    return this.#ready
+    return this.#warmUp.ready
   }
 
   /**
-   * Loads what the `warm` option names, once (later calls return the same promise), then reports
+   * Does what the `warm` option names, once (later calls return the same promise), then reports
    * ready. Never rejects: what does not load is logged, and answers its error when requested.
    */
   warm(): Promise<void> {
-    this.#warming ??= this.#warmUp().then(() => {
-      this.#ready = true
-    })
-    return this.#warming
-  }
-
-  async #warmUp(): Promise<void> {
-    if (this.#warmMode === false) return
-    if (this.#warmMode === 'all') await Promise.all([this.runtime.warm(), this.pages.compileAll()])
-    else await Promise.all([this.runtime.warm([]), this.pages.compileAll()])
-    if (this.#warmMode !== 'render') return
-    const started = this.runtime.clock.now()
-    const render = (ex: Exchange): MaybeReply => {
-      this.#warmRenders.add(ex)
-      return this.handle(ex)
-    }
-    const rendered = await renderStaticPages(this.pages, render, HOLD_PAGES_MS)
-    const ms = this.runtime.clock.now() - started
-    this.runtime.log({
-      level: 'debug',
-      message: `warm-up rendered ${rendered} page(s) in ${ms} ms`,
-      time: started + ms,
-    })
+    return this.#warmUp.start()
   }
 
   /** Largest accepted request body in bytes. */
@@ -301,29 +274,8 @@ export class GatewayApp {
         return this.#pageError(error, headers, traceId)
       }
     }
-    return this.#warmPending() && !this.#warmRenders.has(ex) ? this.#afterWarm().then(render) : render()
-  }
-
-  /** A page asked for during warm-up waits for it (see {@link GatewayApp.#afterWarm}). */
-  #warmPending(): boolean {
-    return !this.#ready && this.#holdPages && this.#warming !== undefined
-  }
-
-  /**
-   * Warm-up, or {@link HOLD_PAGES_MS} if it takes longer (then pages stop waiting for it). A page
-   * rendered while warm-up still imports the app's other services would share the thread with
-   * those imports, and its fragments' deadlines would pay for them: on a busy machine the first
-   * page after start would fall back. Its own services are loaded either way.
-   */
-  #afterWarm(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    const held = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.#holdPages = false
-        resolve()
-      }, HOLD_PAGES_MS)
-    })
-    return Promise.race([this.#warming as Promise<void>, held]).finally(() => clearTimeout(timer))
+    const wait = this.#warmUp.pageWait(ex)
+    return wait === undefined ? render() : wait.then(render)
   }
 
   /** Runs `next` with the request's user (undefined without `auth`, null when nobody signed in). */
@@ -373,8 +325,6 @@ export class GatewayApp {
 }
 
 const SLASH = 47
-/** Longest a page waits for warm-up before rendering anyway. */
-const HOLD_PAGES_MS = 10_000
 
 function checkEncoding(path: string): void {
   try {
