@@ -2,7 +2,7 @@ import { NanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
 import type { CallScope, InvokeOptions } from '../runtime/ports.ts'
 import { deferPlaceholder, lateSlot, swapScript } from './late-slot.ts'
-import { liveQueryOf } from './live-query.ts'
+import { liveScriptAttributes } from './live-query.ts'
 import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
 import type { KeptCall, PageSnapshot } from './page-snapshot.ts'
 import type { PagePlan } from './plan.ts'
@@ -373,8 +373,8 @@ export class PageRender {
   #liveScript(): string {
     const live = this.#init.live
     if (live === undefined || this.#liveIds.length === 0) return ''
-    const src = `${liveQueryOf(this.#plan, this.#liveIds, live.urls)}&since=${live.hub.eventId(this.#liveAfter)}`
-    return `${this.#script} src="${escapeHtml(live.urls.script)}" data-src="${escapeHtml(src)}" defer></script>`
+    const attributes = liveScriptAttributes(this.#plan, this.#liveIds, live.urls)
+    return `${this.#script} ${attributes}${live.hub.eventId(this.#liveAfter)}" defer></script>`
   }
 
   #lateChunks(): string {

@@ -130,6 +130,36 @@ test('seed: the id of the validated input; an input the schema refuses is not li
   assert.deepEqual([h.hub.stats().instances, h.hub.stats().idle], [1, 1])
 })
 
+test('an instance a page showed is kept current: rendered at once and on its topic, until evicted or idle for the grace', async () => {
+  const h = fakeHub({
+    maxInstances: 1,
+    idleGrace: '30s',
+    answer: (call) => `<b>${(call.input as { match: string }).match}</b>`,
+  })
+  h.hub.seed({ name: 't/score', input: { match: 'a' }, html: '<b>a</b>' })
+  assert.equal(h.calls.length, 1, 'rendered at once: it may have changed while the page rendered')
+  await settle()
+  assert.equal(h.hub.shown('t/score', { match: 'a' }), '<b>a</b>')
+  h.topics.publish('scores', undefined)
+  assert.equal(h.calls.length, 2, 'and on its topic, nobody watching')
+  await settle()
+  h.hub.seed({ name: 't/score', input: { match: 'b' }, html: '<b>b</b>' })
+  assert.deepEqual([h.hub.stats().instances, h.hub.stats().kept], [1, 1], 'a made room for b')
+  await settle()
+  h.topics.publish('scores', undefined)
+  assert.deepEqual(
+    h.calls.slice(3).map((call) => call.input),
+    [{ match: 'b' }],
+    'the evicted instance no longer renders',
+  )
+  await settle()
+  h.clock.advance(30_000)
+  assert.equal(h.hub.stats().instances, 0)
+  h.topics.publish('scores', undefined)
+  assert.equal(h.calls.length, 4, 'nor the one idle for the grace')
+  assert.equal(h.clock.pending, 0, 'no schedule, deadline or sweep left')
+})
+
 test('ids are checked before anything is stored: unknown, internal, invalid, non-canonical', async () => {
   const h = fakeHub()
   const refused = async (id: string) => {

@@ -33,6 +33,7 @@ export default fragment({
     const s = (globalThis.liveState ??= { score: '0-0', big: 0 })
     globalThis.scoreRenders = (globalThis.scoreRenders ?? 0) + 1
     globalThis.liveRendered?.('score')
+    if (s.score === 'down') throw new Error('the score feed is down')
     return html\`<b class="score">\${match} \${s.score}</b>\${s.big > 0 ? 'x'.repeat(s.big) : ''}\`
   },
 })
@@ -112,11 +113,11 @@ test('a page wraps live fragments and opens one stream for all of them', async (
 test('the stream pushes a change once, as an SSE event with the new HTML; no change, no push', async (t) => {
   const server = await start(t)
   const url = await liveUrl(server)
-  const attached = nextRender('score')
   const sse = await openSse(url)
   t.after(() => sse.close())
   assert.equal(sse.status, 200)
-  await attached
+  await viewers(server, 1)
+  await quiet(server)
   state().score = '1-0'
   server.runtime.publish('scores')
   const event = await sse.next()
@@ -125,7 +126,7 @@ test('the stream pushes a change once, as an SSE event with the new HTML; no cha
   assert.deepEqual(
     JSON.parse(event.data),
     { id: scoreId(), html: '<b class="score">r7 1-0</b>' },
-    'the first event is the change: the render on attach (same HTML as the page) pushed nothing',
+    'the first event is the change: the render when the page showed it (same HTML) pushed nothing',
   )
   const same = nextRender('score')
   server.runtime.publish('scores')
@@ -253,13 +254,69 @@ test('streams per client address are limited; unknown instances are 404; junk is
   assert.equal(await code(`?f=${encodeURIComponent(junk)}`), '400 NANO_E_BAD_REQUEST')
 })
 
-test('a live fragment nobody watches renders for every page that shows it', async (t) => {
+test('a page that shows a live fragment keeps it current for the next pages: one render per change, not per page', async (t) => {
+  const server = await start(t)
+  assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
+  await quiet(server)
+  assert.equal(server.app.live.stats().kept, 2, 'both live slots of the page, nobody watching')
+  const before = hooks.scoreRenders ?? 0
+  for (let i = 0; i < 3; i++) assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
+  assert.equal(hooks.scoreRenders, before, 'the pages took the hub\u2019s HTML')
+  const changed = nextRender('score')
+  state().score = '1-0'
+  server.runtime.publish('scores')
+  await changed
+  await quiet(server)
+  assert.match(
+    (await request(`${server.url}/match`)).text,
+    /<b class="score">r7 1-0<\/b>/,
+    'its trigger made it current',
+  )
+  assert.equal(hooks.scoreRenders, before + 1)
+})
+
+test('a live instance is kept current for pages until idleGrace after the last page showed it (injected clock)', async (t) => {
+  const clock = new ManualClock()
+  const server = await start(t, {}, clock)
+  await request(`${server.url}/match`)
+  await quiet(server)
+  const before = hooks.scoreRenders ?? 0
+  clock.advance(29_000)
+  await request(`${server.url}/match`)
+  clock.advance(29_000)
+  await request(`${server.url}/match`)
+  assert.equal(hooks.scoreRenders, before, 'each page renews the 30 s')
+  assert.equal(server.app.live.stats().kept, 2)
+  await quiet(server)
+  clock.advance(30_000)
+  assert.equal(server.app.live.stats().instances, 0, 'dropped 30 s after the last page, its schedule stopped')
+  const clockRenders = hooks.clockRenders
+  clock.advance(1_000)
+  assert.equal(hooks.clockRenders, clockRenders, 'no renders once dropped')
+  await request(`${server.url}/match`)
+  assert.ok((hooks.scoreRenders ?? 0) > before, 'the next page renders it again')
+})
+
+test('a kept instance whose last render failed is not shown: pages render the fragment themselves until it renders again', async (t) => {
   const server = await start(t)
   await request(`${server.url}/match`)
+  await quiet(server)
+  const failed = nextRender('score')
+  state().score = 'down'
+  server.runtime.publish('scores')
+  await failed
+  await quiet(server)
+  assert.equal(server.app.live.shown('live/score', { match: 'r7' }), undefined)
+  const page = await request(`${server.url}/match`)
+  assert.doesNotMatch(page.text, /r7 0-0/, 'not the HTML from before the change')
+  const recovered = nextRender('score')
+  state().score = '2-0'
+  server.runtime.publish('scores')
+  await recovered
+  await quiet(server)
   const before = hooks.scoreRenders ?? 0
-  await request(`${server.url}/match`)
-  await request(`${server.url}/match`)
-  assert.equal((hooks.scoreRenders ?? 0) - before, 2)
+  assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 2-0<\/b>/)
+  assert.equal(hooks.scoreRenders, before, 'current again: taken from the hub')
 })
 
 test('a page shows a watched instance as its viewers see it, without rendering it again, and its next change at once', async (t) => {
@@ -280,14 +337,18 @@ test('a page shows a watched instance as its viewers see it, without rendering i
   assert.equal(hooks.scoreRenders, before + 1, 'one render for the change, however many pages')
 })
 
-test('once nobody watches an instance, pages render it again', async (t) => {
+test('once its last viewer leaves, an instance stops rendering; the next page renders it and keeps it current again', async (t) => {
   const server = await start(t)
   const sse = await openSse(await liveUrl(server))
-  await until(() => (server.app.live.shown('live/score', { match: 'r7' }) !== undefined ? true : undefined), 'watched')
+  await viewers(server, 1)
   sse.close()
   await viewers(server, 0)
+  await quiet(server)
   assert.equal(server.app.live.shown('live/score', { match: 'r7' }), undefined)
+  assert.equal(server.app.live.stats().kept, 0)
   const before = hooks.scoreRenders ?? 0
   await request(`${server.url}/match`)
-  assert.equal(hooks.scoreRenders, before + 1)
+  assert.ok((hooks.scoreRenders ?? 0) > before, 'the page rendered it')
+  await quiet(server)
+  assert.equal(server.app.live.shown('live/score', { match: 'r7' }), '<b class="score">r7 0-0</b>')
 })

@@ -12,12 +12,15 @@ const NOTHING: ReadonlySet<string> = new Set()
 /**
  * Keeps live fragments current in every open page. An instance (a fragment and one validated
  * input) is rendered once per change however many pages show it, on its `every` schedule or its
- * `on` topic, only while someone watches; a change is pushed only when the HTML differs, framed
- * once (`format`) and written as it is to every viewer. Event ids are `<boot>-<sequence>` with a
- * random boot, so a reconnecting client (`Last-Event-ID`) gets exactly the instances that changed
- * since, and a client of another process gets everything. Instances are stored only for accepted
- * streams and shown pages, at most `maxInstances`; one nobody watches is dropped after
- * `idleGrace`, or sooner to make room.
+ * `on` topic, while someone watches it or a page showed it within `idleGrace`; a change is
+ * pushed only when the HTML differs, framed once (`format`) and written as it is to every
+ * viewer. Pages take the HTML of an instance kept current so ({@link LiveHub.shown}) instead of
+ * rendering it again: its `live` policy says when it changes. Event ids are
+ * `<boot>-<sequence>` with a random boot, so a reconnecting client (`Last-Event-ID`) gets
+ * exactly the instances that changed since, and a client of another process gets everything.
+ * Instances are stored only for accepted streams and shown pages, at most `maxInstances`; one
+ * nobody watches is dropped `idleGrace` after its last viewer left or the last page showed it,
+ * or sooner to make room.
  *
  * @example
  * const hub = new LiveHub({ caller: rt, format: fragmentEvent })
@@ -42,6 +45,7 @@ export class LiveHub {
       clock: init.caller.clock,
       graceMs: toMs(init.idleGrace ?? 30_000, 'live.idleGrace'),
       maxInstances: init.maxInstances ?? 10_000,
+      dropped: (instance) => this.#renderer.end(instance),
     })
     this.#renderer = new LiveRenderer({
       caller: init.caller,
@@ -51,10 +55,12 @@ export class LiveHub {
   }
 
   /**
-   * Records the HTML a page just rendered for an instance, so that only later changes are pushed:
+   * Records the HTML a page just showed for an instance, so that only later changes are pushed:
    * its id and the sequence the page's stream resumes after (the instance's previous one when the
-   * hub holds a newer HTML than the page showed). Undefined when the input does not pass the
-   * fragment's schema: the page should not ask for it.
+   * hub holds a newer HTML than the page showed). From then on, for `idleGrace` after the last
+   * page that shows it, the instance is kept current for the next pages as if watched (rendered
+   * at once, then on its triggers). Undefined when the input does not pass the fragment's
+   * schema: the page should not ask for it.
    */
   seed(shown: {
     readonly name: string
@@ -66,17 +72,20 @@ export class LiveHub {
     if (claim === undefined) return undefined
     const known = this.#instances.get(claim.id)
     if (known !== undefined) {
-      return { id: claim.id, after: known.html !== undefined && known.html !== html ? known.seq - 1 : this.#seq }
+      const after = known.html !== undefined && known.html !== html ? known.seq - 1 : this.#seq
+      if (known.viewers.size === 0) this.#keepForPages(known)
+      return { id: claim.id, after }
     }
-    if (!this.#closed && this.#instances.room(1, NOTHING)) this.#instances.storeIdle(claim, html)
+    if (!this.#closed && this.#instances.room(1, NOTHING)) this.#keepForPages(this.#instances.storeIdle(claim, html))
     return { id: claim.id, after: this.#seq }
   }
 
   /**
-   * The HTML the viewers of an instance are shown now, when someone watches it (so the hub
-   * renders it again on each of its triggers and its `every` schedule) and it has been rendered:
-   * a page can show that instead of rendering the fragment again (a live fragment cannot `vary`,
-   * so it is the same for every reader). Undefined for an instance nobody watches or not rendered yet.
+   * The HTML of an instance the hub keeps current (someone watches it, or a page showed it within
+   * `idleGrace`: it is rendered again on each of its triggers and its `every` schedule), when its
+   * last render succeeded: a page can show that instead of rendering the fragment again (a live
+   * fragment cannot `vary`, so it is the same for every reader). Undefined for an instance not
+   * kept current, not rendered yet, or whose last render failed (the page renders it itself).
    *
    * @example
    * const html = hub.shown('sport/score-box', { match: 'r7' }) ?? render()
@@ -84,7 +93,7 @@ export class LiveHub {
   shown(name: string, input: unknown): string | undefined {
     const claim = claimShown(this.#caller, name, input)
     const instance = claim === undefined ? undefined : this.#instances.get(claim.id)
-    return instance !== undefined && instance.viewers.size > 0 ? instance.html : undefined
+    return instance !== undefined && instance.stop !== undefined && !instance.failed ? instance.html : undefined
   }
 
   /** The event id for a sequence number of this process. */
@@ -137,16 +146,17 @@ export class LiveHub {
       instance.viewers.add(viewer)
       if (instance.seq > after && instance.event !== '') stream.write(instance.event)
       if (instance.viewers.size > 1) continue
-      const wasIdle = this.#instances.watched(instance)
-      this.#renderer.start(instance)
-      if (instance.html === undefined || wasIdle) this.#renderer.render(instance)
+      this.#instances.watched(instance)
+      const current = instance.stop !== undefined && !instance.failed
+      if (!current) this.#keepCurrent(instance)
     }
     return viewer
   }
 
   /**
    * Unsubscribes a viewer (again is harmless). An instance nobody watches any more stops
-   * rendering at once and keeps its last HTML for `idleGrace`, for a returning viewer.
+   * rendering at once and keeps its last HTML for `idleGrace`, for a returning viewer (a page
+   * that shows it again keeps it current again, see {@link LiveHub.seed}).
    */
   close(viewer: Viewer): void {
     if (viewer.closed) return
@@ -177,13 +187,28 @@ export class LiveHub {
   stats(): LiveStats {
     const renders: Record<string, number> = {}
     let rendering = 0
+    let kept = 0
     for (const instance of this.#instances.values()) {
       renders[instance.id] = instance.renders
       if (instance.rendering) rendering += 1
+      if (instance.viewers.size === 0 && instance.stop !== undefined) kept += 1
     }
     const size = this.#instances.size
     const idle = this.#instances.idle
-    return { instances: size, watched: size - idle, idle, rendering, viewers: this.#viewers, renders }
+    return { instances: size, watched: size - idle, idle, kept, rendering, viewers: this.#viewers, renders }
+  }
+
+  /** A page showed an instance nobody watches: it stays current for pages for `idleGrace` from now. */
+  #keepForPages(instance: Instance): void {
+    if (this.#closed) return
+    this.#instances.shown(instance)
+    if (instance.stop === undefined) this.#keepCurrent(instance)
+  }
+
+  /** Starts rendering an instance on its triggers, and once now (it may have changed unseen). */
+  #keepCurrent(instance: Instance): void {
+    if (instance.stop === undefined) this.#renderer.start(instance)
+    this.#renderer.render(instance)
   }
 
   #changed(instance: Instance, html: string): void {

@@ -1,6 +1,9 @@
 import type { Clock } from '../../runtime/ports.ts'
 import type { Instance } from './instance.ts'
 
+/** How stale an idle instance's `idleSince` may be before {@link IdleInstances.renew} moves it. */
+const RENEW_AFTER_MS = 1000
+
 /**
  * The stored instances nobody watches, oldest first. Each is handed to `expire` once it has been
  * idle for `graceMs` (one timer of the clock for the oldest), or earlier through `oldest()` when
@@ -33,6 +36,14 @@ export class IdleInstances {
     this.#set.delete(instance)
     this.#set.add(instance)
     this.#arm()
+  }
+
+  /**
+   * Marks an idle instance idle from now again, as {@link IdleInstances.add}, unless that was
+   * done less than a second ago: pages renew the instances they show this way, many times a second.
+   */
+  renew(instance: Instance): void {
+    if (this.#clock.now() - (instance.idleSince ?? 0) >= RENEW_AFTER_MS) this.add(instance)
   }
 
   /** Marks an instance watched (or gone). */

@@ -75,6 +75,8 @@ export interface Instance extends LiveClaim {
   /** Numbers renders, so that the answer of one given up on is ignored. */
   attempt: number
   renders: number
+  /** The last render failed (or was given up on): the HTML held may be out of date. */
+  failed: boolean
   /** When the instance last lost its last viewer (or was stored without one); undefined while watched. */
   idleSince: number | undefined
 }
@@ -146,6 +148,7 @@ export function newInstance(claim: LiveClaim, html: string | undefined): Instanc
     dirty: false,
     attempt: 0,
     renders: 0,
+    failed: false,
     idleSince: undefined,
   }
 }

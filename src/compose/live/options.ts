@@ -15,7 +15,11 @@ export interface LiveOptions {
   readonly renderTimeout?: Duration
   /** Instances held at once, watched or not; past it new ones are refused. Default 10,000. */
   readonly maxInstances?: number
-  /** How long an instance nobody watches keeps its HTML for a returning viewer. Default 30 s. */
+  /**
+   * How long an instance nobody watches keeps its HTML for a returning viewer, and how long after
+   * the last page that showed it the hub keeps it current for the next pages (rendering it on
+   * its triggers). Default 30 s.
+   */
   readonly idleGrace?: Duration
 }
 
@@ -54,6 +58,8 @@ export interface LiveStats {
   readonly instances: number
   readonly watched: number
   readonly idle: number
+  /** Idle instances kept current for pages (a page showed them within `idleGrace`). */
+  readonly kept: number
   readonly rendering: number
   readonly viewers: number
   readonly renders: Readonly<Record<string, number>>

@@ -30,7 +30,10 @@ export class LiveRenderer {
     this.#rendered = init.rendered
   }
 
-  /** Starts the instance's schedule and topic subscription; `instance.stop()` ends both. */
+  /**
+   * Starts the instance's schedule and topic subscription; `instance.stop()` ends both (and
+   * `instance.stop` is undefined while neither runs).
+   */
   start(instance: Instance): void {
     const { every, on } = instance.policy
     const clock = this.#caller.clock
@@ -95,9 +98,10 @@ export class LiveRenderer {
     instance.rendering = false
     this.#caller.clock.clearTimeout(instance.guard)
     instance.guard = undefined
-    if (ok && typeof value === 'string') {
+    instance.failed = !(ok && typeof value === 'string')
+    if (!instance.failed) {
       instance.renders += 1
-      this.#rendered(instance, value)
+      this.#rendered(instance, value as string)
     } else {
       const error = ok ? new TypeError(`'${instance.name}' did not render HTML`) : value
       this.#caller.log({
@@ -109,7 +113,7 @@ export class LiveRenderer {
     }
     if (!instance.dirty) return
     instance.dirty = false
-    if (instance.viewers.size > 0) this.render(instance)
+    if (instance.stop !== undefined) this.render(instance)
   }
 }
 

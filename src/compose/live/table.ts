@@ -5,19 +5,21 @@ import { type Instance, type LiveClaim, newInstance } from './instance.ts'
 /**
  * The instances a hub holds, at most `maxInstances`, watched or idle. An idle one (nobody
  * watches it) is dropped after `graceMs`, or sooner, oldest first, to make room for new ones;
- * a watched one never is.
+ * a watched one never is. `dropped` hears of each instance dropped.
  *
  * @example
- * const table = new InstanceTable({ clock, graceMs: 30_000, maxInstances: 10_000 })
+ * const table = new InstanceTable({ clock, graceMs: 30_000, maxInstances: 10_000, dropped: (i) => renderer.end(i) })
  * if (table.room(1, new Set())) table.storeIdle(claim, html)
  */
 export class InstanceTable {
   readonly maxInstances: number
   readonly #byId = new Map<string, Instance>()
   readonly #idle: IdleInstances
+  readonly #dropped: (instance: Instance) => void
 
-  constructor(init: { clock: Clock; graceMs: number; maxInstances: number }) {
+  constructor(init: { clock: Clock; graceMs: number; maxInstances: number; dropped: (instance: Instance) => void }) {
     this.maxInstances = init.maxInstances
+    this.#dropped = init.dropped
     this.#idle = new IdleInstances({ clock: init.clock, graceMs: init.graceMs, expire: (i) => this.#forget(i) })
   }
 
@@ -82,9 +84,14 @@ export class InstanceTable {
     return wasIdle
   }
 
-  /** Marks an instance nobody watches any more idle (if it is still held). */
+  /** Marks an instance nobody watches any more idle from now (if it is still held). */
   unwatched(instance: Instance): void {
     if (this.holds(instance)) this.#idle.add(instance)
+  }
+
+  /** Marks an idle instance a page just showed idle from now, to the second (see {@link IdleInstances.renew}). */
+  shown(instance: Instance): void {
+    if (instance.idleSince !== undefined && this.holds(instance)) this.#idle.renew(instance)
   }
 
   clear(): void {
@@ -93,6 +100,8 @@ export class InstanceTable {
   }
 
   #forget(instance: Instance): void {
-    if (this.holds(instance)) this.#byId.delete(instance.id)
+    if (!this.holds(instance)) return
+    this.#byId.delete(instance.id)
+    this.#dropped(instance)
   }
 }
