@@ -1,10 +1,11 @@
 /**
  * `npm run bench:front`: the demo's front page (examples/news `/`, 23 fragments, two of them live
- * and uncached) under load, against a bare node:http server sending the same bytes from memory
- * (the baseline); then the same page with every fragment cached (a copy of the demo where the two
- * uncached fragments get `cache: { ttl: '60s' }`), against its own bytes; and the demo again with
- * one reader's live stream open (its two live fragments watched, as on a site with readers), against
- * the demo's bytes. wrk -c32 on each server in turn, interleaved rounds; requests/s and the server's
+ * and uncached: the live hub keeps them current for pages, see docs/pages.md) under load, against
+ * a bare node:http server sending the same bytes from memory (the baseline); then the same page
+ * with every fragment cached (a copy of the demo where the two live fragments also get
+ * `cache: { ttl: '60s' }`), against its own bytes; and the demo again with one reader's live
+ * stream open (its two live fragments watched, as on a site with readers), against the demo's
+ * bytes. wrk -c32 on each server in turn, interleaved rounds; requests/s and the server's
  * CPU time per request (steadier on a busy machine), medians.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
