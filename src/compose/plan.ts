@@ -119,7 +119,7 @@ export async function linkPage(parsed: ParsedPage, options: LinkOptions): Promis
       problem: 'problem' in link ? link.problem : undefined,
       timeoutMs: spec.timeoutMs ?? undefined,
       live: def?.live,
-      input: inputBuilder(spec.attributes, def === undefined ? {} : toJsonSchema(def.input, 'input')),
+      input: inputBuilder(spec.attributes, () => (def === undefined ? {} : toJsonSchema(def.input, 'input'))),
     }
   })
   const headTags =
@@ -165,10 +165,14 @@ async function linkFragment(caller: LinkOptions['caller'], src: string, file: st
   return { def }
 }
 
-function inputBuilder(attributes: Readonly<Record<string, Template>>, schema: JsonSchema): (vars: PageVars) => unknown {
-  const entries = Object.entries(attributes).map(
-    ([name, template]) => [name, template, propertySchema(schema, name)] as const,
-  )
+/** Builds a slot's input from its attributes, each coerced as the fragment's schema (asked for only when there are attributes) says. */
+function inputBuilder(
+  attributes: Readonly<Record<string, Template>>,
+  schemaOf: () => JsonSchema,
+): (vars: PageVars) => unknown {
+  const names = Object.keys(attributes)
+  const schema = names.length === 0 ? {} : schemaOf()
+  const entries = names.map((name) => [name, attributes[name] as Template, propertySchema(schema, name)] as const)
   if (entries.every(([, template]) => typeof template === 'string')) {
     const fixed = sealInput(Object.fromEntries(entries.map(([name, text, s]) => [name, coerceText(text as string, s)])))
     return () => fixed

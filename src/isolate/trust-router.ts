@@ -38,7 +38,8 @@ export function declaresUntrusted(text: string): boolean {
  * `untrusted`, or whose file declares `trust: 'untrusted'` literally, is loaded by the isolate
  * executor (made on first use); the others by `trusted`. A service loaded in this process whose
  * definition turns out to say `trust: 'untrusted'` anyway (not written literally) is refused with
- * `NANO_E_BAD_DEFINITION`. `close()` disposes the isolates.
+ * `NANO_E_BAD_DEFINITION`. A file `trusted` vouches for (`vouch`: a build found it trusted and
+ * it has not changed since) is not read again to look. `close()` disposes the isolates.
  *
  * @example
  * const executor = trustRouter({ untrusted: ['plugins/**'], trusted: importExecutor, limits: { cpu: '20ms' } })
@@ -63,8 +64,9 @@ export function trustRouter(options: TrustRouterOptions): Executor & { close(): 
     return isolates
   }
   return {
+    vouch: (source) => (byName(source.name) ? undefined : options.trusted.vouch?.(source)),
     async load(source: ServiceSource): Promise<ServiceDefinition> {
-      if (byName(source.name) || sourceDeclaresUntrusted(source)) {
+      if (byName(source.name) || (source.vouched !== true && sourceDeclaresUntrusted(source))) {
         if (closed) throw new NanoError('NANO_E_CLOSED', 'The runtime is closed')
         return (await isolateExecutor()).load(source)
       }

@@ -143,9 +143,11 @@ export function serviceIndexFor(
     include: servicePlacement(options.services),
     loader: {
       async load({ name, file, reload }) {
-        const bytes = readSource({ file, root })
-        const version = versionOf(name, bytes)
-        const definition = await executor.load({ name, file, root, reload, version, bytes })
+        const vouched = reload === 0 ? executor.vouch?.({ name, file }) : undefined
+        const bytes = vouched === undefined ? readSource({ file, root }) : undefined
+        const version = vouched ?? versionOf(name, bytes as Buffer)
+        const source = { name, file, root, reload, version, bytes, vouched: vouched !== undefined }
+        const definition = await executor.load(source)
         return prepareService({ definition, name, file, version, settings, logLevel: levelOf(name) })
       },
       usesOf: (svc) => svc.uses,

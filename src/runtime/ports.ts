@@ -85,6 +85,8 @@ export interface ServiceSource {
   readonly version?: string
   /** The file's bytes as read for that version: an executor reads these instead of the disk. */
   readonly bytes?: Uint8Array
+  /** The executor vouched for `version` without the file being read (see {@link Executor.vouch}). */
+  readonly vouched?: boolean
 }
 
 /**
@@ -97,6 +99,12 @@ export interface ServiceSource {
 export interface Executor {
   /** The service's definition; rejects with `NANO_E_BAD_DEFINITION` for a file that is not a service. */
   load(source: ServiceSource): Promise<ServiceDefinition>
+  /**
+   * The content version of a service's file when the executor can vouch for it without the file
+   * being read (a build that holds the file as it is now, and found it trusted); the loader then
+   * passes it to `load` with `vouched: true` and no bytes. Undefined: the loader reads the file.
+   */
+  vouch?(source: Pick<ServiceSource, 'name' | 'file'>): string | undefined
   /** Releases what the executor holds (isolates); the runtime calls it from `close()`. */
   close?(): Promise<void>
 }

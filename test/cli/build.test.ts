@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import type { BundleManifest } from '../../src/runtime/bundled-executor.ts'
+import { BundledExecutor, type BundleManifest } from '../../src/runtime/bundled-executor.ts'
 import { contentVersion } from '../../src/runtime/executor.ts'
 import { nanoweb, serve, until } from '../helpers/cli.ts'
 import { post, request } from '../helpers/http.ts'
@@ -91,6 +91,42 @@ test('build bundles the trusted services; start loads them from the bundle, and 
   const page = await request(`${url}/`)
   assert.equal(page.status, 200)
   assert.match(String(page.body), /<p class="card">.*\.nanoweb\/services-1\.js:\d+:\d+.*<\/p>/)
+})
+
+test('an unchanged file is vouched for from the build with one stat; one touched or rewritten since is read again', {
+  timeout: 120_000,
+}, async (t) => {
+  const root = await tempProject(t, { 'services/where.ts': WHERE, 'services/same.ts': answering('as built') })
+  const built = await nanoweb(['build', root])
+  assert.equal(built.code, 0, built.stderr)
+  const manifest = await manifestOf(root)
+  const file = (name: string): string => join(root, 'services', `${name}.ts`)
+  for (const service of manifest.services) {
+    const { size, mtimeMs } = await stat(join(root, service.file))
+    assert.deepEqual([service.size, service.mtimeMs], [size, mtimeMs], `${service.name}: size and time at the build`)
+  }
+  const executor = new BundledExecutor(root)
+  const versionOf = (name: string) => manifest.services.find((s) => s.name === name)?.version
+  assert.equal(executor.vouch({ name: 'where', file: file('where') }), versionOf('where'))
+  assert.equal(executor.vouch({ name: 'where', file: file('same') }), undefined, 'not the file it was built from')
+  assert.equal(executor.vouch({ name: 'nobody', file: file('where') }), undefined, 'not in the build')
+
+  const later = new Date(Date.now() + 60_000)
+  await utimes(file('where'), later, later)
+  assert.equal(executor.vouch({ name: 'where', file: file('where') }), undefined, 'touched: read and hashed again')
+  const touched = await executor.load({ name: 'where', file: file('where'), root, reload: 0 })
+  assert.match(
+    String(touched.run({}, undefined as never)),
+    /\.nanoweb\/services-1\.js/,
+    'same bytes: the bundle still serves it',
+  )
+
+  await writeFile(file('same'), answering('as edited'))
+  await utimes(file('same'), later, later)
+  assert.equal(executor.vouch({ name: 'same', file: file('same') }), undefined)
+  const { url } = await serve(t, ['start', root, '--port', '0'])
+  assert.equal(await answer(url, 'same'), 'as edited', 'rewritten: its own code')
+  assert.match(String(await answer(url, 'where')), /\.nanoweb\/services-1\.js:\d+:\d+/)
 })
 
 test('a service file that does not bundle is reported, the rest bundles, and it fails at run time as without a build', {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { build, type Message, type Metafile, type OutputFile } from 'esbuild'
 import picomatch from 'picomatch'
@@ -6,7 +6,7 @@ import { NanoError } from '../../define/errors.ts'
 import { declaresUntrusted } from '../../isolate/trust-router.ts'
 import { scanServices } from '../../registry/scan.ts'
 import { BUILD_DIR, type BundledFile, type BundledService } from '../../runtime/bundled-executor.ts'
-import { contentVersion } from '../../runtime/executor.ts'
+import { contentVersion, versionOf } from '../../runtime/executor.ts'
 import { bundleOptions, COMPUTED_IMPORT_REASON } from './bundle-plugin.ts'
 import { withEagerHints } from './eager-hints.ts'
 import { groupServices } from './groups.ts'
@@ -41,6 +41,8 @@ export interface BundledServices {
 
 interface Candidate extends BundledFile {
   readonly path: string
+  readonly size: number
+  readonly mtimeMs: number
 }
 
 const UNTRUSTED = 'untrusted: runs in a V8 isolate'
@@ -66,11 +68,13 @@ export async function bundleServices(options: {
   const candidates: Candidate[] = []
   for (const { name, file } of scanServices(root)) {
     const rel = appPath(root, file)
-    if (isUntrusted(name) || declaresUntrusted(readFileSync(file, 'utf8'))) {
+    const { size, mtimeMs } = statSync(file)
+    const bytes = readFileSync(file)
+    if (isUntrusted(name) || declaresUntrusted(bytes.toString('utf8'))) {
       skipped.push({ name, file: rel, reason: UNTRUSTED, error: false })
       continue
     }
-    candidates.push({ name, file: rel, path: file, version: contentVersion({ name, file, root }) })
+    candidates.push({ name, file: rel, path: file, version: versionOf(name, bytes), size, mtimeMs })
   }
   let chosen = candidates
   let result = await bundleOf(root, chosen)
@@ -96,7 +100,8 @@ export async function bundleServices(options: {
       const built = await bundleOf(root, members, chunk)
       if ('errors' in built) throw new NanoError('NANO_E_BAD_DEFINITION', describe(root, built.errors))
       outputs.push(...(await Promise.all(built.outputs.map(hinted))))
-      for (const { name, file, version } of members) services.push({ name, file, version, chunk })
+      for (const { name, file, version, size, mtimeMs } of members)
+        services.push({ name, file, version, size, mtimeMs, chunk })
     }),
   )
   services.sort((a, b) => (a.name < b.name ? -1 : 1))
