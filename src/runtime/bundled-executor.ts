@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isServiceDefinition, type ServiceDefinition } from '../define/service.ts'
+import { importEagerly } from './eager-import.ts'
 import { contentVersion, importExecutor } from './executor.ts'
 import type { Executor, ServiceSource } from './ports.ts'
 
@@ -11,6 +12,8 @@ export const BUILD_DIR = '.nanoweb'
 export const MANIFEST_FILE = 'manifest.json'
 /** The manifest format this runtime reads; a manifest of another format is ignored. */
 export const MANIFEST_FORMAT = 1
+/** The module in {@link BUILD_DIR} that imports the bundle's {@link BundleManifest.externals}. */
+export const EXTERNALS_FILE = 'externals.js'
 
 /**
  * What `nanoweb build` wrote: the services in the bundle with the content version of the file
@@ -30,6 +33,12 @@ export interface BundleManifest {
   readonly services: readonly BundledService[]
   /** Project files bundled because other project files import them. */
   readonly shared: readonly BundledFile[]
+  /**
+   * The packages the bundle imports rather than holds (`zod`, `@nanoweb/core`, …), imported by
+   * {@link EXTERNALS_FILE}: loaded before the bundle files, which are then compiled at once
+   * (`importEagerly`). Absent in manifests of earlier builds.
+   */
+  readonly externals?: readonly string[]
   /** Services left out of the bundle, and why (imported one by one at run time). */
   readonly skipped: readonly {
     readonly name: string
@@ -179,12 +188,17 @@ function openBundle(root: string): Bundle | undefined {
     built.set(name, { path: join(root, file), version, size, mtimeMs, url })
   }
   const loading = new Map<string, Promise<Readonly<Record<string, LazyModule>>>>()
+  const externals = manifest.externals === undefined ? undefined : pathToFileURL(join(dir, EXTERNALS_FILE)).href
+  let importedFirst: Promise<unknown> | undefined
   return {
     built,
     module: (url) => {
       let module = loading.get(url)
       if (module === undefined) {
-        module = import(url).then((mod: { services?: Record<string, LazyModule> }) => mod.services ?? {})
+        importedFirst ??= externals === undefined ? Promise.resolve() : import(externals)
+        module = importedFirst
+          .then(() => importEagerly<{ services?: Record<string, LazyModule> }>(url))
+          .then((mod) => mod.services ?? {})
         loading.set(url, module)
       }
       return module

@@ -81,6 +81,12 @@ test('build bundles the trusted services; start loads them from the bundle, and 
     },
   ])
   assert.doesNotMatch(await readFile(join(root, '.nanoweb/services-1.js'), 'utf8'), /'guest'/)
+  assert.deepEqual([...(manifest.externals ?? [])].sort(), ['@nanoweb/core', 'zod'], 'packages imported, not held')
+  assert.equal(
+    await readFile(join(root, '.nanoweb/externals.js'), 'utf8'),
+    (manifest.externals ?? []).map((name) => `import "${name}"\n`).join(''),
+    'one module imports them, loaded before the bundle files',
+  )
 
   await writeFile(join(root, 'services/edited.ts'), answering('edited after the build'))
   const { url } = await serve(t, ['start', root, '--port', '0'])

@@ -37,6 +37,8 @@ export interface BundledServices {
   readonly services: readonly BundledService[]
   readonly shared: readonly BundledFile[]
   readonly skipped: readonly SkippedService[]
+  /** Packages the bundle imports rather than holds (`node:` modules left out). */
+  readonly externals: readonly string[]
 }
 
 interface Candidate extends BundledFile {
@@ -105,7 +107,24 @@ export async function bundleServices(options: {
     }),
   )
   services.sort((a, b) => (a.name < b.name ? -1 : 1))
-  return { outputs, services, shared: sharedFiles(root, result.metafile), skipped }
+  return {
+    outputs,
+    services,
+    shared: sharedFiles(root, result.metafile),
+    skipped,
+    externals: externalsOf(result.metafile),
+  }
+}
+
+/** The packages the bundle imports rather than holds, in the order it first imports them. */
+function externalsOf(metafile: Metafile): string[] {
+  const externals = new Set<string>()
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path, external } of output.imports) {
+      if (external === true && !path.startsWith('node:') && !path.startsWith('.')) externals.add(path)
+    }
+  }
+  return [...externals]
 }
 
 /** A bundle file with {@link withEagerHints}; its source map as it is. */

@@ -1,7 +1,13 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
 import { NanoError } from '../../define/errors.ts'
-import { BUILD_DIR, type BundleManifest, MANIFEST_FILE, MANIFEST_FORMAT } from '../../runtime/bundled-executor.ts'
+import {
+  BUILD_DIR,
+  type BundleManifest,
+  EXTERNALS_FILE,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+} from '../../runtime/bundled-executor.ts'
 import type { BundledServices } from '../build/bundle-services.ts'
 import { loadConfig } from '../config-file.ts'
 import { EXIT, fail } from '../output.ts'
@@ -46,6 +52,7 @@ function write(root: string, bundled: BundledServices): number {
     services: bundled.services,
     shared: bundled.shared,
     skipped: bundled.skipped,
+    externals: bundled.externals,
   }
   let bytes = 0
   try {
@@ -56,6 +63,10 @@ function write(root: string, bundled: BundledServices): number {
       writeFileSync(join(dir, basename(output.path)), output.contents)
       if (output.path.endsWith('.js')) bytes += output.contents.byteLength
     }
+    writeFileSync(
+      join(dir, EXTERNALS_FILE),
+      bundled.externals.map((name) => `import ${JSON.stringify(name)}\n`).join(''),
+    )
     writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error'
