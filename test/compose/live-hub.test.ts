@@ -130,27 +130,32 @@ test('seed: the id of the validated input; an input the schema refuses is not li
   assert.deepEqual([h.hub.stats().instances, h.hub.stats().idle], [1, 1])
 })
 
-test('an instance a page showed is kept current: rendered at once and on its topic, until evicted or idle for the grace', async () => {
+test('an instance pages show again is kept current: rendered at once and on its topic, until evicted or idle for the grace', async () => {
   const h = fakeHub({
     maxInstances: 1,
     idleGrace: '30s',
     answer: (call) => `<b>${(call.input as { match: string }).match}</b>`,
   })
-  h.hub.seed({ name: 't/score', input: { match: 'a' }, html: '<b>a</b>' })
-  assert.equal(h.calls.length, 1, 'rendered at once: it may have changed while the page rendered')
+  const show = (match: string) => h.hub.seed({ name: 't/score', input: { match }, html: `<b>${match}</b>` })
+  show('a')
+  h.topics.publish('scores', undefined)
+  assert.deepEqual([h.calls.length, h.hub.stats().kept], [0, 0], 'shown once: held, no renders of its own')
+  show('a')
+  assert.equal(h.calls.length, 1, 'shown again: rendered at once (it may have changed while the page rendered)')
   await settle()
   assert.equal(h.hub.shown('t/score', { match: 'a' }), '<b>a</b>')
   h.topics.publish('scores', undefined)
   assert.equal(h.calls.length, 2, 'and on its topic, nobody watching')
   await settle()
-  h.hub.seed({ name: 't/score', input: { match: 'b' }, html: '<b>b</b>' })
-  assert.deepEqual([h.hub.stats().instances, h.hub.stats().kept], [1, 1], 'a made room for b')
+  show('b')
+  assert.deepEqual([h.hub.stats().instances, h.hub.stats().kept], [1, 0], 'a made room for b')
+  show('b')
   await settle()
   h.topics.publish('scores', undefined)
   assert.deepEqual(
-    h.calls.slice(3).map((call) => call.input),
-    [{ match: 'b' }],
-    'the evicted instance no longer renders',
+    h.calls.slice(2).map((call) => call.input),
+    [{ match: 'b' }, { match: 'b' }],
+    'b rendered when shown again and on the topic; the evicted a no longer renders',
   )
   await settle()
   h.clock.advance(30_000)

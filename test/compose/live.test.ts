@@ -254,11 +254,14 @@ test('streams per client address are limited; unknown instances are 404; junk is
   assert.equal(await code(`?f=${encodeURIComponent(junk)}`), '400 NANO_E_BAD_REQUEST')
 })
 
-test('a page that shows a live fragment keeps it current for the next pages: one render per change, not per page', async (t) => {
+test('pages that show a live fragment again keep it current for the next pages: one render per change, not per page', async (t) => {
   const server = await start(t)
   assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
   await quiet(server)
-  assert.equal(server.app.live.stats().kept, 2, 'both live slots of the page, nobody watching')
+  assert.equal(server.app.live.stats().kept, 0, 'shown once: held, not rendered on its triggers')
+  await request(`${server.url}/match`)
+  await quiet(server)
+  assert.equal(server.app.live.stats().kept, 2, 'shown again: both live slots of the page, nobody watching')
   const before = hooks.scoreRenders ?? 0
   for (let i = 0; i < 3; i++) assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
   assert.equal(hooks.scoreRenders, before, 'the pages took the hub\u2019s HTML')
@@ -275,9 +278,22 @@ test('a page that shows a live fragment keeps it current for the next pages: one
   assert.equal(hooks.scoreRenders, before + 1)
 })
 
+test('pages naming ever new inputs of a live fragment make the hub render nothing of its own', async (t) => {
+  const server = await start(t)
+  for (let i = 0; i < 20; i++) await request(`${server.url}/match?m=m${i}`)
+  await quiet(server)
+  const { instances, kept } = server.app.live.stats()
+  assert.deepEqual([instances, kept], [21, 1], 'twenty scores held; kept current: only the clock, on every page')
+  const before = hooks.scoreRenders ?? 0
+  server.runtime.publish('scores')
+  await quiet(server)
+  assert.equal(hooks.scoreRenders, before, 'no instance shown once renders on its trigger')
+})
+
 test('a live instance is kept current for pages until idleGrace after the last page showed it (injected clock)', async (t) => {
   const clock = new ManualClock()
   const server = await start(t, {}, clock)
+  await request(`${server.url}/match`)
   await request(`${server.url}/match`)
   await quiet(server)
   const before = hooks.scoreRenders ?? 0
@@ -299,6 +315,7 @@ test('a live instance is kept current for pages until idleGrace after the last p
 
 test('a kept instance whose last render failed is not shown: pages render the fragment themselves until it renders again', async (t) => {
   const server = await start(t)
+  await request(`${server.url}/match`)
   await request(`${server.url}/match`)
   await quiet(server)
   const failed = nextRender('score')

@@ -12,7 +12,7 @@ const NOTHING: ReadonlySet<string> = new Set()
 /**
  * Keeps live fragments current in every open page. An instance (a fragment and one validated
  * input) is rendered once per change however many pages show it, on its `every` schedule or its
- * `on` topic, while someone watches it or a page showed it within `idleGrace`; a change is
+ * `on` topic, while someone watches it or pages show it (again within `idleGrace`); a change is
  * pushed only when the HTML differs, framed once (`format`) and written as it is to every
  * viewer. Pages take the HTML of an instance kept current so ({@link LiveHub.shown}) instead of
  * rendering it again: its `live` policy says when it changes. Event ids are
@@ -57,10 +57,11 @@ export class LiveHub {
   /**
    * Records the HTML a page just showed for an instance, so that only later changes are pushed:
    * its id and the sequence the page's stream resumes after (the instance's previous one when the
-   * hub holds a newer HTML than the page showed). From then on, for `idleGrace` after the last
-   * page that shows it, the instance is kept current for the next pages as if watched (rendered
-   * at once, then on its triggers). Undefined when the input does not pass the fragment's
-   * schema: the page should not ask for it.
+   * hub holds a newer HTML than the page showed). An instance a page shows again while the hub
+   * holds it is kept current for the next pages as if watched (rendered at once, then on its
+   * triggers) until `idleGrace` after the last page that shows it: only instances pages show
+   * more than once cost renders of their own, so pages naming ever new inputs make none.
+   * Undefined when the input does not pass the fragment's schema: the page should not ask for it.
    */
   seed(shown: {
     readonly name: string
@@ -76,13 +77,13 @@ export class LiveHub {
       if (known.viewers.size === 0) this.#keepForPages(known)
       return { id: claim.id, after }
     }
-    if (!this.#closed && this.#instances.room(1, NOTHING)) this.#keepForPages(this.#instances.storeIdle(claim, html))
+    if (!this.#closed && this.#instances.room(1, NOTHING)) this.#instances.storeIdle(claim, html)
     return { id: claim.id, after: this.#seq }
   }
 
   /**
-   * The HTML of an instance the hub keeps current (someone watches it, or a page showed it within
-   * `idleGrace`: it is rendered again on each of its triggers and its `every` schedule), when its
+   * The HTML of an instance the hub keeps current (someone watches it, or pages showed it again
+   * within `idleGrace`: it is rendered again on each of its triggers and its `every` schedule), when its
    * last render succeeded: a page can show that instead of rendering the fragment again (a live
    * fragment cannot `vary`, so it is the same for every reader). Undefined for an instance not
    * kept current, not rendered yet, or whose last render failed (the page renders it itself).
@@ -198,7 +199,7 @@ export class LiveHub {
     return { instances: size, watched: size - idle, idle, kept, rendering, viewers: this.#viewers, renders }
   }
 
-  /** A page showed an instance nobody watches: it stays current for pages for `idleGrace` from now. */
+  /** A page showed again an instance nobody watches: it stays current for pages for `idleGrace` from now. */
   #keepForPages(instance: Instance): void {
     if (this.#closed) return
     this.#instances.shown(instance)

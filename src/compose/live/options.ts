@@ -17,8 +17,8 @@ export interface LiveOptions {
   readonly maxInstances?: number
   /**
    * How long an instance nobody watches keeps its HTML for a returning viewer, and how long after
-   * the last page that showed it the hub keeps it current for the next pages (rendering it on
-   * its triggers). Default 30 s.
+   * the last page that showed it the hub keeps one pages showed again current for the next pages
+   * (rendering it on its triggers). Default 30 s.
    */
   readonly idleGrace?: Duration
 }
@@ -58,7 +58,7 @@ export interface LiveStats {
   readonly instances: number
   readonly watched: number
   readonly idle: number
-  /** Idle instances kept current for pages (a page showed them within `idleGrace`). */
+  /** Idle instances kept current for pages (pages showed them again within `idleGrace`). */
   readonly kept: number
   readonly rendering: number
   readonly viewers: number
