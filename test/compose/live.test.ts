@@ -96,6 +96,27 @@ const quiet = (server: NanoServer) =>
 const viewers = (server: NanoServer, n: number) =>
   until(() => (server.app.live.stats().viewers === n ? true : undefined), `${n} viewers`)
 
+/**
+ * Three pages show `live/score` as the hub holds it without rendering it; after a change, the next
+ * page shows the new score: one render for the change, however many pages.
+ */
+async function pagesShowTheHubsCopy(server: NanoServer): Promise<void> {
+  const before = hooks.scoreRenders ?? 0
+  for (let i = 0; i < 3; i++) assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
+  assert.equal(hooks.scoreRenders, before, 'the pages took the hub\u2019s HTML')
+  const changed = nextRender('score')
+  state().score = '1-0'
+  server.runtime.publish('scores')
+  await changed
+  await quiet(server)
+  assert.match(
+    (await request(`${server.url}/match`)).text,
+    /<b class="score">r7 1-0<\/b>/,
+    'its trigger made it current',
+  )
+  assert.equal(hooks.scoreRenders, before + 1, 'one render for the change, however many pages')
+}
+
 test('a page wraps live fragments and opens one stream for all of them', async (t) => {
   const server = await start(t)
   const page = await request(`${server.url}/match`)
@@ -262,20 +283,7 @@ test('pages that show a live fragment again keep it current for the next pages: 
   await request(`${server.url}/match`)
   await quiet(server)
   assert.equal(server.app.live.stats().kept, 2, 'shown again: both live slots of the page, nobody watching')
-  const before = hooks.scoreRenders ?? 0
-  for (let i = 0; i < 3; i++) assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
-  assert.equal(hooks.scoreRenders, before, 'the pages took the hub\u2019s HTML')
-  const changed = nextRender('score')
-  state().score = '1-0'
-  server.runtime.publish('scores')
-  await changed
-  await quiet(server)
-  assert.match(
-    (await request(`${server.url}/match`)).text,
-    /<b class="score">r7 1-0<\/b>/,
-    'its trigger made it current',
-  )
-  assert.equal(hooks.scoreRenders, before + 1)
+  await pagesShowTheHubsCopy(server)
 })
 
 test('pages naming ever new inputs of a live fragment make the hub render nothing of its own', async (t) => {
@@ -342,16 +350,7 @@ test('a page shows a watched instance as its viewers see it, without rendering i
   t.after(() => sse.close())
   await viewers(server, 1)
   await quiet(server)
-  const before = hooks.scoreRenders ?? 0
-  for (let i = 0; i < 3; i++) assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 0-0<\/b>/)
-  assert.equal(hooks.scoreRenders, before, 'the pages took the hub\u2019s HTML')
-  const changed = nextRender('score')
-  state().score = '1-0'
-  server.runtime.publish('scores')
-  await changed
-  await quiet(server)
-  assert.match((await request(`${server.url}/match`)).text, /<b class="score">r7 1-0<\/b>/)
-  assert.equal(hooks.scoreRenders, before + 1, 'one render for the change, however many pages')
+  await pagesShowTheHubsCopy(server)
 })
 
 test('once its last viewer leaves, an instance stops rendering; the next page renders it and keeps it current again', async (t) => {
