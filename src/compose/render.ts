@@ -2,6 +2,7 @@ import { NanoError } from '../define/errors.ts'
 import { escapeHtml } from '../define/html.ts'
 import type { CallScope, InvokeOptions } from '../runtime/ports.ts'
 import { deferPlaceholder, lateSlot, swapScript } from './late-slot.ts'
+import type { LiveSeed } from './live/index.ts'
 import { liveScriptAttributes } from './live-query.ts'
 import { liveWrapped, type MarkupBytes, PageBytes, type TemplatePiece } from './page-bytes.ts'
 import type { KeptCall, PageSnapshot } from './page-snapshot.ts'
@@ -57,6 +58,8 @@ export class PageRender {
   #ended = false
   readonly #liveIds: string[] = []
   #liveAfter = Number.POSITIVE_INFINITY
+  /** The seeds of live slots that showed the hub's HTML (`LiveHub.shown`), by slot. */
+  #shownSeeds: (LiveSeed | undefined)[] | undefined
   /** `<script` with this response's nonce, if any. */
   readonly #script: string
 
@@ -137,9 +140,9 @@ export class PageRender {
   }
 
   /**
-   * Calls slot `i`'s service under the page scope: for a live slot whose instance someone watches,
-   * the HTML the live hub shows them (see `LiveHub.shown`); a fresh cache hit at once when it is
-   * one (remembered for reuse when the page can be kept); else invoked.
+   * Calls slot `i`'s service under the page scope: for a live slot, the HTML the live hub keeps
+   * current (`LiveHub.shown`, its seed kept); a fresh cache hit at once when it is one (remembered
+   * for reuse when the page can be kept); else invoked.
    */
   #run(i: number, now: number): void {
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
@@ -151,8 +154,11 @@ export class PageRender {
       const shown = slot.live === undefined ? undefined : this.#init.live?.hub.shown(slot.spec.src, input)
       const base = shown === undefined ? (this.#base ?? this.#callOptions()) : undefined
       const hit = base === undefined ? undefined : caller.peekKept?.(slot.spec.src, input, base)
-      if (shown !== undefined) output = shown
-      else if (hit !== undefined) {
+      if (shown !== undefined) {
+        output = shown.html
+        this.#shownSeeds ??= []
+        this.#shownSeeds[i] = shown
+      } else if (hit !== undefined) {
         output = hit.value
         if (this.#keepable) this.#calls[i] = { name: slot.spec.src, token: hit.token, input, until: hit.until }
       } else {
@@ -192,7 +198,7 @@ export class PageRender {
    * time 504). Synchronous when the primaries are settled.
    */
   status(): number | Promise<number> {
-    if (this.#primaryPending === 0) return this.#primaryStatus()
+    if (this.#primaryPending === 0) return pageStatus(this.#plan.slots, this.#state, this.#errors)
     return new Promise((resolve) => {
       this.#primaryDone = resolve
     })
@@ -250,7 +256,7 @@ export class PageRender {
       this.#primaryPending -= 1
       if (this.#primaryPending === 0) {
         this.#startRest()
-        this.#primaryDone?.(this.#primaryStatus())
+        this.#primaryDone?.(pageStatus(this.#plan.slots, this.#state, this.#errors))
       }
     }
     if (this.#sink !== undefined && !this.#flushQueued) {
@@ -260,10 +266,6 @@ export class PageRender {
         this.#flush()
       })
     }
-  }
-
-  #primaryStatus(): number {
-    return pageStatus(this.#plan.slots, this.#state, this.#errors)
   }
 
   #flush(): void {
@@ -357,8 +359,8 @@ export class PageRender {
     const slot = this.#plan.slots[i] as PagePlan['slots'][number]
     const hub = this.#init.live?.hub
     if (slot.live === undefined || hub === undefined || this.#inputs[i] === undefined) return undefined
-    const done = this.#state[i] === DONE
-    const seeded = hub.seed({ name: slot.spec.src, input: this.#inputs[i], html: done ? this.#markup(i) : undefined })
+    const html = this.#state[i] === DONE ? this.#markup(i) : undefined
+    const seeded = this.#shownSeeds?.[i] ?? hub.seed({ name: slot.spec.src, input: this.#inputs[i], html })
     if (seeded === undefined) return undefined
     this.#liveIds.push(seeded.id)
     if (seeded.after < this.#liveAfter) this.#liveAfter = seeded.after

@@ -128,9 +128,8 @@ export class BundledExecutor implements Executor {
    * manifest of an earlier build: then the loader reads and hashes the file.
    */
   vouch(source: Pick<ServiceSource, 'name' | 'file'>): string | undefined {
-    this.#bundle ??= openBundle(this.#root) ?? null
-    const built = this.#bundle?.built.get(source.name)
-    if (built === undefined || built.path !== source.file || built.size === undefined) return undefined
+    const built = this.#built(source)
+    if (built?.size === undefined) return undefined
     try {
       const { size, mtimeMs } = statSync(source.file)
       return size === built.size && mtimeMs === built.mtimeMs ? built.version : undefined
@@ -144,11 +143,16 @@ export class BundledExecutor implements Executor {
     return bundled ?? importExecutor.load(source)
   }
 
-  async #fromBundle(source: ServiceSource): Promise<ServiceDefinition | undefined> {
+  /** What the bundle holds of the service, when it was built from the same file (the bundle opened on first use). */
+  #built(source: Pick<ServiceSource, 'name' | 'file'>): Built | undefined {
     this.#bundle ??= openBundle(this.#root) ?? null
     const built = this.#bundle?.built.get(source.name)
-    if (built === undefined || built.path !== source.file) return undefined
-    if ((source.version ?? contentVersion(source)) !== built.version) return undefined
+    return built?.path === source.file ? built : undefined
+  }
+
+  async #fromBundle(source: ServiceSource): Promise<ServiceDefinition | undefined> {
+    const built = this.#built(source)
+    if (built === undefined || (source.version ?? contentVersion(source)) !== built.version) return undefined
     try {
       const init = (await (this.#bundle as Bundle).module(built.url))[source.name]
       const definition = init === undefined ? undefined : (await init()).default
@@ -188,7 +192,7 @@ function openBundle(root: string): Bundle | undefined {
     built.set(name, { path: join(root, file), version, size, mtimeMs, url })
   }
   const loading = new Map<string, Promise<Readonly<Record<string, LazyModule>>>>()
-  const externals = manifest.externals === undefined ? undefined : pathToFileURL(join(dir, EXTERNALS_FILE)).href
+  const externals = manifest.externals?.length ? pathToFileURL(join(dir, EXTERNALS_FILE)).href : undefined
   let importedFirst: Promise<unknown> | undefined
   return {
     built,

@@ -143,7 +143,7 @@ test('an instance pages show again is kept current: rendered at once and on its 
   show('a')
   assert.equal(h.calls.length, 1, 'shown again: rendered at once (it may have changed while the page rendered)')
   await settle()
-  assert.equal(h.hub.shown('t/score', { match: 'a' }), '<b>a</b>')
+  assert.equal(h.hub.shown('t/score', { match: 'a' })?.html, '<b>a</b>')
   h.topics.publish('scores', undefined)
   assert.equal(h.calls.length, 2, 'and on its topic, nobody watching')
   await settle()

@@ -366,5 +366,5 @@ test('once its last viewer leaves, an instance stops rendering; the next page re
   await request(`${server.url}/match`)
   assert.ok((hooks.scoreRenders ?? 0) > before, 'the page rendered it')
   await quiet(server)
-  assert.equal(server.app.live.shown('live/score', { match: 'r7' }), '<b class="score">r7 0-0</b>')
+  assert.equal(server.app.live.shown('live/score', { match: 'r7' })?.html, '<b class="score">r7 0-0</b>')
 })

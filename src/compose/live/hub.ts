@@ -3,7 +3,7 @@ import { toMs } from '../../define/duration.ts'
 import { NanoError } from '../../define/errors.ts'
 import { claimId, claimShown } from './claims.ts'
 import type { Instance, LiveClaim, LiveFormat, LiveInstance, LiveStream, Viewer } from './instance.ts'
-import type { LiveHubInit, LiveSeed, LiveStats } from './options.ts'
+import type { LiveHubInit, LiveSeed, LiveShown, LiveStats } from './options.ts'
 import { LiveRenderer } from './renderer.ts'
 import { InstanceTable } from './table.ts'
 
@@ -83,18 +83,22 @@ export class LiveHub {
 
   /**
    * The HTML of an instance the hub keeps current (someone watches it, or pages showed it again
-   * within `idleGrace`: it is rendered again on each of its triggers and its `every` schedule), when its
-   * last render succeeded: a page can show that instead of rendering the fragment again (a live
-   * fragment cannot `vary`, so it is the same for every reader). Undefined for an instance not
-   * kept current, not rendered yet, or whose last render failed (the page renders it itself).
+   * within `idleGrace`: it is rendered again on each of its triggers and its `every` schedule),
+   * when its last render succeeded, with its seed (see {@link LiveHub.seed}: a page that shows
+   * this HTML needs no `seed`, and keeps the instance current as one would). A page can show it
+   * instead of rendering the fragment again (a live fragment cannot `vary`, so it is the same for
+   * every reader). Undefined for an instance not kept current, not rendered yet, or whose last
+   * render failed (the page renders it itself).
    *
    * @example
-   * const html = hub.shown('sport/score-box', { match: 'r7' }) ?? render()
+   * const html = hub.shown('sport/score-box', { match: 'r7' })?.html ?? render()
    */
-  shown(name: string, input: unknown): string | undefined {
+  shown(name: string, input: unknown): LiveShown | undefined {
     const claim = claimShown(this.#caller, name, input)
     const instance = claim === undefined ? undefined : this.#instances.get(claim.id)
-    return instance !== undefined && instance.stop !== undefined && !instance.failed ? instance.html : undefined
+    if (instance?.html === undefined || instance.stop === undefined || instance.failed) return undefined
+    if (instance.viewers.size === 0) this.#instances.shown(instance)
+    return { id: instance.id, after: this.#seq, html: instance.html }
   }
 
   /** The event id for a sequence number of this process. */

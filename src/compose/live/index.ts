@@ -11,4 +11,4 @@ export {
   type LiveStream,
   type Viewer,
 } from './instance.ts'
-export type { LiveHubInit, LiveOptions, LiveSeed, LiveStats } from './options.ts'
+export type { LiveHubInit, LiveOptions, LiveSeed, LiveShown, LiveStats } from './options.ts'

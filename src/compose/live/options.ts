@@ -48,6 +48,16 @@ export interface LiveSeed {
 }
 
 /**
+ * The HTML a page can show for a live instance the hub keeps current, with its seed.
+ *
+ * @example
+ * const shown: LiveShown | undefined = hub.shown('sport/score-box', { match: 'r7' })
+ */
+export interface LiveShown extends LiveSeed {
+  readonly html: string
+}
+
+/**
  * What `hub.stats()` counts: instances held (watched and idle), those rendering now, open
  * viewers, and renders per instance id.
  *
